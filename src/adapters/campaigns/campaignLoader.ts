@@ -1,0 +1,150 @@
+// Campaigns are folders under CAMPAIGNS_DIR: campaign.json plus letters/<target>.<locale>.hbs.
+// Everything is read, validated and compiled once at start; a mistake stops start-up with a
+// message naming the file and the problem, rather than surfacing in a supporter's letter.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Campaign, CampaignCatalog, Locale } from '../../domain/campaign';
+import { LOCALES } from '../../domain/campaign';
+import { AppError } from '../../domain/errors';
+import type { LetterContext, LetterRenderer } from '../../domain/letters';
+import type { CompiledTemplate } from './letterTemplates';
+import { compileText, textToHtml, tidyText } from './letterTemplates';
+
+export class CampaignError extends Error {}
+
+const localised = z.object({ en: z.string().min(1), fr: z.string().min(1) });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
+
+const definitionSchema = z.object({
+  slug,
+  kind: z.literal('letter'),
+  status: z.enum(['open', 'paused', 'closed']),
+  goal: z.number().int().positive().nullable().default(null),
+  locales: z.array(z.enum(LOCALES)).min(1),
+  requireAddress: z.boolean().default(true),
+  organisation: z.object({ name: localised, email: z.email(), address: z.string().min(1) }),
+  title: localised,
+  summary: localised,
+  contentWarning: localised.nullable().default(null),
+  body: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+  sendNotice: localised,
+  updatesConsent: localised,
+  subjects: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+  targets: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ id: slug, kind: z.literal('mp') }),
+        z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() }),
+      ]),
+    )
+    .min(1)
+    .refine((targets) => new Set(targets.map((t) => t.id)).size === targets.length, 'target ids must be unique')
+    .refine((targets) => targets.filter((t) => t.kind === 'mp').length <= 1, 'at most one MP target'),
+});
+
+interface CompiledCampaign {
+  campaign: Campaign;
+  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`
+  subjects: Record<Locale, CompiledTemplate[]>;
+}
+
+/** A context with every field filled, to prove at start that each template renders. */
+export const SAMPLE_CONTEXT: LetterContext = {
+  supporter: {
+    firstName: 'Sample', lastName: 'Supporter', fullName: 'Sample Supporter', email: 'sample@example.org',
+    address: '1 Sample Street', city: 'Ottawa', province: 'ON', postalCode: 'K1A 0A6', message: 'A sample paragraph.',
+  },
+  recipient: { name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre' },
+  riding: 'Ottawa Centre',
+  campaign: { title: 'Sample' },
+  organisation: { name: 'Sample Organisation' },
+  date: 'January 1, 2030',
+};
+
+function compileCampaign(folder: string, partialsDir: string): CompiledCampaign {
+  const file = path.join(folder, 'campaign.json');
+  const fail = (problem: string): never => {
+    throw new CampaignError(`Campaign ${file}: ${problem}`);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    fail(`cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = definitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
+  }
+  const campaign = parsed.data as Campaign;
+  if (campaign.slug !== path.basename(folder)) fail(`slug "${campaign.slug}" must match its folder name "${path.basename(folder)}"`);
+
+  const compileChecked = (what: string, locale: Locale, source: string): CompiledTemplate => {
+    try {
+      const template = compileText(partialsDir, locale, source);
+      template(SAMPLE_CONTEXT);
+      template({ ...SAMPLE_CONTEXT, riding: null, supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null } });
+      return template;
+    } catch (error) {
+      return fail(`${what}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+
+  const letters = new Map<string, CompiledTemplate>();
+  for (const target of campaign.targets) {
+    for (const locale of campaign.locales) {
+      const templateFile = path.join(folder, 'letters', `${target.id}.${locale}.hbs`);
+      if (!fs.existsSync(templateFile)) fail(`missing letter template letters/${target.id}.${locale}.hbs`);
+      letters.set(`${target.id}.${locale}`, compileChecked(`letters/${target.id}.${locale}.hbs`, locale, fs.readFileSync(templateFile, 'utf8')));
+    }
+  }
+  const subjects = Object.fromEntries(
+    LOCALES.map((locale) => [locale, campaign.subjects[locale].map((s, i) => compileChecked(`subjects.${locale}[${i}]`, locale, s))]),
+  ) as Record<Locale, CompiledTemplate[]>;
+  return { campaign, letters, subjects };
+}
+
+export interface LoadedCampaigns {
+  catalog: CampaignCatalog;
+  renderer: LetterRenderer;
+}
+
+export function loadCampaigns(campaignsDir: string, partialsDir: string): LoadedCampaigns {
+  if (!fs.existsSync(campaignsDir)) throw new CampaignError(`Campaigns folder ${campaignsDir} does not exist (CAMPAIGNS_DIR).`);
+  const compiled = new Map<string, CompiledCampaign>();
+  for (const entry of fs.readdirSync(campaignsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const one = compileCampaign(path.join(campaignsDir, entry.name), partialsDir);
+    compiled.set(one.campaign.slug, one);
+  }
+  if (compiled.size === 0) throw new CampaignError(`No campaign found in ${campaignsDir}: add a folder with a campaign.json.`);
+
+  const find = (slug: string): CompiledCampaign => {
+    const one = compiled.get(slug);
+    if (!one) throw new AppError('campaign_not_found', 'There is no campaign at this address.');
+    return one;
+  };
+
+  return {
+    catalog: {
+      get: (slug) => find(slug).campaign,
+      list: () => [...compiled.values()].map((c) => c.campaign),
+    },
+    renderer: {
+      render(campaign, targetId, locale, context, subjectIndex) {
+        const one = find(campaign.slug);
+        const letter = one.letters.get(`${targetId}.${locale}`);
+        if (!letter) throw new Error(`No letter template for ${campaign.slug}/${targetId}.${locale}`);
+        const subjects = one.subjects[locale];
+        const text = tidyText(letter(context));
+        return {
+          // One line: a stray newline in a subject would break the mail header.
+          subject: tidyText(subjects[subjectIndex % subjects.length](context)).replace(/\s+/g, ' '),
+          text,
+          html: textToHtml(text, locale),
+        };
+      },
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// With no SendGrid account, letters are written to DATA_DIR/outbox as .eml files (open them in
+// any mail program), so a fresh install works end to end without sending anything.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { LetterToSend, Mailer } from '../../domain/ports';
+import { MailError } from '../../domain/ports';
+
+export function outboxMailer(options: { dir: string; from: { name: string | undefined; email: string } }): Mailer {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(letter: LetterToSend) {
+      const messageId = `outbox-${randomUUID()}`;
+      try {
+        const info = await composer.sendMail({
+          from: { name: options.from.name ?? '', address: options.from.email },
+          to: { name: letter.to.name, address: letter.to.email },
+          replyTo: { name: letter.replyTo.name, address: letter.replyTo.email },
+          subject: letter.subject,
+          text: letter.text,
+          html: letter.html,
+          messageId: `<${messageId}@dearmp.local>`,
+          headers: { 'X-Letter-Id': letter.id },
+        });
+        await fs.mkdir(options.dir, { recursive: true });
+        await fs.writeFile(path.join(options.dir, `${letter.id}.eml`), info.message as Buffer);
+      } catch (error) {
+        throw new MailError('unavailable', `Could not write to the outbox: ${(error as Error).message}`);
+      }
+      return { messageId };
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Letters through SendGrid's v3 Mail Send, with the official client. From is always the
+// organisation's verified sender (a supporter's own address in From fails DMARC); the
+// supporter goes in Reply-To so the MP's office answers them directly.
+import { Client } from '@sendgrid/client';
+import { MailService } from '@sendgrid/mail';
+import type { LetterToSend, Mailer } from '../../domain/ports';
+import { MailError } from '../../domain/ports';
+
+export interface SendgridOptions {
+  apiKey: string;
+  apiUrl: string;
+  timeoutMs: number;
+  from: { name: string | undefined; email: string };
+}
+
+// SendGrid refuses `;` and `,` in display names.
+const displayName = (name: string): string => name.replace(/[;,]/g, ' ').replace(/\s+/g, ' ').trim();
+
+export function sendgridMailer(options: SendgridOptions): Mailer {
+  const client = new Client();
+  client.setApiKey(options.apiKey);
+  // After setApiKey, which resets the base URL to SendGrid's own.
+  client.setDefaultRequest('baseUrl', options.apiUrl);
+  const mail = new MailService();
+  mail.setClient(client);
+  mail.setTimeout(options.timeoutMs);
+
+  return {
+    async send(letter: LetterToSend) {
+      try {
+        const [response] = await mail.send({
+          from: { email: options.from.email, ...(options.from.name ? { name: displayName(options.from.name) } : {}) },
+          to: { email: letter.to.email, name: displayName(letter.to.name) },
+          replyTo: { email: letter.replyTo.email, name: displayName(letter.replyTo.name) },
+          subject: letter.subject,
+          text: letter.text,
+          html: letter.html,
+          // The letter id only: custom args are stored by SendGrid as "not personal data".
+          customArgs: { letter_id: letter.id },
+          trackingSettings: {
+            clickTracking: { enable: false, enableText: false },
+            openTracking: { enable: false },
+            subscriptionTracking: { enable: false },
+          },
+        });
+        const messageId = response.headers['x-message-id'];
+        return { messageId: typeof messageId === 'string' && messageId ? messageId : `sendgrid-${letter.id}` };
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+  };
+}
+
+interface SendgridFailure {
+  code?: number | string;
+  message?: string;
+  response?: { headers?: Record<string, string>; body?: unknown };
+}
+
+/** SendGrid's answer → what to do with the letter (see DESIGN.md, "How a letter travels" step 5). */
+export function classify(error: unknown): MailError {
+  const failure = error as SendgridFailure;
+  const status = typeof failure.code === 'number' ? failure.code : undefined;
+  if (status === undefined) {
+    // No HTTP answer: timeout, refused or reset connection. It may or may not have been sent.
+    return new MailError('unavailable', `SendGrid did not answer (${failure.code ?? failure.message ?? 'network error'})`);
+  }
+  const reason = `SendGrid ${status}: ${errorText(failure.response?.body) ?? failure.message ?? 'error'}`;
+  if (status === 429) {
+    const reset = Number(failure.response?.headers?.['x-ratelimit-reset']);
+    const waitMs = Number.isFinite(reset) && reset > 0 ? Math.max(1000, reset * 1000 - Date.now()) : 1000;
+    return new MailError('rate_limited', reason, waitMs);
+  }
+  // 401/403 are our configuration (key, sender identity), not the letter: keep retrying.
+  if (status === 400 || status === 413 || status === 404 || status === 405) return new MailError('rejected', reason);
+  return new MailError('unavailable', reason);
+}
+
+function errorText(body: unknown): string | undefined {
+  const errors = (body as { errors?: Array<{ message?: string; field?: string | null }> } | undefined)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors.map((e) => (e.field ? `${e.message} (${e.field})` : e.message)).join('; ');
+}

@@ -1,0 +1,85 @@
+// BullMQ queues. Jobs carry a letter id and nothing else: supporters' data stays in the
+// database. Job ids are derived from letter ids, so adding a letter twice adds one job.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { LetterQueue } from '../domain/ports';
+
+export const QUEUE = { letters: 'letters', lookups: 'lookups', maintenance: 'maintenance' } as const;
+
+export interface LetterJob {
+  letterId: string;
+}
+
+export const deliveryJobId = (letterId: string) => `letter-${letterId}`;
+export const lookupJobId = (letterId: string) => `lookup-${letterId}`;
+
+export interface QueueSettings {
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+export interface Queues {
+  letters: Queue<LetterJob>;
+  lookups: Queue<LetterJob>;
+  maintenance: Queue;
+  port: LetterQueue;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, settings: QueueSettings): Queues {
+  const keep: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600 },
+  };
+  const letters = new Queue<LetterJob>(QUEUE.letters, {
+    connection,
+    prefix: settings.prefix,
+    defaultJobOptions: {
+      attempts: settings.attempts,
+      // Jitter spreads retries so a SendGrid outage does not end in a thundering herd.
+      backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
+      ...keep,
+    },
+  });
+  // Lookups wait out Represent outages without using attempts (see workers/resolveLookup.ts).
+  const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5, ...keep } });
+  const maintenance = new Queue(QUEUE.maintenance, { connection, prefix: settings.prefix, defaultJobOptions: keep });
+  for (const queue of [letters, lookups, maintenance]) queue.on('error', () => undefined);
+
+  const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[]) => {
+    if (ids.length === 0) return;
+    await queue.addBulk(ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId) } })));
+  };
+
+  // Adds a job unless a live one exists; a finished job left behind is removed first, or its id would block the add.
+  const ensure = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[]) => {
+    let added = 0;
+    for (const letterId of ids) {
+      const existing = await queue.getJob(jobId(letterId));
+      if (existing) {
+        const state = await existing.getState();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+        await existing.remove().catch(() => undefined);
+      }
+      await queue.add(name, { letterId }, { jobId: jobId(letterId) });
+      added += 1;
+    }
+    return added;
+  };
+
+  return {
+    letters,
+    lookups,
+    maintenance,
+    port: {
+      enqueueDeliveries: (ids) => add(letters, deliveryJobId, 'deliver', ids),
+      enqueueLookups: (ids) => add(lookups, lookupJobId, 'resolve', ids),
+      ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids),
+      ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids),
+    },
+    close: async () => {
+      await Promise.all([letters.close(), lookups.close(), maintenance.close()]);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// LetterStore on PostgreSQL/PGlite. Every status change is one statement that updates the
+// letter only if the transition table allows it and appends the event in the same breath.
+import type { Locale } from '../../domain/campaign';
+import type { LetterStatus } from '../../domain/letterStatus';
+import { statusesThatCanMoveTo } from '../../domain/letterStatus';
+import type { Recipient, RenderedLetter } from '../../domain/letters';
+import type { LetterStore, LetterToSend, PendingLookup, StatusChange } from '../../domain/ports';
+import type { Db } from '../db';
+
+interface ClaimRow {
+  id: string;
+  recipient_email: string;
+  recipient_name: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+}
+
+export function lettersRepo(db: Db): LetterStore {
+  return {
+    async claim(letterId, staleAfterMs): Promise<LetterToSend | null> {
+      const { rows } = await db.query<ClaimRow>(
+        `WITH claimed AS (
+           UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now()
+             FROM actions a JOIN supporters s ON s.id = a.supporter_id
+            WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL
+              AND (l.status = ANY($2) OR (l.status = 'sending' AND l.updated_at < now() - $3 * interval '1 millisecond'))
+           RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, s.email, s.first_name, s.last_name
+         ), noted AS (
+           INSERT INTO letter_events (letter_id, type) SELECT id, 'sending' FROM claimed
+         )
+         SELECT * FROM claimed`,
+        [letterId, statusesThatCanMoveTo('sending'), staleAfterMs],
+      );
+      if (rows.length === 0) return null;
+      const r = rows[0];
+      return {
+        id: r.id,
+        to: { email: r.recipient_email, name: r.recipient_name },
+        replyTo: { email: r.email, name: `${r.first_name} ${r.last_name}` },
+        subject: r.subject,
+        text: r.body_text,
+        html: r.body_html,
+      };
+    },
+
+    async move(letterId, to, change: StatusChange = {}) {
+      const { rows } = await db.query(
+        `WITH moved AS (
+           UPDATE letters SET status = $2, status_reason = $3,
+                  provider_message_id = COALESCE($4, provider_message_id), updated_at = now()
+            WHERE id = $1 AND status = ANY($5)
+           RETURNING id
+         )
+         INSERT INTO letter_events (letter_id, type, reason) SELECT id, $2, $3 FROM moved RETURNING letter_id`,
+        [letterId, to, change.reason ?? null, change.providerMessageId ?? null, statusesThatCanMoveTo(to)],
+      );
+      return rows.length > 0;
+    },
+
+    async note(letterId, type, reason) {
+      await db.query('INSERT INTO letter_events (letter_id, type, reason) VALUES ($1, $2, $3)', [letterId, type, reason]);
+    },
+
+    async status(letterId) {
+      const { rows } = await db.query<{ status: LetterStatus }>('SELECT status FROM letters WHERE id = $1', [letterId]);
+      return rows[0]?.status ?? null;
+    },
+
+    async pendingLookup(letterId): Promise<PendingLookup | null> {
+      const { rows } = await db.query<{
+        id: string; campaign_slug: string; target_id: string; locale: Locale; district: string | null; message: string | null;
+        created_at: Date; email: string; first_name: string; last_name: string; address: string | null; city: string | null;
+        province: string | null; postal_code: string;
+      }>(
+        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, a.district, a.message, a.created_at,
+                s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
+           FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
+          WHERE l.id = $1 AND l.status = 'awaiting_lookup'`,
+        [letterId],
+      );
+      if (rows.length === 0) return null;
+      const r = rows[0];
+      return {
+        letterId: r.id,
+        campaignSlug: r.campaign_slug,
+        targetId: r.target_id,
+        locale: r.locale,
+        district: r.district,
+        message: r.message,
+        createdAt: r.created_at,
+        supporter: {
+          email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
+          province: r.province, postalCode: r.postal_code,
+        },
+      };
+    },
+
+    async resolveLookup(letterId, recipient: Recipient, rendered: RenderedLetter) {
+      const { rows } = await db.query(
+        `WITH resolved AS (
+           UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5,
+                  subject = $6, body_text = $7, body_html = $8, status = 'queued', updated_at = now()
+            WHERE id = $1 AND status = 'awaiting_lookup'
+           RETURNING id
+         )
+         INSERT INTO letter_events (letter_id, type) SELECT id, 'queued' FROM resolved RETURNING letter_id`,
+        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text, rendered.html],
+      );
+      return rows.length > 0;
+    },
+
+    async stale(statuses, olderThanMs, limit) {
+      const { rows } = await db.query<{ id: string; status: LetterStatus }>(
+        `SELECT id, status FROM letters
+          WHERE status = ANY($1) AND updated_at < now() - $2 * interval '1 millisecond'
+          ORDER BY updated_at LIMIT $3`,
+        [statuses, olderThanMs, limit],
+      );
+      return rows;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// The only reader of process.env. Every setting is parsed once, here, and every problem is
+// reported together in one line that names the variables, so an operator fixes them in one go.
+import path from 'node:path';
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+// A mailbox like `Letters <letters@example.org>` or a bare address.
+const mailbox = z
+  .string()
+  .regex(/^\s*(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)\s*$/, 'must be an address like "Letters <letters@example.org>"');
+
+const schema = z.object({
+  PORT: int(1, 65535).default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, - or _').default('dearmp'),
+  REPRESENT_URL: url(['http:', 'https:']).default('https://represent.opennorth.ca'),
+  REPRESENT_RATE_PER_MIN: int(1, 100_000).default(55),
+  REPRESENT_TIMEOUT_MS: int(100, 120_000).default(5000),
+  REPRESENT_CACHE_TTL_SECONDS: int(1, 90 * 86400).default(86400),
+  SENDGRID_API_KEY: z.string().min(1).optional(),
+  SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
+  SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  MAIL_FROM: mailbox.default('Letters <letters@localhost>'),
+  ADMIN_TOKEN: z.string().min(1).optional(),
+  CAMPAIGNS_DIR: z.string().min(1).default('./data/campaigns'),
+  DELIVERY_ATTEMPTS: int(1, 100).default(8),
+  DELIVERY_BACKOFF_MS: int(1, 3_600_000).default(15_000),
+  WORKER_CONCURRENCY: int(1, 200).default(10),
+  SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
+  SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
+  SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Unset means "the default local Redis, or a private one started by `npm start`". */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  represent: { url: string; ratePerMinute: number; timeoutMs: number; cacheTtlSeconds: number };
+  sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined };
+  mailFrom: { name: string | undefined; email: string };
+  adminToken: string | undefined;
+  campaignsDir: string;
+  delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number };
+  limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number };
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export class ConfigError extends Error {}
+
+function parseMailbox(value: string): { name: string | undefined; email: string } {
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(value);
+  if (!match) return { name: undefined, email: value.trim() };
+  return { name: match[1].replace(/^"|"$/g, '') || undefined, email: match[2] };
+}
+
+/** Reads settings from `env` (process.env by default); throws ConfigError with one line naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": that is how most deploy tools write a blank variable.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name} ${issue.message} (got ${JSON.stringify(present[name])})`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    represent: {
+      url: e.REPRESENT_URL.replace(/\/+$/, ''),
+      ratePerMinute: e.REPRESENT_RATE_PER_MIN,
+      timeoutMs: e.REPRESENT_TIMEOUT_MS,
+      cacheTtlSeconds: e.REPRESENT_CACHE_TTL_SECONDS,
+    },
+    sendgrid: {
+      apiKey: e.SENDGRID_API_KEY,
+      apiUrl: e.SENDGRID_API_URL.replace(/\/+$/, ''),
+      timeoutMs: e.SENDGRID_TIMEOUT_MS,
+      webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    },
+    mailFrom: parseMailbox(e.MAIL_FROM),
+    adminToken: e.ADMIN_TOKEN,
+    campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
+    delivery: {
+      attempts: e.DELIVERY_ATTEMPTS,
+      backoffMs: e.DELIVERY_BACKOFF_MS,
+      concurrency: e.WORKER_CONCURRENCY,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    },
+    limits: { submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN, submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,20 @@
+// The status link: anyone holding the token may follow the action; without it, it does not exist.
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from './errors';
+import type { ActionStore, StoredAction } from './ports';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function getActionStatus(actions: ActionStore, id: string, token: unknown): Promise<StoredAction> {
+  const notFound = new AppError('not_found', 'No action matches this link.');
+  if (!UUID.test(id) || typeof token !== 'string' || token.length === 0) throw notFound;
+  const action = await actions.get(id);
+  if (!action || !sameSecret(action.token, token)) throw notFound;
+  return action;
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

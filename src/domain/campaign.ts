@@ -1,0 +1,61 @@
+// What a campaign is, as the rest of the service sees it. Campaigns are data (data/campaigns/<slug>/);
+// src/adapters/campaignLoader.ts reads and validates them at start.
+
+export const LOCALES = ['en', 'fr'] as const;
+export type Locale = (typeof LOCALES)[number];
+export type Localised = Record<Locale, string>;
+
+export type CampaignStatus = 'open' | 'paused' | 'closed';
+
+export interface MpTarget {
+  id: string;
+  kind: 'mp';
+}
+
+export interface FixedTarget {
+  id: string;
+  kind: 'fixed';
+  name: string;
+  role: Localised;
+  email: string;
+}
+
+export type Target = MpTarget | FixedTarget;
+
+export interface Campaign {
+  slug: string;
+  kind: 'letter';
+  status: CampaignStatus;
+  goal: number | null;
+  locales: Locale[];
+  /** MP offices answer constituents only, so a letter campaign normally asks for the street address. */
+  requireAddress: boolean;
+  organisation: { name: Localised; email: string; address: string };
+  title: Localised;
+  summary: Localised;
+  contentWarning: Localised | null;
+  body: Record<Locale, string[]>;
+  /** Shown beside the Send button: what sending does with the supporter's data (kept as consent evidence). */
+  sendNotice: Localised;
+  /** The opt-in box for future updates (CASL express consent), kept word for word with each action. */
+  updatesConsent: Localised;
+  subjects: Record<Locale, string[]>;
+  targets: Target[];
+}
+
+export const MP_ROLE: Localised = { en: 'Member of Parliament', fr: 'députée ou député' };
+
+export const roleOf = (target: Target, locale: Locale): string =>
+  target.kind === 'mp' ? MP_ROLE[locale] : target.role[locale];
+
+/** The locale to use for a request: the asked one when the campaign has it, else the campaign's first. */
+export function pickLocale(campaign: Campaign, asked: unknown): Locale {
+  const wanted = typeof asked === 'string' ? asked.slice(0, 2).toLowerCase() : '';
+  return (campaign.locales as string[]).includes(wanted) ? (wanted as Locale) : campaign.locales[0];
+}
+
+export interface CampaignCatalog {
+  /** Throws AppError `campaign_not_found`. */
+  get(slug: string): Campaign;
+  list(): Campaign[];
+}

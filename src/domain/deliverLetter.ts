@@ -1,0 +1,55 @@
+// A worker delivers one letter: claim it (so no other worker sends it too), hand it to the
+// mailer, and record what happened. The outcome tells the queue what to do next.
+import type { LetterStore, Mailer } from './ports';
+import { MailError } from './ports';
+
+export interface DeliverDeps {
+  letters: LetterStore;
+  mailer: Mailer;
+  /** A claim older than this is an abandoned attempt (a worker died mid-send) and may be taken over. */
+  staleClaimMs: number;
+}
+
+export type DeliveryOutcome =
+  | { kind: 'accepted'; messageId: string }
+  | { kind: 'failed'; reason: string }
+  /** Nothing to do: the letter was already sent, or is no longer waiting to be. */
+  | { kind: 'skipped' }
+  /** Another attempt holds the letter right now: look again later. */
+  | { kind: 'busy' }
+  | { kind: 'retry'; reason: string }
+  | { kind: 'rate_limited'; retryAfterMs: number };
+
+export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
+  const letter = await deps.letters.claim(letterId, deps.staleClaimMs);
+  if (!letter) {
+    return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
+  }
+  try {
+    const { messageId } = await deps.mailer.send(letter);
+    await deps.letters.move(letterId, 'accepted', { providerMessageId: messageId });
+    return { kind: 'accepted', messageId };
+  } catch (error) {
+    if (!(error instanceof MailError)) throw error;
+    return recordFailure(deps, letterId, error, isLastAttempt);
+  }
+}
+
+async function recordFailure(deps: DeliverDeps, letterId: string, error: MailError, isLastAttempt: boolean): Promise<DeliveryOutcome> {
+  if (error.kind === 'rejected') {
+    await deps.letters.move(letterId, 'failed', { reason: error.message });
+    return { kind: 'failed', reason: error.message };
+  }
+  if (error.kind === 'rate_limited') {
+    // A rate limit is not the letter's fault: it does not use up an attempt.
+    await deps.letters.move(letterId, 'queued', { reason: `SendGrid rate limit: ${error.message}` });
+    return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs ?? 1000 };
+  }
+  if (isLastAttempt) {
+    const reason = `Gave up after repeated errors; last: ${error.message}`;
+    await deps.letters.move(letterId, 'failed', { reason });
+    return { kind: 'failed', reason };
+  }
+  await deps.letters.move(letterId, 'queued', { reason: error.message });
+  return { kind: 'retry', reason: error.message };
+}

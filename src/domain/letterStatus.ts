@@ -1,0 +1,44 @@
+// The letter lifecycle as a transition table. Every status change in the service goes through
+// `canMove`, and the database update is conditional on the same table, so two processes racing
+// on one letter cannot both win, and a late event can never move a letter backwards.
+
+export const LETTER_STATUSES = [
+  'awaiting_lookup',
+  'queued',
+  'sending',
+  'accepted',
+  'deferred',
+  'delivered',
+  'bounced',
+  'dropped',
+  'failed',
+] as const;
+
+export type LetterStatus = (typeof LETTER_STATUSES)[number];
+
+const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
+  // Represent answered (or the riding cannot be resolved).
+  awaiting_lookup: ['queued', 'failed'],
+  // A worker claims the letter.
+  queued: ['sending', 'failed'],
+  // SendGrid answered: taken, refused for good, or try again later (429, 5xx, timeout).
+  sending: ['accepted', 'failed', 'queued'],
+  // What the receiving server did, as reported by SendGrid's Event Webhook.
+  accepted: ['deferred', 'delivered', 'bounced', 'dropped'],
+  deferred: ['deferred', 'delivered', 'bounced', 'dropped'],
+  // An asynchronous bounce can follow a delivery report.
+  delivered: ['bounced'],
+  // A campaigner retries a letter that did not arrive.
+  bounced: ['queued'],
+  dropped: ['queued'],
+  failed: ['queued'],
+};
+
+export const canMove = (from: LetterStatus, to: LetterStatus): boolean => TRANSITIONS[from].includes(to);
+
+/** Every status a letter may be in for it to move to `to`. */
+export const statusesThatCanMoveTo = (to: LetterStatus): LetterStatus[] =>
+  LETTER_STATUSES.filter((from) => canMove(from, to));
+
+export const isLetterStatus = (value: unknown): value is LetterStatus =>
+  typeof value === 'string' && (LETTER_STATUSES as readonly string[]).includes(value);

@@ -1,0 +1,68 @@
+// Writing a letter: the context every template sees, and the rendering port the
+// Handlebars adapter implements. A letter is rendered once, stored, and sent as stored.
+import type { Campaign, Locale, Target } from './campaign';
+import { roleOf } from './campaign';
+
+export interface SupporterDetails {
+  firstName: string;
+  lastName: string;
+  email: string;
+  address: string | null;
+  city: string | null;
+  province: string | null;
+  postalCode: string;
+}
+
+export interface Recipient {
+  name: string;
+  role: string;
+  district: string | null;
+  email: string | null;
+}
+
+/** Exactly what letter and subject templates may use (they are compiled strict). */
+export interface LetterContext {
+  supporter: SupporterDetails & { fullName: string; message: string | null };
+  recipient: { name: string; role: string; district: string | null };
+  riding: string | null;
+  campaign: { title: string };
+  organisation: { name: string };
+  date: string;
+}
+
+export interface RenderedLetter {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface LetterRenderer {
+  /** `subjectIndex` picks one of the campaign's subjects, so MP offices do not see a wall of identical ones. */
+  render(campaign: Campaign, targetId: string, locale: Locale, context: LetterContext, subjectIndex: number): RenderedLetter;
+}
+
+const DATE_LOCALES: Record<Locale, string> = { en: 'en-CA', fr: 'fr-CA' };
+
+export function letterContext(input: {
+  campaign: Campaign;
+  locale: Locale;
+  supporter: SupporterDetails;
+  message: string | null;
+  recipient: Recipient;
+  riding: string | null;
+  now: Date;
+}): LetterContext {
+  const { campaign, locale, supporter, recipient } = input;
+  return {
+    supporter: { ...supporter, fullName: `${supporter.firstName} ${supporter.lastName}`, message: input.message },
+    recipient: { name: recipient.name, role: recipient.role, district: recipient.district },
+    riding: input.riding,
+    campaign: { title: campaign.title[locale] },
+    organisation: { name: campaign.organisation.name[locale] },
+    date: new Intl.DateTimeFormat(DATE_LOCALES[locale], { dateStyle: 'long', timeZone: 'America/Toronto' }).format(input.now),
+  };
+}
+
+export function fixedRecipient(target: Extract<Target, { kind: 'fixed' }>, locale: Locale): Recipient {
+  return { name: target.name, role: roleOf(target, locale), district: null, email: target.email };
+}

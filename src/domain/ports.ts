@@ -1,0 +1,148 @@
+// What the use cases need from the outside world. Adapters implement these; the domain never
+// sees express, BullMQ, pg or SendGrid.
+import type { Locale } from './campaign';
+import type { LetterStatus } from './letterStatus';
+import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ConsentRecord {
+  purpose: 'send_letter' | 'updates';
+  granted: boolean;
+  /** The exact words shown to the supporter. */
+  wording: string;
+  locale: Locale;
+  pageUrl: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface NewLetter {
+  id: string;
+  targetId: string;
+  recipient: Recipient | null;
+  /** The role shown while the recipient is still unknown (awaiting lookup). */
+  role: string;
+  rendered: RenderedLetter | null;
+  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'failed'>;
+  reason: string | null;
+}
+
+export interface NewAction {
+  id: string;
+  token: string;
+  campaignSlug: string;
+  locale: Locale;
+  supporter: SupporterDetails;
+  message: string | null;
+  district: string | null;
+  consents: ConsentRecord[];
+  letters: NewLetter[];
+}
+
+export interface LetterEvent {
+  type: string;
+  at: Date;
+}
+
+export interface StoredLetter {
+  id: string;
+  recipient: { name: string | null; role: string; district: string | null };
+  subject: string | null;
+  status: LetterStatus;
+  updatedAt: Date;
+  events: LetterEvent[];
+}
+
+export interface StoredAction {
+  id: string;
+  token: string;
+  campaignSlug: string;
+  createdAt: Date;
+  letters: StoredLetter[];
+}
+
+/** A letter claimed for sending, with everything the mailer needs. */
+export interface LetterToSend {
+  id: string;
+  to: { email: string; name: string };
+  replyTo: { email: string; name: string };
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** An MP letter waiting for Represent, with what is needed to write it once the MP is known. */
+export interface PendingLookup {
+  letterId: string;
+  campaignSlug: string;
+  targetId: string;
+  locale: Locale;
+  district: string | null;
+  supporter: SupporterDetails;
+  message: string | null;
+  createdAt: Date;
+}
+
+export interface StatusChange {
+  reason?: string | null;
+  providerMessageId?: string | null;
+}
+
+export interface ActionStore {
+  findByEmail(campaignSlug: string, email: string): Promise<StoredAction | null>;
+  /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
+  create(action: NewAction): Promise<StoredAction | null>;
+  get(id: string): Promise<StoredAction | null>;
+}
+
+export interface LetterStore {
+  /** Moves a letter to `sending` if the transition table allows it (or its earlier claim went stale). */
+  claim(letterId: string, staleAfterMs: number): Promise<LetterToSend | null>;
+  /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
+  move(letterId: string, to: LetterStatus, change?: StatusChange): Promise<boolean>;
+  /** Records an event that does not change the status (a retry being scheduled, a rate limit). */
+  note(letterId: string, type: string, reason: string | null): Promise<void>;
+  status(letterId: string): Promise<LetterStatus | null>;
+  pendingLookup(letterId: string): Promise<PendingLookup | null>;
+  /** awaiting_lookup → queued with the recipient and the letter as it will be sent. */
+  resolveLookup(letterId: string, recipient: Recipient, rendered: RenderedLetter): Promise<boolean>;
+  /** Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper). */
+  stale(statuses: LetterStatus[], olderThanMs: number, limit: number): Promise<Array<{ id: string; status: LetterStatus }>>;
+}
+
+export interface LetterQueue {
+  /** One job per letter, `jobId = letter-<id>`: adding twice is harmless. */
+  enqueueDeliveries(letterIds: string[]): Promise<void>;
+  enqueueLookups(letterIds: string[]): Promise<void>;
+  /** For the sweeper: enqueue again unless a live job already exists. Returns how many were added. */
+  ensureDelivery(letterIds: string[]): Promise<number>;
+  ensureLookup(letterIds: string[]): Promise<number>;
+}
+
+export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable';
+
+/** A send that did not go through: refused for good, or to try again later. */
+export class MailError extends Error {
+  constructor(
+    readonly kind: MailFailureKind,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'MailError';
+  }
+}
+
+export interface Mailer {
+  /** Resolves with the provider's message id; throws MailError. */
+  send(letter: LetterToSend): Promise<{ messageId: string }>;
+}
