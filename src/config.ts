@@ -48,6 +48,8 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
+  TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of addresses').default('false'),
+  LOOKUP_RETRY_MS: int(10, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,6 +68,10 @@ export interface Config {
   campaignsDir: string;
   delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number };
   limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number };
+  /** Express's `trust proxy`: set it behind a load balancer so rate limits see supporters' addresses. */
+  trustProxy: boolean | number | string;
+  /** First wait before asking Represent again for a letter awaiting its MP (doubles, up to 10 minutes). */
+  lookupRetryMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -121,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     },
     limits: { submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN, submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR },
+    trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    lookupRetryMs: e.LOOKUP_RETRY_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -51,6 +51,7 @@ CREATE TABLE letters (
   action_id           uuid NOT NULL REFERENCES actions (id) ON DELETE CASCADE,
   campaign_slug       text NOT NULL,
   target_id           text NOT NULL,
+  position            smallint NOT NULL,     -- the target's place in the campaign definition
   locale              text NOT NULL,
   recipient_name      text,                  -- null while the MP is being looked up
   recipient_role      text NOT NULL,

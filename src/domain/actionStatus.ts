@@ -18,3 +18,16 @@ function sameSecret(expected: string, given: string): boolean {
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+export type OverallStatus = 'in_progress' | 'sent' | 'partly_sent' | 'failed';
+
+const UNDERWAY = new Set(['awaiting_lookup', 'queued', 'sending', 'deferred']);
+const NOT_SENT = new Set(['failed', 'bounced', 'dropped']);
+
+/** One word for the whole action, from its letters' statuses. */
+export function overallStatus(letters: Array<{ status: string }>): OverallStatus {
+  if (letters.some((l) => UNDERWAY.has(l.status))) return 'in_progress';
+  const failed = letters.filter((l) => NOT_SENT.has(l.status)).length;
+  if (failed === 0) return 'sent';
+  return failed === letters.length ? 'failed' : 'partly_sent';
+}

@@ -98,6 +98,7 @@ export interface StatusChange {
 }
 
 export interface ActionStore {
+  countActions(campaignSlug: string): Promise<number>;
   findByEmail(campaignSlug: string, email: string): Promise<StoredAction | null>;
   /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
   create(action: NewAction): Promise<StoredAction | null>;

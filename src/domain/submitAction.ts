@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Campaign, CampaignCatalog, Locale, Target } from './campaign';
 import { pickLocale, roleOf } from './campaign';
+import { invalidPostalCode } from './campaignView';
 import { AppError } from './errors';
 import type { LetterRenderer, Recipient, SupporterDetails } from './letters';
 import { fixedRecipient, letterContext } from './letters';
@@ -101,11 +102,7 @@ function checkSupporter(campaign: Campaign, input: ActionInput): SupporterDetail
     if (!postalCode) fields.postalCode = 'Enter a Canadian postal code, like K1A 0A6.';
     throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
   }
-  if (!postalCode) {
-    throw new AppError('invalid_postal_code', 'This is not a Canadian postal code. It looks like K1A 0A6.', {
-      fields: { postalCode: 'Enter a Canadian postal code, like K1A 0A6.' },
-    });
-  }
+  if (!postalCode) throw invalidPostalCode();
   return {
     firstName: input.firstName.trim(),
     lastName: input.lastName.trim(),

@@ -50,7 +50,7 @@ export function representClient(options: { baseUrl: string; timeoutMs: number; u
   };
 }
 
-export const unavailable = (internal: string, retryAfterSeconds = 30): AppError =>
+export const unavailable = (internal: string, retryAfterSeconds?: number): AppError =>
   new AppError('lookup_unavailable', LOOKUP_UNAVAILABLE, { retryAfterSeconds, internal });
 
 const LOOKUP_UNAVAILABLE =

@@ -38,7 +38,7 @@ export function actionsRepo(db: Db): ActionStore {
   async function lettersOf(actionId: string): Promise<StoredLetter[]> {
     const letters = await db.query<LetterRow>(
       `SELECT id, action_id, recipient_name, recipient_role, district, subject, status, updated_at
-         FROM letters WHERE action_id = $1 ORDER BY created_at, target_id`,
+         FROM letters WHERE action_id = $1 ORDER BY position`,
       [actionId],
     );
     const events = await db.query<{ letter_id: string; type: string; at: Date }>(
@@ -95,11 +95,11 @@ export function actionsRepo(db: Db): ActionStore {
           ]),
         );
         await tx.query(
-          `INSERT INTO letters (id, action_id, campaign_slug, target_id, locale, recipient_name, recipient_role, recipient_email,
+          `INSERT INTO letters (id, action_id, campaign_slug, target_id, position, locale, recipient_name, recipient_role, recipient_email,
              district, subject, body_text, body_html, status, status_reason)
-           VALUES ${valuesList(action.letters.length, 14)}`,
-          action.letters.flatMap((l) => [
-            l.id, action.id, action.campaignSlug, l.targetId, action.locale, l.recipient?.name ?? null, l.role,
+           VALUES ${valuesList(action.letters.length, 15)}`,
+          action.letters.flatMap((l, position) => [
+            l.id, action.id, action.campaignSlug, l.targetId, position, action.locale, l.recipient?.name ?? null, l.role,
             l.recipient?.email ?? null, l.recipient?.district ?? null, l.rendered?.subject ?? null,
             l.rendered?.text ?? null, l.rendered?.html ?? null, l.status, l.reason,
           ]),
@@ -116,7 +116,12 @@ export function actionsRepo(db: Db): ActionStore {
     return get(action.id);
   }
 
-  return { findByEmail, create, get };
+  async function countActions(campaignSlug: string): Promise<number> {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions WHERE campaign_slug = $1', [campaignSlug]);
+    return rows[0].n;
+  }
+
+  return { findByEmail, create, get, countActions };
 }
 
 // Two first-time submissions with one new email can race on the supporters row itself.

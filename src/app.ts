@@ -1,0 +1,44 @@
+// createApp(deps): middleware, routes and the error handler. It never listens, so tests drive it
+// directly with supertest and main.ts decides where it runs.
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from './adapters/logger';
+import type { Metrics } from './adapters/metrics';
+import { errorHandler, notFound } from './http/errorResponse';
+import { operations, type HealthCheck } from './http/operations';
+import { publicApi, type PublicApiDeps } from './http/publicApi';
+
+export interface AppDeps {
+  log: Logger;
+  metrics: Metrics;
+  trustProxy: boolean | number | string;
+  healthChecks: HealthCheck[];
+  api: PublicApiDeps;
+}
+
+// Logs method, route and timing only: URLs can carry a status token, bodies personal data.
+function requestLog(log: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.set('trust proxy', deps.trustProxy);
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(requestLog(deps.log, deps.metrics));
+  app.use(operations(deps.healthChecks, deps.metrics));
+  app.use('/api', publicApi(deps.api));
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,133 @@
+// The composition root: every adapter is built here, once, from the config, and handed to the
+// domain through its ports. Nothing else in the service constructs a connection or a client.
+import type { Redis } from 'ioredis';
+import { loadCampaigns, type LoadedCampaigns } from './adapters/campaigns/campaignLoader';
+import { openDb, type Db } from './adapters/db';
+import type { Logger } from './adapters/logger';
+import { outboxMailer } from './adapters/mail/outboxMailer';
+import { sendgridMailer } from './adapters/mail/sendgridMailer';
+import { createMetrics, type Metrics } from './adapters/metrics';
+import { migrate } from './adapters/migrate';
+import { createQueues, type Queues } from './adapters/queues';
+import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
+import { representClient } from './adapters/represent/representClient';
+import { representFinder } from './adapters/represent/representFinder';
+import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
+import { actionsRepo } from './adapters/store/actionsRepo';
+import { lettersRepo } from './adapters/store/lettersRepo';
+import type { AppDeps } from './app';
+import { DEFAULT_REDIS_URL, type Config } from './config';
+import type { ActionStore, Clock, LetterStore, Mailer } from './domain/ports';
+import type { RepresentativeFinder } from './domain/representatives';
+import type { SubmitDeps } from './domain/submitAction';
+import { submissionLimits } from './http/rateLimits';
+import { LETTER_PARTIALS_DIR, MIGRATIONS_DIR } from './paths';
+import path from 'node:path';
+
+/** A claim on a letter older than this belongs to a worker that died mid-send. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  db: Db;
+  redis: Redis;
+  redisUrl: string;
+  campaigns: LoadedCampaigns;
+  representatives: RepresentativeFinder;
+  queues: Queues;
+  actions: ActionStore;
+  letters: LetterStore;
+  mailer: Mailer;
+  clock: Clock;
+  submit: SubmitDeps;
+  staleClaimMs: number;
+  close(): Promise<void>;
+}
+
+export async function buildDeps(config: Config, log: Logger, overrides: { redisUrl?: string } = {}): Promise<Deps> {
+  const campaigns = loadCampaigns(config.campaignsDir, LETTER_PARTIALS_DIR);
+  const db = await openDb(config.databaseUrl, config.dataDir);
+  await migrate(db, MIGRATIONS_DIR);
+
+  const redisUrl = overrides.redisUrl ?? config.redisUrl ?? DEFAULT_REDIS_URL;
+  const redis = webRedis(redisUrl, log);
+  if (await whenReady(redis, 3000)) await warnUnlessNoEviction(redis, log);
+  else log.warn({}, 'Redis is not answering yet: letters are stored and will be queued when it is back');
+
+  const metrics = createMetrics();
+  const representatives = representFinder({
+    client: representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }),
+    redis,
+    limiter: slidingWindowLimiter(redis, { key: `${config.redisPrefix}:represent:budget`, max: config.represent.ratePerMinute, windowMs: 60_000 }),
+    keyPrefix: config.redisPrefix,
+    cacheTtlSeconds: config.represent.cacheTtlSeconds,
+    onRequest: (outcome) => metrics.representRequests.inc({ outcome }),
+  });
+  const queues = createQueues(redis, { prefix: config.redisPrefix, attempts: config.delivery.attempts, backoffMs: config.delivery.backoffMs });
+  const actions = actionsRepo(db);
+  const letters = lettersRepo(db);
+  const mailer = config.sendgrid.apiKey
+    ? sendgridMailer({ apiKey: config.sendgrid.apiKey, apiUrl: config.sendgrid.apiUrl, timeoutMs: config.sendgrid.timeoutMs, from: config.mailFrom })
+    : outboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });
+  const clock: Clock = { now: () => new Date() };
+
+  return {
+    config,
+    log,
+    metrics,
+    db,
+    redis,
+    redisUrl,
+    campaigns,
+    representatives,
+    queues,
+    actions,
+    letters,
+    mailer,
+    clock,
+    staleClaimMs: STALE_CLAIM_MS,
+    submit: {
+      campaigns: campaigns.catalog,
+      representatives,
+      renderer: campaigns.renderer,
+      actions,
+      queue: queues.port,
+      clock,
+      log,
+      pickSubject: (count) => Math.floor(Math.random() * count),
+    },
+    async close() {
+      await queues.close().catch(() => undefined);
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}
+
+export function appDeps(deps: Deps): AppDeps {
+  const { config } = deps;
+  return {
+    log: deps.log,
+    metrics: deps.metrics,
+    trustProxy: config.trustProxy,
+    healthChecks: [
+      { name: 'database', check: () => deps.db.query('SELECT 1') },
+      { name: 'redis', check: () => deps.redis.ping() },
+    ],
+    api: {
+      campaigns: deps.campaigns.catalog,
+      representatives: deps.representatives,
+      actions: deps.actions,
+      submit: deps.submit,
+      publicUrl: config.publicUrl,
+      submissionLimits: submissionLimits({
+        perIpPerMinute: config.limits.submitPerIpPerMinute,
+        perEmailPerHour: config.limits.submitPerEmailPerHour,
+        redis: deps.redis,
+        prefix: config.redisPrefix,
+      }),
+    },
+  };
+}

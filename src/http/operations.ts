@@ -1,0 +1,40 @@
+// Operators' routes: health for load balancers and orchestrators, metrics for Prometheus.
+import { Router } from 'express';
+import type { Metrics } from '../adapters/metrics';
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<unknown>;
+}
+
+export function operations(checks: HealthCheck[], metrics: Metrics): Router {
+  const router = Router();
+  router.get('/healthz', async (_req, res) => {
+    const results = await Promise.all(
+      checks.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), 2000);
+          return [name, 'ok'] as const;
+        } catch {
+          return [name, 'down'] as const;
+        }
+      }),
+    );
+    const ok = results.every(([, state]) => state === 'ok');
+    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, checks: Object.fromEntries(results) });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return router;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ms);
+    }),
+  ]);
+}

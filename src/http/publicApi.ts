@@ -1,0 +1,68 @@
+// The supporter API of API.md. Routes stay thin: read the request, call one domain function,
+// answer. Validation of the action body lives in actionBody.ts, error answers in errorResponse.ts.
+import express, { Router, type RequestHandler } from 'express';
+import { getActionStatus } from '../domain/actionStatus';
+import { describeCampaign, findRepresentatives } from '../domain/campaignView';
+import type { CampaignCatalog } from '../domain/campaign';
+import { AppError } from '../domain/errors';
+import type { ActionStore } from '../domain/ports';
+import type { RepresentativeFinder } from '../domain/representatives';
+import { submitAction, type SubmitDeps } from '../domain/submitAction';
+import { parseActionBody } from './actionBody';
+import { representativesBody, statusBody, submissionBody } from './presenters';
+
+export interface PublicApiDeps {
+  campaigns: CampaignCatalog;
+  representatives: RepresentativeFinder;
+  actions: ActionStore;
+  submit: SubmitDeps;
+  publicUrl: string;
+  submissionLimits: RequestHandler[];
+}
+
+const BODY_LIMIT = '16kb';
+
+// JSON, or the no-JavaScript form; anything else is refused before it is read.
+const onlyJsonOrForm: RequestHandler = (req, _res, next) =>
+  req.is(['application/json', 'application/x-www-form-urlencoded'])
+    ? next()
+    : next(new AppError('unsupported_media_type', 'Send the action as JSON (application/json) or as a form (application/x-www-form-urlencoded).'));
+
+const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
+
+export function publicApi(deps: PublicApiDeps): Router {
+  const router = Router();
+
+  router.get('/campaigns/:slug', async (req, res) => {
+    res.json(await describeCampaign(deps.campaigns, deps.actions, param(req.params.slug), req.query.lang));
+  });
+
+  router.get('/campaigns/:slug/representatives', async (req, res) => {
+    const lookup = await findRepresentatives(deps.campaigns, deps.representatives, param(req.params.slug), req.query.postalCode);
+    res.set('Cache-Control', 'private, max-age=300').json(representativesBody(lookup));
+  });
+
+  router.post(
+    '/campaigns/:slug/actions',
+    onlyJsonOrForm,
+    express.json({ limit: BODY_LIMIT, strict: true }),
+    express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 50 }),
+    ...deps.submissionLimits,
+    async (req, res) => {
+      const input = parseActionBody(req.body);
+      const result = await submitAction(deps.submit, param(req.params.slug), input, {
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+        pageUrl: (req.get('referer') ?? req.get('origin'))?.slice(0, 1000) ?? null,
+      });
+      res.status(result.created ? 202 : 200).json(submissionBody(result.action, deps.publicUrl));
+    },
+  );
+
+  router.get('/actions/:id', async (req, res) => {
+    const action = await getActionStatus(deps.actions, param(req.params.id), req.query.token);
+    res.set('Cache-Control', 'no-store').json(statusBody(action));
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+// Abuse limits on submissions: per IP and per email, counted in Redis so every web process
+// shares them. If Redis is away the limits step aside: a supporter's letter matters more.
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { RedisStore } from 'rate-limit-redis';
+import type { Redis } from 'ioredis';
+import { AppError } from '../domain/errors';
+
+export interface RateLimitSettings {
+  perIpPerMinute: number;
+  perEmailPerHour: number;
+  redis: Redis | null;
+  prefix: string;
+}
+
+function store(redis: Redis | null, prefix: string): Store | undefined {
+  if (!redis) return undefined; // tests of the HTTP layer alone: in-memory
+  return new RedisStore({ prefix, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never });
+}
+
+const tooMany = (message: string): RequestHandler => (req, _res, next) => {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  const retryAfterSeconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+  next(new AppError('rate_limited', message, { retryAfterSeconds }));
+};
+
+const emailOf = (req: Request): string | null => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
+};
+
+export function submissionLimits(settings: RateLimitSettings): RequestHandler[] {
+  const common = { standardHeaders: 'draft-8' as const, legacyHeaders: false, passOnStoreError: true };
+  return [
+    rateLimit({
+      ...common,
+      windowMs: 60_000,
+      limit: settings.perIpPerMinute,
+      store: store(settings.redis, `${settings.prefix}:rl:ip:`),
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+      handler: tooMany('Too many letters from this connection. Please wait a minute and try again.'),
+    }),
+    rateLimit({
+      ...common,
+      windowMs: 3_600_000,
+      limit: settings.perEmailPerHour,
+      store: store(settings.redis, `${settings.prefix}:rl:email:`),
+      skip: (req) => emailOf(req) === null,
+      // Hashed: the key lives in Redis, where personal data does not belong.
+      keyGenerator: (req) => createHash('sha256').update(emailOf(req) ?? '').digest('hex'),
+      handler: tooMany('Too many attempts with this email address. Please try again later.'),
+    }),
+  ];
+}

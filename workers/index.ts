@@ -1,0 +1,58 @@
+// The worker role: delivers letters, resolves MP lookups that had to wait, sweeps the outbox.
+import { Worker } from 'bullmq';
+import { workerRedis } from '../src/adapters/redis';
+import { QUEUE } from '../src/adapters/queues';
+import type { Deps } from '../src/deps';
+import { deliveryProcessor } from './deliverLetter.processor';
+import { lookupProcessor } from './resolveLookup.processor';
+import { sweepProcessor } from './sweep.processor';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
+  const { config, log, queues } = deps;
+  const connection = workerRedis(deps.redisUrl, log);
+  const common = { connection, prefix: config.redisPrefix };
+
+  const letters = new Worker(
+    QUEUE.letters,
+    deliveryProcessor({ letters: deps.letters, mailer: deps.mailer, staleClaimMs: deps.staleClaimMs, queue: queues.letters, metrics: deps.metrics }),
+    // A limiter is required for queue.rateLimit() to hold the queue after a SendGrid 429.
+    { ...common, concurrency: config.delivery.concurrency, limiter: { max: 1000, duration: 1000 } },
+  );
+  const lookups = new Worker(
+    QUEUE.lookups,
+    lookupProcessor({ ...deps.submit, letters: deps.letters, retryBaseMs: config.lookupRetryMs }),
+    // Never faster than Represent's budget; the shared limiter in the finder is the real guard.
+    { ...common, concurrency: 2, limiter: { max: config.represent.ratePerMinute, duration: 60_000 } },
+  );
+  const sweeper = new Worker(
+    QUEUE.maintenance,
+    sweepProcessor({
+      letters: deps.letters,
+      queue: queues.port,
+      graceMs: config.delivery.sweepIntervalMs,
+      staleClaimMs: deps.staleClaimMs,
+      batchSize: 500,
+      log,
+    }),
+    { ...common, concurrency: 1 },
+  );
+  await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: config.delivery.sweepIntervalMs }, { name: 'sweep' });
+
+  const workers = [letters, lookups, sweeper];
+  for (const worker of workers) {
+    worker.on('error', (error) => log.warn({ err: error.message, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: worker.name, err: error.message }, 'job attempt failed'));
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      connection.disconnect();
+    },
+  };
+}
