@@ -1,0 +1,136 @@
+// The real service (real PostgreSQL, real Redis, real BullMQ workers) wired to the fake outside
+// services, for integration tests through HTTP. Each instance has its own database and Redis
+// prefix, so test files run side by side.
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { createLogger } from '../../src/adapters/logger';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { appDeps, buildDeps, type Deps } from '../../src/deps';
+import { startWorkers, type RunningWorkers } from '../../workers';
+import { createTestDatabase, type TestDatabase } from './database';
+import { eventually } from './eventually';
+import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
+import { startFakeSendgrid, type FakeSendgrid } from '../fakes/fakeSendgrid';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestService {
+  app: Express;
+  deps: Deps;
+  represent: FakeRepresent;
+  sendgrid: FakeSendgrid;
+  database: TestDatabase;
+  prefix: string;
+  workers: RunningWorkers | null;
+  startWorkers(): Promise<RunningWorkers>;
+  letter(id: string): Promise<LetterRow>;
+  waitForLetter(id: string, status: string | string[], timeoutMs?: number): Promise<LetterRow>;
+  close(): Promise<void>;
+}
+
+export interface LetterRow {
+  id: string;
+  status: string;
+  status_reason: string | null;
+  provider_message_id: string | null;
+  recipient_email: string | null;
+  recipient_name: string | null;
+  subject: string | null;
+  body_text: string | null;
+  attempts: number;
+}
+
+export interface TestServiceOptions {
+  env?: Record<string, string>;
+  /** Start the workers right away (default true). */
+  workers?: boolean;
+  /** Share fakes or a database between services (e.g. a web and a worker with different Redis). */
+  represent?: FakeRepresent;
+  sendgrid?: FakeSendgrid;
+  database?: TestDatabase;
+  redisUrl?: string;
+  prefix?: string;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const represent = options.represent ?? (await startFakeRepresent());
+  const sendgrid = options.sendgrid ?? (await startFakeSendgrid());
+  const database = options.database ?? (await createTestDatabase());
+  const prefix = options.prefix ?? `t${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: options.redisUrl ?? REDIS_URL,
+    REDIS_PREFIX: prefix,
+    REPRESENT_URL: represent.url,
+    REPRESENT_TIMEOUT_MS: '500',
+    SENDGRID_API_KEY: sendgrid.apiKey,
+    SENDGRID_API_URL: sendgrid.url,
+    SENDGRID_TIMEOUT_MS: '1000',
+    MAIL_FROM: 'Example Letters <letters@example.org>',
+    PUBLIC_URL: 'https://act.example.org',
+    DELIVERY_BACKOFF_MS: '50',
+    LOOKUP_RETRY_MS: '100',
+    SWEEP_INTERVAL_MS: '300',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const deps = await buildDeps(config, createLogger(config.logLevel));
+  const app = createApp(appDeps(deps));
+
+  const service: TestService = {
+    app,
+    deps,
+    represent,
+    sendgrid,
+    database,
+    prefix,
+    workers: null,
+    async startWorkers() {
+      service.workers = await startWorkers(deps);
+      return service.workers;
+    },
+    async letter(id) {
+      const { rows } = await deps.db.query<LetterRow>('SELECT * FROM letters WHERE id = $1', [id]);
+      return rows[0];
+    },
+    waitForLetter(id, status, timeoutMs = 10_000) {
+      const wanted = Array.isArray(status) ? status : [status];
+      return eventually(() => service.letter(id), (l) => !!l && wanted.includes(l.status), { timeoutMs, what: `letter ${id} to be ${wanted.join('|')}` });
+    },
+    async close() {
+      await service.workers?.close();
+      await deleteKeys(deps, prefix);
+      await deps.close();
+      if (!options.database) await database.drop();
+      if (!options.represent) await represent.close();
+      if (!options.sendgrid) await sendgrid.close();
+    },
+  };
+  if (options.workers !== false) await service.startWorkers();
+  return service;
+}
+
+async function deleteKeys(deps: Deps, prefix: string): Promise<void> {
+  if (deps.redis.status !== 'ready') return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await deps.redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** A valid action body; override what a test is about. */
+export const supporter = (overrides: Record<string, unknown> = {}) => ({
+  firstName: 'Mei',
+  lastName: 'Tursun',
+  email: `mei.${randomBytes(3).toString('hex')}@example.com`,
+  postalCode: 'm5v 3l9',
+  address: '12 Front Street West, Apt 4',
+  city: 'Toronto',
+  message: 'My cousin in Ürümqi has not answered a call since 2019. <Please> act & reply.',
+  locale: 'en',
+  consent: { updates: true },
+  ...overrides,
+});
