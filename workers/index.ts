@@ -5,7 +5,7 @@ import { QUEUE } from '../src/adapters/queues';
 import type { Deps } from '../src/deps';
 import { deliveryProcessor } from './deliverLetter.processor';
 import { lookupProcessor } from './resolveLookup.processor';
-import { sweepProcessor } from './sweep.processor';
+import { sweepLoop } from './sweepLoop';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -29,21 +29,13 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
     // Never faster than Represent's budget; the shared limiter in the finder is the real guard.
     { ...common, concurrency: 2, limiter: { max: config.represent.ratePerMinute, duration: 60_000 } },
   );
-  const sweeper = new Worker(
-    QUEUE.maintenance,
-    sweepProcessor({
-      letters: deps.letters,
-      queue: queues.port,
-      graceMs: config.delivery.sweepIntervalMs,
-      staleClaimMs: deps.staleClaimMs,
-      batchSize: 500,
-      log,
-    }),
-    { ...common, concurrency: 1 },
+  // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
+  const sweeper = sweepLoop(
+    { letters: deps.letters, queue: queues.port, graceMs: config.delivery.sweepIntervalMs, staleClaimMs: deps.staleClaimMs, batchSize: 500, log },
+    config.delivery.sweepIntervalMs,
   );
-  await queues.maintenance.upsertJobScheduler('sweep-outbox', { every: config.delivery.sweepIntervalMs }, { name: 'sweep' });
 
-  const workers = [letters, lookups, sweeper];
+  const workers = [letters, lookups];
   for (const worker of workers) {
     worker.on('error', (error) => log.warn({ err: error.message, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: worker.name, err: error.message }, 'job attempt failed'));
@@ -51,6 +43,7 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   return {
     workers,
     async close() {
+      sweeper.stop();
       await Promise.all(workers.map((w) => w.close()));
       connection.disconnect();
     },

@@ -4,7 +4,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LetterQueue } from '../domain/ports';
 
-export const QUEUE = { letters: 'letters', lookups: 'lookups', maintenance: 'maintenance' } as const;
+export const QUEUE = { letters: 'letters', lookups: 'lookups' } as const;
 
 export interface LetterJob {
   letterId: string;
@@ -22,7 +22,6 @@ export interface QueueSettings {
 export interface Queues {
   letters: Queue<LetterJob>;
   lookups: Queue<LetterJob>;
-  maintenance: Queue;
   port: LetterQueue;
   close(): Promise<void>;
 }
@@ -44,8 +43,7 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   });
   // Lookups wait out Represent outages without using attempts (see workers/resolveLookup.ts).
   const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5, ...keep } });
-  const maintenance = new Queue(QUEUE.maintenance, { connection, prefix: settings.prefix, defaultJobOptions: keep });
-  for (const queue of [letters, lookups, maintenance]) queue.on('error', () => undefined);
+  for (const queue of [letters, lookups]) queue.on('error', () => undefined);
 
   const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[]) => {
     if (ids.length === 0) return;
@@ -71,7 +69,6 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   return {
     letters,
     lookups,
-    maintenance,
     port: {
       enqueueDeliveries: (ids) => add(letters, deliveryJobId, 'deliver', ids),
       enqueueLookups: (ids) => add(lookups, lookupJobId, 'resolve', ids),
@@ -79,7 +76,7 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids),
     },
     close: async () => {
-      await Promise.all([letters.close(), lookups.close(), maintenance.close()]);
+      await Promise.all([letters.close(), lookups.close()]);
     },
   };
 }

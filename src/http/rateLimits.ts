@@ -2,7 +2,7 @@
 // shares them. If Redis is away the limits step aside: a supporter's letter matters more.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import { AppError } from '../domain/errors';
@@ -16,7 +16,26 @@ export interface RateLimitSettings {
 
 function store(redis: Redis | null, prefix: string): Store | undefined {
   if (!redis) return undefined; // tests of the HTTP layer alone: in-memory
-  return new RedisStore({ prefix, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never });
+  return lenient(new RedisStore({ prefix, sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never }));
+}
+
+// When Redis is away, count nothing and let the request through, quietly (the library's own
+// fallback prints a stack trace per request).
+function lenient(inner: Store): Store {
+  const quiet = async <T>(work: () => Promise<T> | T, fallback: T): Promise<T> => {
+    try {
+      return await work();
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    prefix: inner.prefix,
+    init: (options: Options) => inner.init?.(options),
+    increment: (key) => quiet(() => inner.increment(key), { totalHits: 0, resetTime: undefined }),
+    decrement: (key) => quiet(() => inner.decrement(key), undefined),
+    resetKey: (key) => quiet(() => inner.resetKey(key), undefined),
+  };
 }
 
 const tooMany = (message: string): RequestHandler => (req, _res, next) => {
@@ -31,7 +50,7 @@ const emailOf = (req: Request): string | null => {
 };
 
 export function submissionLimits(settings: RateLimitSettings): RequestHandler[] {
-  const common = { standardHeaders: 'draft-8' as const, legacyHeaders: false, passOnStoreError: true };
+  const common = { standardHeaders: 'draft-8' as const, legacyHeaders: false };
   return [
     rateLimit({
       ...common,

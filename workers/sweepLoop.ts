@@ -1,0 +1,22 @@
+// Runs the outbox sweeper every `intervalMs` in each worker process. Several processes may sweep
+// at once: queueing is idempotent (job ids come from letter ids), so that is harmless.
+import type { Logger } from '../src/adapters/logger';
+import { sweepOutbox, type SweepDeps } from '../src/domain/sweepOutbox';
+
+export function sweepLoop(deps: SweepDeps & { log: Logger }, intervalMs: number): { stop(): void } {
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return; // a slow sweep is never stacked under the next one
+    running = true;
+    try {
+      const swept = await sweepOutbox(deps);
+      if (swept.deliveries + swept.lookups > 0) deps.log.info(swept, 'sweeper queued letters that had no job');
+    } catch (error) {
+      deps.log.warn({ err: (error as Error).message }, 'sweep failed; will try again');
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
