@@ -1,0 +1,72 @@
+// The Represent budget is shared by every process through Redis and is never exceeded.
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { slidingWindowLimiter } from '../../src/adapters/represent/slidingWindowLimiter';
+import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
+import { REDIS_URL, startTestService, type TestService } from '../helpers/testService';
+
+describe('the sliding-window limiter on real Redis', () => {
+  const clients: IORedis[] = [];
+  afterAll(async () => {
+    for (const client of clients) await client.quit();
+  });
+
+  it('lets no more than max through in any window, across two processes’ connections', async () => {
+    const key = `limiter-test:${randomBytes(4).toString('hex')}`;
+    const [a, b] = [new IORedis(REDIS_URL), new IORedis(REDIS_URL)];
+    clients.push(a, b);
+    const limiters = [slidingWindowLimiter(a, { key, max: 5, windowMs: 400 }), slidingWindowLimiter(b, { key, max: 5, windowMs: 400 })];
+    const granted: number[] = [];
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      const waits = await Promise.all(limiters.map((l) => l.tryAcquire()));
+      for (const wait of waits) {
+        if (wait === 0) granted.push(Date.now());
+        else expect(wait).toBeLessThanOrEqual(400);
+      }
+    }
+    // It did grant again after the first window, so the budget renews...
+    expect(granted.length).toBeGreaterThan(5);
+    // ...and no window of 400 ms ever held more than 5 (a little slack for the client's clock).
+    for (const start of granted) {
+      expect(granted.filter((t) => t >= start && t < start + 390).length).toBeLessThanOrEqual(5);
+    }
+    await a.del(key);
+  });
+});
+
+describe('two web processes sharing one budget', () => {
+  let represent: FakeRepresent;
+  let web1: TestService;
+  let web2: TestService;
+  beforeAll(async () => {
+    represent = await startFakeRepresent();
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const env = { REPRESENT_RATE_PER_MIN: '5' };
+    web1 = await startTestService({ workers: false, represent, prefix, env });
+    web2 = await startTestService({ workers: false, represent, prefix, env });
+  });
+  afterAll(async () => {
+    await web2.close();
+    await web1.close();
+    await represent.close();
+  });
+
+  it('never send Represent more than REPRESENT_RATE_PER_MIN, and answer the rest 503 with Retry-After', async () => {
+    // 16 distinct, well-formed postal codes, half through each process, all at once.
+    const codes = Array.from({ length: 16 }, (_, i) => `A1A ${i % 10}B${Math.floor(i / 10)}`);
+    const answers = await Promise.all(
+      codes.map((code, i) => request((i % 2 ? web1 : web2).app).get('/api/campaigns/xinjiang/representatives').query({ postalCode: code })),
+    );
+    expect(represent.count()).toBe(5);
+    expect(represent.overLimitAnswers()).toBe(0);
+    const refused = answers.filter((r) => r.status === 503);
+    expect(refused).toHaveLength(11);
+    for (const res of refused) {
+      expect(res.body.error.code).toBe('lookup_unavailable');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(answers.filter((r) => r.status === 404)).toHaveLength(5);
+  });
+});

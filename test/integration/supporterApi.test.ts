@@ -1,0 +1,217 @@
+// The supporter API of API.md, route by route, through HTTP on the real stack.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { startTestService, supporter, type TestService } from '../helpers/testService';
+
+let service: TestService;
+
+beforeAll(async () => {
+  service = await startTestService({ workers: false });
+});
+afterAll(() => service.close());
+beforeEach(() => service.represent.reset());
+
+const submit = (body: unknown) => request(service.app).post('/api/campaigns/xinjiang/actions').send(body as object);
+
+describe('GET /api/campaigns/:slug', () => {
+  it('describes the campaign with its targets and a live counter', async () => {
+    const before = await request(service.app).get('/api/campaigns/xinjiang').expect(200);
+    expect(before.body).toMatchObject({
+      slug: 'xinjiang',
+      status: 'open',
+      locales: ['en', 'fr'],
+      targets: [{ kind: 'mp' }, { kind: 'fixed', name: 'Anita Anand', role: 'Minister of Foreign Affairs' }],
+      counter: { goal: 2000 },
+    });
+    await submit(supporter()).expect(202);
+    const after = await request(service.app).get('/api/campaigns/xinjiang').query({ lang: 'fr' }).expect(200);
+    expect(after.body.counter.actions).toBe(before.body.counter.actions + 1);
+    expect(after.body.targets[1].role).toBe('ministre des Affaires étrangères');
+    expect(after.body.title).not.toBe(before.body.title);
+  });
+
+  it('answers 404 campaign_not_found for an unknown campaign', async () => {
+    const res = await request(service.app).get('/api/campaigns/nope').expect(404);
+    expect(res.body.error.code).toBe('campaign_not_found');
+  });
+});
+
+describe('GET /api/campaigns/:slug/representatives', () => {
+  const lookup = (postalCode: string) => request(service.app).get('/api/campaigns/xinjiang/representatives').query({ postalCode });
+
+  it.each(['M5V 3L9', 'm5v3l9', 'M5V-3L9', ' m5v 3l9 '])('normalises %p and finds the one MP', async (code) => {
+    const res = await lookup(code).expect(200);
+    expect(res.body).toEqual({
+      postalCode: 'M5V 3L9',
+      ambiguous: false,
+      representatives: [
+        {
+          name: 'Chi Nguyen',
+          district: 'Spadina—Harbourfront',
+          party: 'Liberal',
+          email: 'chi.nguyen@parl.gc.ca',
+          photoUrl: expect.stringContaining('NguyenChi'),
+          province: 'ON',
+          url: expect.stringContaining('ourcommons.ca'),
+        },
+      ],
+    });
+  });
+
+  it('keeps only the current MP when the answer mixes levels of government and representation orders', async () => {
+    const res = await lookup('G0A1A0').expect(200);
+    expect(res.body.representatives.map((r: { name: string }) => r.name)).toEqual(['Joël Godin']);
+  });
+
+  it.each(['K1A 0D6', 'W1A 1A1', 'Z1A 1A1', '12345', 'M5V 3L', ''])('refuses %p with 400 invalid_postal_code', async (code) => {
+    const res = await lookup(code).expect(400);
+    expect(res.body.error.code).toBe('invalid_postal_code');
+  });
+
+  it('answers 404 postal_code_not_found for a well-formed code Represent does not know', async () => {
+    const res = await lookup('A1A 1A1').expect(404);
+    expect(res.body.error.code).toBe('postal_code_not_found');
+    await lookup('A1A 1A1').expect(404);
+    expect(service.represent.count('/postcodes/A1A1A1/')).toBe(1);
+  });
+
+  it('asks Represent once per postal code: answers are cached and identical lookups in flight share one request', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => lookup('K0A 1K0')));
+    expect(answers.every((r) => r.status === 200 && r.body.ambiguous === true)).toBe(true);
+    await lookup('k0a1k0').expect(200);
+    expect(service.represent.count('/postcodes/K0A1K0/')).toBe(1);
+  });
+});
+
+describe('POST /api/campaigns/:slug/actions: bad input gets a clear 4xx', () => {
+  it('lists every missing or bad field', async () => {
+    const res = await submit({ firstName: '', email: 'not-an-email', postalCode: 'M5V 3L9', message: 'x'.repeat(2001) }).expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['email', 'firstName', 'lastName', 'message']);
+  });
+
+  it('asks for the street address and city, which MP offices need', async () => {
+    const res = await submit(supporter({ address: '', city: '   ' })).expect(400);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['address', 'city']);
+  });
+
+  it('refuses an impossible postal code with 400 invalid_postal_code', async () => {
+    const res = await submit(supporter({ postalCode: 'D1A 1A1' })).expect(400);
+    expect(res.body.error.code).toBe('invalid_postal_code');
+  });
+
+  it('refuses an unknown postal code with 404 postal_code_not_found', async () => {
+    const res = await submit(supporter({ postalCode: 'A1A 1A1' })).expect(404);
+    expect(res.body.error.code).toBe('postal_code_not_found');
+  });
+
+  it('accepts the no-JavaScript form encoding', async () => {
+    const form = new URLSearchParams({
+      firstName: 'Aziz', lastName: 'Kerim', email: `aziz.${Date.now()}@example.com`, postalCode: 'M5V3L9',
+      address: '1 Spadina Ave', city: 'Toronto', message: '', 'consent[updates]': 'on', locale: 'fr',
+    });
+    const res = await request(service.app).post('/api/campaigns/xinjiang/actions').type('form').send(form.toString()).expect(202);
+    const { rows } = await service.deps.db.query<{ purpose: string; granted: boolean; wording: string; locale: string }>(
+      'SELECT purpose, granted, wording, locale FROM consents WHERE action_id = $1 ORDER BY purpose',
+      [res.body.id],
+    );
+    expect(rows.map((r) => [r.purpose, r.granted, r.locale])).toEqual([['send_letter', true, 'fr'], ['updates', true, 'fr']]);
+    expect(rows[1].wording).toMatch(/courriel|nouvelles|consentement/i);
+  });
+
+  it('records an unticked updates box as no consent, with the words that were shown', async () => {
+    const res = await submit(supporter({ consent: undefined })).set('Referer', 'https://act.example.org/campaigns/xinjiang').expect(202);
+    const { rows } = await service.deps.db.query<{ granted: boolean; page_url: string; wording_sha256: string }>(
+      "SELECT granted, page_url, wording_sha256 FROM consents WHERE action_id = $1 AND purpose = 'updates'",
+      [res.body.id],
+    );
+    expect(rows[0]).toMatchObject({ granted: false, page_url: 'https://act.example.org/campaigns/xinjiang' });
+    expect(rows[0].wording_sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers 415 for another content type, 413 over 16 KB and 400 for broken JSON', async () => {
+    const plain = await request(service.app).post('/api/campaigns/xinjiang/actions').set('Content-Type', 'text/plain').send('hello').expect(415);
+    expect(plain.body.error.code).toBe('unsupported_media_type');
+    const big = await submit(supporter({ message: 'x'.repeat(17 * 1024) })).expect(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    const broken = await request(service.app).post('/api/campaigns/xinjiang/actions').set('Content-Type', 'application/json').send('{"firstName":').expect(400);
+    expect(broken.body.error.code).toBe('invalid_json');
+  });
+
+  it('answers 404 campaign_not_found for an unknown campaign, and JSON 404 for unknown routes', async () => {
+    const res = await request(service.app).post('/api/campaigns/nope/actions').send(supporter()).expect(404);
+    expect(res.body.error.code).toBe('campaign_not_found');
+    const route = await request(service.app).get('/api/nothing/here').expect(404);
+    expect(route.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('answers 429 rate_limited with Retry-After when one email tries too often', async () => {
+    const person = supporter({ postalCode: 'not a code' });
+    const answers = [];
+    for (let i = 0; i < 11; i += 1) answers.push((await submit(person)).status);
+    expect(answers.slice(0, 10).every((s) => s === 400)).toBe(true);
+    const limited = await submit(person).expect(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('the per-IP limit', () => {
+  it('answers 429 once one connection has sent its share for the minute', async () => {
+    const strict = await startTestService({ workers: false, env: { SUBMIT_RATE_PER_IP_PER_MIN: '3' }, represent: service.represent, sendgrid: service.sendgrid });
+    try {
+      for (let i = 0; i < 3; i += 1) await request(strict.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+      const res = await request(strict.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(429);
+      expect(res.body.error.code).toBe('rate_limited');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('GET /api/actions/:id', () => {
+  it('shows the action to the holder of the token, and the same 404 to everyone else', async () => {
+    const created = await submit(supporter()).expect(202);
+    const ok = await request(service.app).get(`/api/actions/${created.body.id}`).query({ token: created.body.token }).expect(200);
+    expect(ok.body).toMatchObject({ id: created.body.id, campaign: 'xinjiang' });
+    expect(ok.body.letters[0]).toEqual(
+      expect.objectContaining({ id: created.body.letters[0].id, status: 'queued', subject: expect.any(String), updatedAt: expect.any(String) }),
+    );
+    expect(ok.body.letters[0].events[0]).toEqual({ type: 'queued', at: expect.any(String) });
+
+    const wrongToken = await request(service.app).get(`/api/actions/${created.body.id}`).query({ token: 'guess' }).expect(404);
+    const wrongId = await request(service.app).get('/api/actions/00000000-0000-4000-8000-000000000000').query({ token: created.body.token }).expect(404);
+    const noToken = await request(service.app).get(`/api/actions/${created.body.id}`).expect(404);
+    expect(wrongToken.body).toEqual(wrongId.body);
+    expect(noToken.body).toEqual(wrongId.body);
+  });
+});
+
+describe('a campaign that is not open', () => {
+  it('answers 409 campaign_closed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dearmp-campaigns-'));
+    fs.cpSync(path.join(__dirname, '../../data/campaigns/xinjiang'), path.join(dir, 'xinjiang'), { recursive: true });
+    const file = path.join(dir, 'xinjiang', 'campaign.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), status: 'closed' }));
+    const closed = await startTestService({ workers: false, env: { CAMPAIGNS_DIR: dir }, represent: service.represent, sendgrid: service.sendgrid });
+    try {
+      const res = await request(closed.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(409);
+      expect(res.body.error.code).toBe('campaign_closed');
+    } finally {
+      await closed.close();
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('operations', () => {
+  it('reports health and Prometheus metrics', async () => {
+    await request(service.app).get('/healthz').expect(200, { ok: true, checks: { database: 'ok', redis: 'ok' } });
+    const metrics = await request(service.app).get('/metrics').expect(200);
+    expect(metrics.text).toContain('dearmp_http_request_duration_seconds_bucket');
+    expect(metrics.text).toContain('dearmp_represent_requests_total');
+  });
+});
