@@ -29,10 +29,15 @@ function lenient(inner: Store): Store {
       return fallback;
     }
   };
+  let windowMs = 60_000;
   return {
     prefix: inner.prefix,
-    init: (options: Options) => inner.init?.(options),
-    increment: (key) => quiet(() => inner.increment(key), { totalHits: 0, resetTime: undefined }),
+    init: (options: Options) => {
+      windowMs = options.windowMs;
+      return inner.init?.(options);
+    },
+    // Counted as a first hit: always under the limit.
+    increment: (key) => quiet(() => inner.increment(key), { totalHits: 1, resetTime: new Date(Date.now() + windowMs) }),
     decrement: (key) => quiet(() => inner.decrement(key), undefined),
     resetKey: (key) => quiet(() => inner.resetKey(key), undefined),
   };

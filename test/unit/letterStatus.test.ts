@@ -1,0 +1,81 @@
+import { canMove, isLetterStatus, LETTER_STATUSES, statusesThatCanMoveTo, type LetterStatus } from '../../src/domain/letterStatus';
+
+describe('letter status transitions', () => {
+  it.each<[LetterStatus, LetterStatus]>([
+    ['awaiting_lookup', 'queued'],
+    ['queued', 'sending'],
+    ['sending', 'accepted'],
+    ['accepted', 'delivered'],
+  ])('the lifecycle allows %s → %s', (from, to) => {
+    expect(canMove(from, to)).toBe(true);
+  });
+
+  it.each<[LetterStatus, LetterStatus]>([
+    ['accepted', 'deferred'],
+    ['deferred', 'delivered'],
+    ['accepted', 'bounced'],
+    ['accepted', 'dropped'],
+    ['delivered', 'bounced'],
+    ['sending', 'failed'],
+    ['sending', 'queued'],
+    ['awaiting_lookup', 'failed'],
+  ])('allows %s → %s', (from, to) => {
+    expect(canMove(from, to)).toBe(true);
+  });
+
+  it.each<[LetterStatus, LetterStatus]>([
+    ['delivered', 'accepted'],
+    ['delivered', 'deferred'],
+    ['delivered', 'queued'],
+    ['delivered', 'sending'],
+    ['accepted', 'queued'],
+    ['accepted', 'sending'],
+    ['deferred', 'accepted'],
+    ['bounced', 'delivered'],
+    ['dropped', 'delivered'],
+    ['bounced', 'accepted'],
+    ['queued', 'awaiting_lookup'],
+    ['sending', 'awaiting_lookup'],
+    ['queued', 'accepted'],
+    ['awaiting_lookup', 'sending'],
+  ])('never moves backwards or skips sending: %s → %s is refused', (from, to) => {
+    expect(canMove(from, to)).toBe(false);
+  });
+
+  it.each<LetterStatus>(['failed', 'bounced', 'dropped'])('a campaigner can retry %s (→ queued)', (from) => {
+    expect(canMove(from, 'queued')).toBe(true);
+  });
+
+  it('only a queued letter can be claimed for sending', () => {
+    expect(statusesThatCanMoveTo('sending')).toEqual(['queued']);
+  });
+
+  it('delivered is reachable only from accepted and deferred', () => {
+    expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred']);
+  });
+
+  it('nothing moves back to awaiting_lookup', () => {
+    expect(statusesThatCanMoveTo('awaiting_lookup')).toEqual([]);
+  });
+
+  it.each(LETTER_STATUSES.map((s) => [s]))('status %s has an entry in the table', (status) => {
+    // canMove reads TRANSITIONS[from]; a missing key would throw here.
+    expect(() => LETTER_STATUSES.map((to) => canMove(status, to))).not.toThrow();
+  });
+
+  it('lists every status of the API', () => {
+    expect([...LETTER_STATUSES].sort()).toEqual(
+      ['awaiting_lookup', 'queued', 'sending', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
+    );
+  });
+});
+
+describe('isLetterStatus', () => {
+  it.each(['queued', 'delivered', 'awaiting_lookup'])('accepts %s', (value) => {
+    expect(isLetterStatus(value)).toBe(true);
+  });
+
+  it.each([['Queued'], ['sent'], [''], [null], [undefined], [3], [['queued']]])('rejects %j', (value) => {
+    expect(isLetterStatus(value)).toBe(false);
+  });
+});
