@@ -9,7 +9,7 @@ import { LOCALES } from '../../domain/campaign';
 import { AppError } from '../../domain/errors';
 import type { LetterContext, LetterRenderer } from '../../domain/letters';
 import type { CompiledTemplate } from './letterTemplates';
-import { compileText, textToHtml, tidyText } from './letterTemplates';
+import { compileText, partialsOf, textToHtml, tidyText, variablesOf } from './letterTemplates';
 
 export class CampaignError extends Error {}
 
@@ -62,6 +62,22 @@ export const SAMPLE_CONTEXT: LetterContext = {
   date: 'January 1, 2030',
 };
 
+/** The same with every optional value missing. */
+const EMPTY_CONTEXT: LetterContext = {
+  ...SAMPLE_CONTEXT,
+  riding: null,
+  supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null },
+};
+
+const hasPath = (context: object, name: string): boolean => {
+  let node: unknown = context;
+  for (const part of name.split('.')) {
+    if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return true;
+};
+
 function compileCampaign(folder: string, partialsDir: string): CompiledCampaign {
   const file = path.join(folder, 'campaign.json');
   const fail = (problem: string): never => {
@@ -82,9 +98,11 @@ function compileCampaign(folder: string, partialsDir: string): CompiledCampaign 
 
   const compileChecked = (what: string, locale: Locale, source: string): CompiledTemplate => {
     try {
+      const unknown = variablesOf(source).filter((name) => !hasPath(SAMPLE_CONTEXT, name));
+      if (unknown.length > 0) throw new Error(`unknown variable ${unknown.map((n) => `{{${n}}}`).join(', ')}`);
       const template = compileText(partialsDir, locale, source);
       template(SAMPLE_CONTEXT);
-      template({ ...SAMPLE_CONTEXT, riding: null, supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null } });
+      template(EMPTY_CONTEXT);
       return template;
     } catch (error) {
       return fail(`${what}: ${(error as Error).message.split('\n')[0]}`);
@@ -117,6 +135,12 @@ export function loadCampaigns(campaignsDir: string, partialsDir: string): Loaded
     if (!entry.isDirectory()) continue;
     const one = compileCampaign(path.join(campaignsDir, entry.name), partialsDir);
     compiled.set(one.campaign.slug, one);
+  }
+  for (const locale of LOCALES) {
+    for (const partial of partialsOf(partialsDir, locale)) {
+      const unknown = variablesOf(partial.source).filter((name) => !hasPath(SAMPLE_CONTEXT, name));
+      if (unknown.length > 0) throw new CampaignError(`Letter part ${partial.file}: unknown variable ${unknown.map((n) => `{{${n}}}`).join(', ')}`);
+    }
   }
   if (compiled.size === 0) throw new CampaignError(`No campaign found in ${campaignsDir}: add a folder with a campaign.json.`);
 

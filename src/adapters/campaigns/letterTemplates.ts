@@ -12,17 +12,26 @@ export type CompiledTemplate = (context: object) => string;
 
 const environments = new Map<string, typeof Handlebars>();
 
-/** One Handlebars environment per locale, with the shared letter parts (templates/letters/<locale>/*.hbs) as partials. */
+/** The shared letter parts of a locale: templates/letters/<locale>/<name>.hbs. */
+export function partialsOf(partialsDir: string, locale: Locale): Array<{ name: string; file: string; source: string }> {
+  const dir = path.join(partialsDir, locale);
+  return (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+    .filter((file) => file.endsWith('.hbs'))
+    .map((file) => ({
+      name: path.basename(file, '.hbs'),
+      file: path.join(dir, file),
+      source: fs.readFileSync(path.join(dir, file), 'utf8').replace(/\n$/, ''),
+    }));
+}
+
+/** One Handlebars environment per locale, with the shared letter parts as partials. */
 function environment(partialsDir: string, locale: Locale): typeof Handlebars {
   const key = `${partialsDir}:${locale}`;
   let env = environments.get(key);
   if (!env) {
     env = Handlebars.create();
-    const dir = path.join(partialsDir, locale);
-    for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-      if (!file.endsWith('.hbs')) continue;
-      const source = fs.readFileSync(path.join(dir, file), 'utf8').replace(/\n$/, '');
-      env.registerPartial(path.basename(file, '.hbs'), env.compile(source, { strict: true, noEscape: true }));
+    for (const partial of partialsOf(partialsDir, locale)) {
+      env.registerPartial(partial.name, env.compile(partial.source, { strict: true, noEscape: true }));
     }
     environments.set(key, env);
   }
@@ -32,6 +41,42 @@ function environment(partialsDir: string, locale: Locale): typeof Handlebars {
 export function compileText(partialsDir: string, locale: Locale, source: string): CompiledTemplate {
   const template = environment(partialsDir, locale).compile(source, { strict: true, noEscape: true });
   return (context) => template(context);
+}
+
+/**
+ * Every variable a template names, helper arguments included: strict mode only checks plain
+ * `{{x}}`, so a misspelt `{{#if supporter.mesage}}` would silently drop a paragraph.
+ */
+export function variablesOf(source: string): string[] {
+  const found = new Set<string>();
+  class Collector extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      if (!path.data && path.parts.length > 0) found.add(path.parts.join('.'));
+    }
+    override MustacheStatement(node: hbs.AST.MustacheStatement): void {
+      this.visitCall(node.path, node.params, node.hash);
+    }
+    override BlockStatement(node: hbs.AST.BlockStatement): void {
+      this.visitCall(node.path, node.params, node.hash);
+      if (node.program) this.accept(node.program);
+      if (node.inverse) this.accept(node.inverse);
+    }
+    override PartialStatement(node: hbs.AST.PartialStatement): void {
+      this.acceptArray(node.params);
+      if (node.hash) this.accept(node.hash);
+    }
+    override SubExpression(node: hbs.AST.SubExpression): void {
+      this.visitCall(node.path, node.params, node.hash);
+    }
+    // A helper's name is not a variable; its arguments are. A bare `{{x}}` is a variable.
+    private visitCall(path: hbs.AST.Expression, params: hbs.AST.Expression[], hash: hbs.AST.Hash | undefined): void {
+      if (params.length === 0 && !hash) this.accept(path);
+      this.acceptArray(params);
+      if (hash) this.accept(hash);
+    }
+  }
+  new Collector().accept(Handlebars.parse(source));
+  return [...found];
 }
 
 const escapeHtml = (text: string): string =>

@@ -1,0 +1,131 @@
+import { parseActionBody } from '../../src/http/actionBody';
+import { AppError } from '../../src/domain/errors';
+
+const VALID = {
+  firstName: 'Marie-Ève',
+  lastName: 'Tremblay',
+  email: 'marie@example.org',
+  postalCode: 'K1A 0A6',
+};
+
+function validationError(body: unknown): AppError {
+  try {
+    parseActionBody(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('validation_failed');
+    return error as AppError;
+  }
+  throw new Error('expected parseActionBody to throw');
+}
+
+describe('parseActionBody', () => {
+  it('accepts a full JSON body', () => {
+    const body = {
+      ...VALID,
+      address: '1 Wellington St',
+      city: 'Ottawa',
+      message: 'Please act.',
+      district: 'Ottawa Centre',
+      locale: 'fr',
+      consent: { updates: true },
+    };
+    expect(parseActionBody(body)).toEqual(body);
+  });
+
+  it('trims what the supporter typed', () => {
+    const parsed = parseActionBody({
+      firstName: '  Marie ',
+      lastName: ' Tremblay\t',
+      email: ' marie@example.org ',
+      postalCode: ' k1a 0a6 ',
+      address: '  1 Wellington St ',
+      city: ' Ottawa ',
+      district: ' Carleton ',
+    });
+    expect(parsed).toMatchObject({
+      firstName: 'Marie',
+      lastName: 'Tremblay',
+      email: 'marie@example.org',
+      postalCode: 'k1a 0a6',
+      address: '1 Wellington St',
+      city: 'Ottawa',
+      district: 'Carleton',
+    });
+  });
+
+  it('reads a form: "" for an empty optional field is undefined', () => {
+    const parsed = parseActionBody({ ...VALID, address: '', city: '  ', message: '', district: '', locale: '' });
+    for (const key of ['address', 'city', 'message', 'district', 'locale'] as const) {
+      expect(parsed[key]).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['yes', true],
+    ['1', true],
+    ['ON', true],
+    ['off', false],
+    ['', false],
+    [true, true],
+    [false, false],
+  ])('consent {updates: %j} → %s', (updates, expected) => {
+    expect(parseActionBody({ ...VALID, consent: { updates } }).consent).toEqual({ updates: expected });
+  });
+
+  it('an unticked box (consent with no updates) → updates false', () => {
+    expect(parseActionBody({ ...VALID, consent: {} }).consent).toEqual({ updates: false });
+  });
+
+  it('no consent at all → undefined', () => {
+    expect(parseActionBody(VALID).consent).toBeUndefined();
+  });
+
+  it('missing firstName and email → validation_failed naming both', () => {
+    const { firstName: _f, email: _e, ...rest } = VALID;
+    const error = validationError(rest);
+    expect(Object.keys(error.details.fields ?? {}).sort()).toEqual(['email', 'firstName']);
+    expect(error.details.fields?.firstName).toMatch(/first name/i);
+    expect(error.details.fields?.email).toMatch(/email/i);
+  });
+
+  it.each([
+    ['blank first name', { firstName: '   ' }, 'firstName'],
+    ['blank last name', { lastName: '' }, 'lastName'],
+    ['blank postal code', { postalCode: '' }, 'postalCode'],
+    ['first name that is not text', { firstName: 42 }, 'firstName'],
+    ['first name too long', { firstName: 'x'.repeat(101) }, 'firstName'],
+    ['address too long', { address: 'x'.repeat(201) }, 'address'],
+    ['consent not an object', { consent: 'yes' }, 'consent'],
+  ])('%s → fields.%s', (_what, change, field) => {
+    const error = validationError({ ...VALID, ...change });
+    expect(error.details.fields?.[field]).toEqual(expect.any(String));
+  });
+
+  it.each(['marie', 'marie@', '@example.org', 'marie@example', 'marie example@example.org', 'a@b@c.org'])('bad email %j → fields.email', (email) => {
+    const error = validationError({ ...VALID, email });
+    expect(Object.keys(error.details.fields ?? {})).toEqual(['email']);
+  });
+
+  it('a 2,000-character paragraph is fine, 2,001 is not', () => {
+    expect(parseActionBody({ ...VALID, message: 'a'.repeat(2000) }).message).toHaveLength(2000);
+    const error = validationError({ ...VALID, message: 'a'.repeat(2001) });
+    expect(Object.keys(error.details.fields ?? {})).toEqual(['message']);
+  });
+
+  it('locale "de" → fields.locale', () => {
+    const error = validationError({ ...VALID, locale: 'de' });
+    expect(Object.keys(error.details.fields ?? {})).toEqual(['locale']);
+  });
+
+  it('ignores fields it does not know', () => {
+    const parsed = parseActionBody({ ...VALID, isAdmin: true });
+    expect(parsed).not.toHaveProperty('isAdmin');
+  });
+
+  it.each([[null], [undefined], [[]], [[VALID]], ['firstName=Marie'], [42], [true]])('a non-object body %j → validation_failed', (body) => {
+    validationError(body);
+  });
+});

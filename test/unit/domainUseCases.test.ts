@@ -1,0 +1,239 @@
+// The delivery use cases against hand-written in-memory ports (no modules mocked).
+import { overallStatus } from '../../src/domain/actionStatus';
+import { deliverLetter, type DeliverDeps } from '../../src/domain/deliverLetter';
+import { canMove, type LetterStatus } from '../../src/domain/letterStatus';
+import type { LetterQueue, LetterStore, LetterToSend, Mailer, StatusChange } from '../../src/domain/ports';
+import { MailError } from '../../src/domain/ports';
+import { sweepOutbox } from '../../src/domain/sweepOutbox';
+
+const LETTER_ID = '6d1f3c1e-0000-4000-8000-000000000001';
+
+const letterToSend = (id: string): LetterToSend => ({
+  id,
+  to: { email: 'mp@parl.gc.ca', name: 'Chi Nguyen' },
+  replyTo: { email: 'supporter@example.org', name: 'Sam Supporter' },
+  subject: 'Xinjiang',
+  text: 'Dear Chi Nguyen',
+  html: '<p>Dear Chi Nguyen</p>',
+});
+
+/** An in-memory LetterStore that follows the transition table, and records what it was asked. */
+class MemoryLetters implements LetterStore {
+  readonly statuses = new Map<string, LetterStatus>();
+  readonly moves: Array<{ id: string; to: LetterStatus; change?: StatusChange }> = [];
+  readonly claims: Array<{ id: string; staleAfterMs: number }> = [];
+  readonly staleQueries: Array<{ statuses: LetterStatus[]; olderThanMs: number; limit: number }> = [];
+  /** What `stale` answers, per status. */
+  staleRows: Partial<Record<LetterStatus, string[]>> = {};
+
+  constructor(initial: Record<string, LetterStatus> = {}) {
+    for (const [id, status] of Object.entries(initial)) this.statuses.set(id, status);
+  }
+
+  async claim(letterId: string, staleAfterMs: number) {
+    this.claims.push({ id: letterId, staleAfterMs });
+    const status = this.statuses.get(letterId);
+    if (!status || !canMove(status, 'sending')) return null;
+    this.statuses.set(letterId, 'sending');
+    return letterToSend(letterId);
+  }
+  async move(letterId: string, to: LetterStatus, change?: StatusChange) {
+    this.moves.push({ id: letterId, to, change });
+    const from = this.statuses.get(letterId);
+    if (!from || !canMove(from, to)) return false;
+    this.statuses.set(letterId, to);
+    return true;
+  }
+  async note() {}
+  async status(letterId: string) {
+    return this.statuses.get(letterId) ?? null;
+  }
+  async pendingLookup() {
+    return null;
+  }
+  async resolveLookup() {
+    return false;
+  }
+  async stale(statuses: LetterStatus[], olderThanMs: number, limit: number) {
+    this.staleQueries.push({ statuses, olderThanMs, limit });
+    return statuses.flatMap((status) => (this.staleRows[status] ?? []).map((id) => ({ id, status })));
+  }
+}
+
+/** A mailer that answers from a script: a message id, or an error to throw. */
+class ScriptedMailer implements Mailer {
+  readonly sent: LetterToSend[] = [];
+  constructor(private readonly answer: () => { messageId: string }) {}
+  async send(letter: LetterToSend) {
+    this.sent.push(letter);
+    return this.answer();
+  }
+}
+
+const failingWith = (error: unknown) =>
+  new ScriptedMailer(() => {
+    throw error;
+  });
+
+function deps(letters: MemoryLetters, mailer: Mailer): DeliverDeps {
+  return { letters, mailer, staleClaimMs: 120_000 };
+}
+
+describe('deliverLetter', () => {
+  it('sends a queued letter and records SendGrid’s message id', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const mailer = new ScriptedMailer(() => ({ messageId: 'sg-abc123' }));
+    const outcome = await deliverLetter(deps(letters, mailer), LETTER_ID, false);
+    expect(outcome).toEqual({ kind: 'accepted', messageId: 'sg-abc123' });
+    expect(mailer.sent.map((l) => l.id)).toEqual([LETTER_ID]);
+    expect(letters.claims).toEqual([{ id: LETTER_ID, staleAfterMs: 120_000 }]);
+    expect(letters.moves).toEqual([{ id: LETTER_ID, to: 'accepted', change: { providerMessageId: 'sg-abc123' } }]);
+    expect(letters.statuses.get(LETTER_ID)).toBe('accepted');
+  });
+
+  it('a letter another worker is sending → busy, nothing sent', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'sending' });
+    const mailer = new ScriptedMailer(() => ({ messageId: 'never' }));
+    expect(await deliverLetter(deps(letters, mailer), LETTER_ID, false)).toEqual({ kind: 'busy' });
+    expect(mailer.sent).toEqual([]);
+    expect(letters.moves).toEqual([]);
+  });
+
+  it.each<LetterStatus>(['accepted', 'delivered', 'deferred', 'bounced', 'failed', 'awaiting_lookup'])(
+    'a letter already %s → skipped, nothing sent',
+    async (status) => {
+      const letters = new MemoryLetters({ [LETTER_ID]: status });
+      const mailer = new ScriptedMailer(() => ({ messageId: 'never' }));
+      expect(await deliverLetter(deps(letters, mailer), LETTER_ID, false)).toEqual({ kind: 'skipped' });
+      expect(mailer.sent).toEqual([]);
+      expect(letters.statuses.get(LETTER_ID)).toBe(status);
+    },
+  );
+
+  it('a letter that no longer exists (erased) → skipped', async () => {
+    const letters = new MemoryLetters();
+    expect(await deliverLetter(deps(letters, new ScriptedMailer(() => ({ messageId: 'x' }))), LETTER_ID, false)).toEqual({ kind: 'skipped' });
+  });
+
+  it('a rejected letter fails at once, keeping SendGrid’s reason', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const reason = 'SendGrid 400: The to email does not contain a valid address. (personalizations.0.to.0.email)';
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('rejected', reason))), LETTER_ID, false);
+    expect(outcome).toEqual({ kind: 'failed', reason });
+    expect(letters.moves).toEqual([{ id: LETTER_ID, to: 'failed', change: { reason } }]);
+    expect(letters.statuses.get(LETTER_ID)).toBe('failed');
+  });
+
+  it.each([false, true])('a rate limit puts the letter back in the queue (last attempt: %s)', async (isLast) => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('rate_limited', 'SendGrid 429: too many', 2500))), LETTER_ID, isLast);
+    expect(outcome).toEqual({ kind: 'rate_limited', retryAfterMs: 2500 });
+    expect(letters.moves.map((m) => m.to)).toEqual(['queued']);
+    expect(letters.moves[0].change?.reason).toContain('SendGrid 429: too many');
+    expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+  });
+
+  it('a rate limit without a wait still waits a while', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('rate_limited', 'SendGrid 429'))), LETTER_ID, false);
+    expect(outcome.kind).toBe('rate_limited');
+    expect((outcome as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('SendGrid unavailable, attempts left → back to queued and retry', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('unavailable', 'SendGrid 503: down'))), LETTER_ID, false);
+    expect(outcome).toEqual({ kind: 'retry', reason: 'SendGrid 503: down' });
+    expect(letters.moves).toEqual([{ id: LETTER_ID, to: 'queued', change: { reason: 'SendGrid 503: down' } }]);
+    expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+  });
+
+  it('SendGrid unavailable on the last attempt → failed, saying what the last error was', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('unavailable', 'SendGrid did not answer (ECONNABORTED)'))), LETTER_ID, true);
+    expect(outcome.kind).toBe('failed');
+    expect((outcome as { reason: string }).reason).toContain('SendGrid did not answer (ECONNABORTED)');
+    expect(letters.moves.map((m) => m.to)).toEqual(['failed']);
+    expect(letters.moves[0].change?.reason).toContain('ECONNABORTED');
+    expect(letters.statuses.get(LETTER_ID)).toBe('failed');
+  });
+
+  it('an error that is not a MailError propagates, leaving the letter claimed', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const bug = new TypeError('cannot read properties of undefined');
+    await expect(deliverLetter(deps(letters, failingWith(bug)), LETTER_ID, false)).rejects.toBe(bug);
+    expect(letters.moves).toEqual([]);
+    expect(letters.statuses.get(LETTER_ID)).toBe('sending');
+  });
+});
+
+describe('overallStatus', () => {
+  const of = (...statuses: LetterStatus[]) => overallStatus(statuses.map((status) => ({ status })));
+
+  it.each<[LetterStatus[], string]>([
+    [['queued', 'accepted'], 'in_progress'],
+    [['awaiting_lookup', 'delivered'], 'in_progress'],
+    [['sending'], 'in_progress'],
+    [['deferred', 'delivered'], 'in_progress'],
+    [['failed', 'queued'], 'in_progress'],
+    [['accepted', 'delivered'], 'sent'],
+    [['delivered', 'delivered'], 'sent'],
+    [['delivered', 'bounced'], 'partly_sent'],
+    [['accepted', 'failed'], 'partly_sent'],
+    [['failed', 'bounced'], 'failed'],
+    [['dropped'], 'failed'],
+  ])('%j → %s', (statuses, expected) => {
+    expect(of(...statuses)).toBe(expected);
+  });
+});
+
+describe('sweepOutbox', () => {
+  class RecordingQueue implements LetterQueue {
+    readonly deliveries: string[][] = [];
+    readonly lookups: string[][] = [];
+    async enqueueDeliveries() {}
+    async enqueueLookups() {}
+    async ensureDelivery(ids: string[]) {
+      this.deliveries.push(ids);
+      return ids.length;
+    }
+    async ensureLookup(ids: string[]) {
+      this.lookups.push(ids);
+      return ids.length;
+    }
+  }
+
+  it('re-queues queued and abandoned sending letters, and looks up the waiting ones', async () => {
+    const letters = new MemoryLetters();
+    letters.staleRows = { queued: ['q1', 'q2'], sending: ['s1'], awaiting_lookup: ['l1'], failed: ['f1'], accepted: ['a1'] };
+    const queue = new RecordingQueue();
+    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100 });
+
+    expect(queue.deliveries).toHaveLength(1);
+    expect([...queue.deliveries[0]].sort()).toEqual(['q1', 'q2', 's1']);
+    expect(queue.lookups).toEqual([['l1']]);
+    expect(result).toEqual({ deliveries: 3, lookups: 1 });
+  });
+
+  it('uses the grace period for queued and awaiting letters, and the claim timeout for sending ones', async () => {
+    const letters = new MemoryLetters();
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50 });
+    const byStatus = Object.fromEntries(letters.staleQueries.map((q) => [q.statuses.join(','), q]));
+    expect(byStatus.queued).toEqual({ statuses: ['queued'], olderThanMs: 60_000, limit: 50 });
+    expect(byStatus.sending).toEqual({ statuses: ['sending'], olderThanMs: 300_000, limit: 50 });
+    expect(byStatus.awaiting_lookup).toEqual({ statuses: ['awaiting_lookup'], olderThanMs: 60_000, limit: 50 });
+    // Only those three: never a letter that was sent or failed.
+    expect(letters.staleQueries.flatMap((q) => q.statuses).sort()).toEqual(['awaiting_lookup', 'queued', 'sending']);
+  });
+
+  it('reports what the queue actually added', async () => {
+    const letters = new MemoryLetters();
+    letters.staleRows = { queued: ['q1', 'q2'] };
+    const queue = new RecordingQueue();
+    queue.ensureDelivery = async (ids: string[]) => {
+      queue.deliveries.push(ids);
+      return 1; // one of them already had a live job
+    };
+    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10 })).toEqual({ deliveries: 1, lookups: 0 });
+  });
+});
