@@ -115,6 +115,14 @@ describe('when SendGrid misbehaves', () => {
     expect(types.filter((t: string) => t === 'queued').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('retries after a SendGrid request times out', async () => {
+    service.sendgrid.script('hang');
+    const res = await submit(supporter()).expect(202);
+    await Promise.all(res.body.letters.map((l: { id: string }) => service.waitForLetter(l.id, 'accepted')));
+    expect(service.sendgrid.requestCount()).toBe(3);
+    expect(service.sendgrid.accepted()).toHaveLength(2);
+  });
+
   it('marks a letter failed at once on a 400 and keeps SendGrid’s reason', async () => {
     service.sendgrid.setDefault(400);
     const res = await submit(supporter()).expect(202);

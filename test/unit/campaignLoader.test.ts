@@ -152,6 +152,25 @@ describe('loadCampaigns', () => {
     expect(loadError().message).toMatch(/subjects\.en\[1\]/);
   });
 
+  it('refuses a shared letter part that tests a misspelt variable, naming the part', () => {
+    sample();
+    const partials = fs.mkdtempSync(path.join(os.tmpdir(), 'dearmp-partials-'));
+    fs.cpSync(PARTIALS_DIR, partials, { recursive: true });
+    const part = path.join(partials, 'fr', 'address-block.hbs');
+    fs.appendFileSync(part, '{{#if supporter.adress}}{{supporter.address}}{{/if}}\n');
+    let error: unknown;
+    try {
+      loadCampaigns(dir, partials);
+    } catch (e) {
+      error = e;
+    } finally {
+      fs.rmSync(partials, { recursive: true, force: true });
+    }
+    expect(error).toBeInstanceOf(CampaignError);
+    expect((error as Error).message).toContain(part);
+    expect((error as Error).message).toContain('supporter.adress');
+  });
+
   it('refuses an empty campaigns folder', () => {
     const { message } = loadError();
     expect(message).toContain(dir);

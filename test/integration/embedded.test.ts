@@ -1,0 +1,49 @@
+// What `npm start` runs on a fresh machine: the embedded PGlite database under DATA_DIR and the
+// local outbox instead of SendGrid, end to end through HTTP and the real worker.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { migrate } from '../../src/adapters/migrate';
+import { MIGRATIONS_DIR } from '../../src/paths';
+import { startTestService, supporter, type TestService } from '../helpers/testService';
+
+let dataDir: string;
+let service: TestService;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dearmp-embedded-'));
+  // Empty values mean "unset": no PostgreSQL, no SendGrid.
+  service = await startTestService({ env: { DATABASE_URL: '', SENDGRID_API_KEY: '', DATA_DIR: dataDir } });
+});
+afterAll(async () => {
+  await service.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('stores the action in the embedded database and writes each letter to the outbox as an .eml file', async () => {
+  expect(fs.existsSync(path.join(dataDir, 'db'))).toBe(true);
+  const person = supporter();
+  const res = await request(service.app).post('/api/campaigns/xinjiang/actions').send(person).expect(202);
+  const ids: string[] = res.body.letters.map((l: { id: string }) => l.id);
+  await Promise.all(ids.map((id) => service.waitForLetter(id, 'accepted')));
+
+  const files = fs.readdirSync(path.join(dataDir, 'outbox')).sort();
+  expect(files).toEqual(ids.map((id) => `${id}.eml`).sort());
+  const mp = fs.readFileSync(path.join(dataDir, 'outbox', `${ids[0]}.eml`), 'utf8');
+  expect(mp).toMatch(/^To: Chi Nguyen <chi\.nguyen@parl\.gc\.ca>$/m);
+  expect(mp).toMatch(/^From: Example Letters <letters@example\.org>$/m);
+  expect(mp).toMatch(new RegExp(`^Reply-To: Mei Tursun <${person.email.replace('.', '\\.')}>$`, 'm'));
+  expect(mp).toContain('Content-Type: text/html');
+  expect(service.sendgrid.requestCount()).toBe(0);
+});
+
+it('applies each migration once, however often the service starts', async () => {
+  expect(await migrate(service.deps.db, MIGRATIONS_DIR)).toEqual([]);
+  const { rows } = await service.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+  expect(rows[0].n).toBe(fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length);
+});
+
+it('keeps the letter event log append-only', async () => {
+  await expect(service.deps.db.query("UPDATE letter_events SET type = 'rewritten'")).rejects.toThrow(/append-only/);
+});
