@@ -35,7 +35,8 @@ const districtKey = (name: string): string =>
   name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2010-\u2015-]+/g, '-')
+    .replace(/\s*[\u2010-\u2015-]+\s*/g, '-')
+    .replace(/[\u2018\u2019\u02bc`]/g, "'")
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();

@@ -84,6 +84,8 @@ describe('sameDistrict', () => {
     ['Québec Centre', 'quebec centre'],
     ['Québec  Centre', ' Quebec Centre '],
     ['Trois-Rivières', 'TROIS-RIVIERES'],
+    ['Prescott\u2014Russell\u2014Cumberland', 'Prescott - Russell - Cumberland'],
+    ['Beauport\u2014Côte-de-Beaupré\u2014Île d\u2019Orléans\u2014Charlevoix', "Beauport-Cote-de-Beaupre-Ile d'Orleans-Charlevoix"],
   ])('%j and %j are the same riding', (a, b) => {
     expect(sameDistrict(a, b)).toBe(true);
     expect(sameDistrict(b, a)).toBe(true);

@@ -60,7 +60,7 @@ interface SendgridFailure {
 
 /** SendGrid's answer → what to do with the letter (see DESIGN.md, "How a letter travels" step 5). */
 export function classify(error: unknown): MailError {
-  const failure = error as SendgridFailure;
+  const failure = (error ?? {}) as SendgridFailure;
   const status = typeof failure.code === 'number' ? failure.code : undefined;
   if (status === undefined) {
     // No HTTP answer: timeout, refused or reset connection. It may or may not have been sent.
