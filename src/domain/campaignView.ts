@@ -37,5 +37,5 @@ export async function findRepresentatives(
 
 export const invalidPostalCode = () =>
   new AppError('invalid_postal_code', 'This is not a Canadian postal code. It looks like K1A 0A6.', {
-    fields: { postalCode: 'Enter a Canadian postal code, like K1A 0A6.' },
+    fields: { postalCode: 'invalid' },
   });

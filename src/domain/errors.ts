@@ -1,26 +1,31 @@
 // The one error type of the service. Codes are stable: clients and tests match on them.
 // How each code becomes an HTTP answer is decided in one place: src/http/errorResponse.ts.
 
-export type ErrorCode =
-  | 'validation_failed'
-  | 'invalid_postal_code'
-  | 'postal_code_not_found'
-  | 'district_required'
-  | 'campaign_not_found'
-  | 'campaign_closed'
-  | 'lookup_unavailable'
-  | 'not_found'
-  | 'rate_limited'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'invalid_json'
-  | 'unauthorized'
-  | 'unavailable'
-  | 'internal';
+export const ERROR_CODES = [
+  'validation_failed',
+  'invalid_postal_code',
+  'postal_code_not_found',
+  'district_required',
+  'campaign_not_found',
+  'campaign_closed',
+  'lookup_unavailable',
+  'not_found',
+  'rate_limited',
+  'payload_too_large',
+  'unsupported_media_type',
+  'invalid_json',
+  'unauthorized',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type FieldProblem = 'required' | 'invalid' | 'too_long';
 
 export interface AppErrorDetails {
-  /** Per-field messages, for validation errors. */
-  fields?: Record<string, string>;
+  /** Per-field problems (`required`, `invalid`, `too_long`…), for validation errors; the HTTP layer words them. */
+  fields?: Record<string, FieldProblem>;
   /** The ridings a supporter can pick from, for `district_required`. */
   choices?: Array<{ district: string; name: string }>;
   /** Seconds before trying again, for rate limits and outages. */

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Campaign, CampaignCatalog, Locale, Target } from './campaign';
 import { pickLocale, roleOf } from './campaign';
 import { invalidPostalCode } from './campaignView';
-import { AppError } from './errors';
+import { AppError, type FieldProblem } from './errors';
 import type { LetterRenderer, Recipient, SupporterDetails } from './letters';
 import { fixedRecipient, letterContext } from './letters';
 import { normalisePostalCode, provinceOf } from './postalCode';
@@ -92,14 +92,14 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
 }
 
 function checkSupporter(campaign: Campaign, input: ActionInput): SupporterDetails {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, FieldProblem> = {};
   const postalCode = normalisePostalCode(input.postalCode);
   const address = input.address?.trim() || null;
   const city = input.city?.trim() || null;
-  if (campaign.requireAddress && !address) fields.address = 'Enter your street address: MP offices reply to constituents only.';
-  if (campaign.requireAddress && !city) fields.city = 'Enter your city or town.';
+  if (campaign.requireAddress && !address) fields.address = 'required';
+  if (campaign.requireAddress && !city) fields.city = 'required';
   if (Object.keys(fields).length > 0) {
-    if (!postalCode) fields.postalCode = 'Enter a Canadian postal code, like K1A 0A6.';
+    if (!postalCode) fields.postalCode = 'invalid';
     throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
   }
   if (!postalCode) throw invalidPostalCode();

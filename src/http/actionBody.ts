@@ -1,34 +1,32 @@
 // The body of POST /api/campaigns/:slug/actions, from JSON or from the no-JavaScript form.
 import { z } from 'zod';
-import { AppError } from '../domain/errors';
+import { AppError, type FieldProblem } from '../domain/errors';
+
+const PROBLEMS = new Set<string>(['required', 'invalid', 'too_long']);
 import type { ActionInput } from '../domain/submitAction';
 
 // Forms send "" for an empty optional field, and "on" for a ticked box.
-const optionalText = (max: number, tooLong: string) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max, tooLong).optional());
-const requiredText = (max: number, missing: string) =>
-  z.string({ error: missing }).trim().min(1, missing).max(max, `Keep this under ${max} characters.`);
-const ticked = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
+// Messages are problem keys (FieldProblem); http/messages.ts words them in the supporter's language.
+const optionalText = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string({ error: 'invalid' }).trim().max(max, 'too_long').optional());
+const requiredText = (max: number) =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') }).trim().min(1, 'required').max(max, 'too_long');
+const ticked = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v), z.boolean({ error: 'invalid' }));
 
 const schema = z.object({
-  firstName: requiredText(100, 'Enter your first name.'),
-  lastName: requiredText(100, 'Enter your last name.'),
-  email: z
-    .string({ error: 'Enter your email address.' })
-    .trim()
-    .min(1, 'Enter your email address.')
-    .max(254, 'This email address is too long.')
-    .pipe(z.email('Enter an email address like name@example.com.')),
-  postalCode: requiredText(20, 'Enter your postal code.'),
-  address: optionalText(200, 'Keep your address under 200 characters.'),
-  city: optionalText(100, 'Keep the city under 100 characters.'),
+  firstName: requiredText(100),
+  lastName: requiredText(100),
+  email: requiredText(254).pipe(z.email('invalid')),
+  postalCode: requiredText(20),
+  address: optionalText(200),
+  city: optionalText(100),
   message: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().max(2000, 'Keep your paragraph under 2,000 characters.').optional(),
+    z.string({ error: 'invalid' }).max(2000, 'too_long').optional(),
   ),
-  district: optionalText(200, 'This riding name is too long.'),
-  locale: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['en', 'fr'], { error: 'Choose en or fr.' }).optional()),
-  consent: z.object({ updates: ticked.default(false) }, { error: 'consent must be {"updates": true|false}.' }).optional(),
+  district: optionalText(200),
+  locale: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['en', 'fr'], { error: 'invalid' }).optional()),
+  consent: z.object({ updates: ticked.default(false) }, { error: 'invalid' }).optional(),
 });
 
 export function parseActionBody(body: unknown): ActionInput {
@@ -37,10 +35,10 @@ export function parseActionBody(body: unknown): ActionInput {
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
+  const fields: Record<string, FieldProblem> = {};
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? 'body');
-    fields[field] ??= issue.message;
+    fields[field] ??= PROBLEMS.has(issue.message) ? (issue.message as FieldProblem) : 'invalid';
   }
   throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
 }

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorCode } from '../domain/errors';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../adapters/logger';
+import { errorMessage, fieldMessages, requestLocale } from './messages';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -49,9 +50,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (!known) log.error({ err: error, path: req.path }, 'unexpected error');
     else if (appError.details.internal) log.warn({ code: appError.code, why: appError.details.internal, path: req.path }, appError.code);
     const { fields, choices, retryAfterSeconds } = appError.details;
+    const locale = requestLocale(req);
     if (retryAfterSeconds) res.set('Retry-After', String(retryAfterSeconds));
     res.status(HTTP_STATUS[appError.code]).json({
-      error: { code: appError.code, message: appError.message, ...(fields ? { fields } : {}), ...(choices ? { choices } : {}) },
+      error: {
+        code: appError.code,
+        message: errorMessage(locale, appError.code),
+        ...(fields ? { fields: fieldMessages(locale, fields) } : {}),
+        ...(choices ? { choices } : {}),
+      },
     });
   };
 }

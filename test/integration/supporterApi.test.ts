@@ -95,6 +95,19 @@ describe('POST /api/campaigns/:slug/actions: bad input gets a clear 4xx', () => 
   it('asks for the street address and city, which MP offices need', async () => {
     const res = await submit(supporter({ address: '', city: '   ' })).expect(400);
     expect(Object.keys(res.body.error.fields).sort()).toEqual(['address', 'city']);
+    expect(res.body.error.fields.address).toMatch(/street address/);
+  });
+
+  it('words errors in the supporter’s language', async () => {
+    const res = await submit(supporter({ address: '', locale: 'fr' })).expect(400);
+    expect(res.body.error.message).toBe('Certains champs sont à corriger.');
+    expect(res.body.error.fields.address).toMatch(/^Entrez votre adresse/);
+    const lookup = await request(service.app)
+      .get('/api/campaigns/xinjiang/representatives')
+      .query({ postalCode: 'nope' })
+      .set('Accept-Language', 'fr-CA,fr;q=0.9')
+      .expect(400);
+    expect(lookup.body.error.message).toMatch(/code postal canadien/);
   });
 
   it('refuses an impossible postal code with 400 invalid_postal_code', async () => {

@@ -87,8 +87,7 @@ describe('parseActionBody', () => {
     const { firstName: _f, email: _e, ...rest } = VALID;
     const error = validationError(rest);
     expect(Object.keys(error.details.fields ?? {}).sort()).toEqual(['email', 'firstName']);
-    expect(error.details.fields?.firstName).toMatch(/first name/i);
-    expect(error.details.fields?.email).toMatch(/email/i);
+    expect(error.details.fields).toEqual({ firstName: 'required', email: 'required' });
   });
 
   it.each([
@@ -106,13 +105,13 @@ describe('parseActionBody', () => {
 
   it.each(['marie', 'marie@', '@example.org', 'marie@example', 'marie example@example.org', 'a@b@c.org'])('bad email %j → fields.email', (email) => {
     const error = validationError({ ...VALID, email });
-    expect(Object.keys(error.details.fields ?? {})).toEqual(['email']);
+    expect(error.details.fields).toEqual({ email: 'invalid' });
   });
 
   it('a 2,000-character paragraph is fine, 2,001 is not', () => {
     expect(parseActionBody({ ...VALID, message: 'a'.repeat(2000) }).message).toHaveLength(2000);
     const error = validationError({ ...VALID, message: 'a'.repeat(2001) });
-    expect(Object.keys(error.details.fields ?? {})).toEqual(['message']);
+    expect(error.details.fields).toEqual({ message: 'too_long' });
   });
 
   it('locale "de" → fields.locale', () => {
