@@ -89,7 +89,6 @@ export interface PendingLookup {
   district: string | null;
   supporter: SupporterDetails;
   message: string | null;
-  createdAt: Date;
 }
 
 export interface StatusChange {

@@ -73,10 +73,10 @@ export function lettersRepo(db: Db): LetterStore {
     async pendingLookup(letterId): Promise<PendingLookup | null> {
       const { rows } = await db.query<{
         id: string; campaign_slug: string; target_id: string; locale: Locale; district: string | null; message: string | null;
-        created_at: Date; email: string; first_name: string; last_name: string; address: string | null; city: string | null;
+        email: string; first_name: string; last_name: string; address: string | null; city: string | null;
         province: string | null; postal_code: string;
       }>(
-        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, a.district, a.message, a.created_at,
+        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, a.district, a.message,
                 s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
            FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE l.id = $1 AND l.status = 'awaiting_lookup'`,
@@ -91,7 +91,6 @@ export function lettersRepo(db: Db): LetterStore {
         locale: r.locale,
         district: r.district,
         message: r.message,
-        createdAt: r.created_at,
         supporter: {
           email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
           province: r.province, postalCode: r.postal_code,
