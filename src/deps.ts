@@ -96,7 +96,6 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
       queue: queues.port,
       clock,
       log,
-      pickSubject: (count) => Math.floor(Math.random() * count),
     },
     async close() {
       await queues.close().catch(() => undefined);

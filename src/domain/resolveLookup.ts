@@ -7,7 +7,7 @@ import type { LetterRenderer } from './letters';
 import type { Clock, LetterQueue, LetterStore } from './ports';
 import type { RepresentativeFinder } from './representatives';
 import { chooseRepresentative } from './representatives';
-import { renderLetter } from './submitAction';
+import { renderLetter } from './composeLetters';
 
 export interface ResolveDeps {
   campaigns: CampaignCatalog;
@@ -16,7 +16,6 @@ export interface ResolveDeps {
   letters: LetterStore;
   queue: LetterQueue;
   clock: Clock;
-  pickSubject: (count: number) => number;
 }
 
 export type LookupOutcome =

@@ -1,0 +1,154 @@
+// Writing the letters of an action, before anything is stored: check what the supporter typed,
+// find their MP, render one letter per target. Submitting stores what this composes; the preview
+// shows it; both therefore show the supporter exactly the letters that will be sent.
+import { randomUUID } from 'node:crypto';
+import type { Campaign, CampaignCatalog, Locale, Target } from './campaign';
+import { pickLocale, roleOf } from './campaign';
+import { invalidPostalCode } from './campaignView';
+import { AppError, type FieldProblem } from './errors';
+import type { LetterRenderer, Recipient, RenderedLetter, SupporterDetails } from './letters';
+import { fixedRecipient, letterContext } from './letters';
+import { normalisePostalCode, provinceOf } from './postalCode';
+import type { Clock, NewLetter } from './ports';
+import type { Representative, RepresentativeFinder } from './representatives';
+import { chooseRepresentative } from './representatives';
+
+export interface ActionInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  postalCode: string;
+  address?: string;
+  city?: string;
+  message?: string;
+  district?: string;
+  locale?: string;
+  consent?: { updates: boolean };
+}
+
+export interface ComposeDeps {
+  campaigns: CampaignCatalog;
+  representatives: RepresentativeFinder;
+  renderer: LetterRenderer;
+  clock: Clock;
+}
+
+export type MpOutcome = { kind: 'found'; mp: Representative } | { kind: 'pending' };
+
+export interface ComposedAction {
+  campaign: Campaign;
+  locale: Locale;
+  supporter: SupporterDetails;
+  message: string | null;
+  mp: MpOutcome | null;
+  letters: NewLetter[];
+}
+
+/** The campaign, if it takes letters now. */
+export function openCampaign(campaigns: CampaignCatalog, slug: string): Campaign {
+  const campaign = campaigns.get(slug);
+  if (campaign.status !== 'open') throw new AppError('campaign_closed', 'This campaign is not accepting new letters.');
+  return campaign;
+}
+
+export function checkSupporter(campaign: Campaign, input: ActionInput): SupporterDetails {
+  const fields: Record<string, FieldProblem> = {};
+  const postalCode = normalisePostalCode(input.postalCode);
+  const address = input.address?.trim() || null;
+  const city = input.city?.trim() || null;
+  if (campaign.requireAddress && !address) fields.address = 'required';
+  if (campaign.requireAddress && !city) fields.city = 'required';
+  if (Object.keys(fields).length > 0) {
+    if (!postalCode) fields.postalCode = 'invalid';
+    throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
+  }
+  if (!postalCode) throw invalidPostalCode();
+  return {
+    firstName: input.firstName.trim(),
+    lastName: input.lastName.trim(),
+    email: input.email.trim().toLowerCase(),
+    address,
+    city,
+    province: provinceOf(postalCode),
+    postalCode,
+  };
+}
+
+export async function composeLetters(
+  deps: ComposeDeps,
+  campaign: Campaign,
+  supporter: SupporterDetails,
+  input: ActionInput,
+): Promise<ComposedAction> {
+  const locale = pickLocale(campaign, input.locale);
+  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps.representatives, supporter.postalCode, input.district) : null;
+  const message = input.message?.trim() || null;
+  const letters = campaign.targets.map((target) => writeLetter(deps, campaign, target, locale, supporter, message, mp));
+  return { campaign, locale, supporter, message, mp, letters };
+}
+
+async function findMp(finder: RepresentativeFinder, postalCode: string, district: string | undefined): Promise<MpOutcome> {
+  try {
+    const lookup = await finder.find(postalCode);
+    return { kind: 'found', mp: chooseRepresentative(lookup, district) };
+  } catch (error) {
+    // Represent is down or over its limit: accept now, find the MP later (the `lookups` queue).
+    if (error instanceof AppError && error.code === 'lookup_unavailable') return { kind: 'pending' };
+    throw error;
+  }
+}
+
+function writeLetter(
+  deps: ComposeDeps,
+  campaign: Campaign,
+  target: Target,
+  locale: Locale,
+  supporter: SupporterDetails,
+  message: string | null,
+  mp: MpOutcome | null,
+): NewLetter {
+  const id = randomUUID();
+  const role = roleOf(target, locale);
+  if (target.kind === 'mp' && mp?.kind !== 'found') {
+    return { id, targetId: target.id, recipient: null, role, rendered: null, status: 'awaiting_lookup', reason: null };
+  }
+  const riding = mp?.kind === 'found' ? mp.mp.district : null;
+  const recipient: Recipient =
+    target.kind === 'mp' && mp?.kind === 'found'
+      ? { name: mp.mp.name, role, district: mp.mp.district, email: mp.mp.email }
+      : fixedRecipient(target as Extract<Target, { kind: 'fixed' }>, locale);
+  const rendered = renderLetter(deps, campaign, target.id, locale, supporter, message, recipient, riding);
+  if (!recipient.email) {
+    return { id, targetId: target.id, recipient, role, rendered, status: 'failed', reason: 'Represent lists no email address for this MP.' };
+  }
+  return { id, targetId: target.id, recipient, role, rendered, status: 'queued', reason: null };
+}
+
+export function renderLetter(
+  deps: Pick<ComposeDeps, 'renderer' | 'clock'>,
+  campaign: Campaign,
+  targetId: string,
+  locale: Locale,
+  supporter: SupporterDetails,
+  message: string | null,
+  recipient: Recipient,
+  riding: string | null,
+): RenderedLetter {
+  const context = letterContext({ campaign, locale, supporter, message, recipient, riding, now: deps.clock.now() });
+  const subject = subjectIndex(`${supporter.email}:${targetId}`, campaign.subjects[locale].length);
+  return deps.renderer.render(campaign, targetId, locale, context, subject);
+}
+
+/**
+ * Which of the campaign's subjects a letter gets: varied across supporters (MP offices filter
+ * identical mass mail) but fixed for one supporter and target, so the preview shows the subject
+ * that will be sent. FNV-1a: small, stable, good enough to spread.
+ */
+export function subjectIndex(seed: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i += 1) {
+    hash ^= seed.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % count;
+}

@@ -1,0 +1,26 @@
+// The letters as they would be sent, shown to the supporter before they press Send. Nothing is
+// stored; the subject and text are the ones submitAction will store for the same input today.
+import type { ActionInput, ComposeDeps } from './composeLetters';
+import { checkSupporter, composeLetters, openCampaign } from './composeLetters';
+
+export interface LetterPreview {
+  targetId: string;
+  recipient: { name: string | null; role: string; district: string | null };
+  subject: string | null;
+  text: string | null;
+  /** `awaiting_lookup`: the MP is not known yet, so that letter will be written once they are. */
+  status: 'ready' | 'awaiting_lookup' | 'not_sendable';
+}
+
+export async function previewLetters(deps: ComposeDeps, slug: string, input: ActionInput): Promise<LetterPreview[]> {
+  const campaign = openCampaign(deps.campaigns, slug);
+  const supporter = checkSupporter(campaign, input);
+  const { letters } = await composeLetters(deps, campaign, supporter, input);
+  return letters.map((letter) => ({
+    targetId: letter.targetId,
+    recipient: { name: letter.recipient?.name ?? null, role: letter.role, district: letter.recipient?.district ?? null },
+    subject: letter.rendered?.subject ?? null,
+    text: letter.rendered?.text ?? null,
+    status: letter.status === 'queued' ? 'ready' : letter.status === 'awaiting_lookup' ? 'awaiting_lookup' : 'not_sendable',
+  }));
+}
