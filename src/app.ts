@@ -1,11 +1,13 @@
 // createApp(deps): middleware, routes and the error handler. It never listens, so tests drive it
 // directly with supertest and main.ts decides where it runs.
+import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from './adapters/logger';
 import type { Metrics } from './adapters/metrics';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
+import { pages, type PagesDeps } from './http/pages';
 import { publicApi, type PublicApiDeps } from './http/publicApi';
 
 export interface AppDeps {
@@ -14,6 +16,12 @@ export interface AppDeps {
   trustProxy: boolean | number | string;
   healthChecks: HealthCheck[];
   api: PublicApiDeps;
+  pages: PagesDeps;
+  assetsDir: string;
+  /** Sites that may frame the pages (CSP frame-ancestors). */
+  frameAncestors: string[];
+  /** Origins whose browsers may call /api (CORS); empty = same origin only. */
+  corsOrigins: string[];
 }
 
 // Logs method, route and timing only: URLs can carry a status token, bodies personal data.
@@ -34,10 +42,33 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.set('trust proxy', deps.trustProxy);
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          // MP photos come from the House of Commons site; nothing else leaves this server.
+          imgSrc: ["'self'", 'data:', 'https://www.ourcommons.ca'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'self'", ...deps.frameAncestors],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      // frame-ancestors decides who may frame the pages; X-Frame-Options cannot list sites.
+      xFrameOptions: deps.frameAncestors.length > 0 ? false : { action: 'sameorigin' },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   app.use(requestLog(deps.log, deps.metrics));
   app.use(operations(deps.healthChecks, deps.metrics));
-  app.use('/api', publicApi(deps.api));
+  app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
+  app.use('/api', cors({ origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, maxAge: 600 }), publicApi(deps.api));
+  app.use(pages(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

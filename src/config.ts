@@ -19,6 +19,18 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+// Space- or comma-separated origins like `https://www.example.org`.
+const originList = z
+  .string()
+  .refine(
+    (value) =>
+      value
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)),
+    'must be origins like https://www.example.org, separated by spaces or commas',
+  );
+
 // A mailbox like `Letters <letters@example.org>` or a bare address.
 const mailbox = z
   .string()
@@ -48,6 +60,8 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
+  FRAME_ANCESTORS: originList.default(''),
+  CORS_ORIGINS: originList.default(''),
   TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of addresses').default('false'),
   LOOKUP_RETRY_MS: int(10, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -68,6 +82,10 @@ export interface Config {
   campaignsDir: string;
   delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number };
   limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number };
+  /** Sites allowed to frame the pages (CSP frame-ancestors), beside this one. */
+  frameAncestors: string[];
+  /** Origins whose browsers may call the JSON API (CORS). */
+  corsOrigins: string[];
   /** Express's `trust proxy`: set it behind a load balancer so rate limits see supporters' addresses. */
   trustProxy: boolean | number | string;
   /** First wait before asking Represent again for a letter awaiting its MP (doubles, up to 10 minutes). */
@@ -127,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     },
     limits: { submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN, submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR },
+    frameAncestors: e.FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(/[\s,]+/).filter(Boolean),
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     lookupRetryMs: e.LOOKUP_RETRY_MS,
     logLevel: e.LOG_LEVEL,

@@ -21,7 +21,8 @@ import type { ActionStore, Clock, LetterStore, Mailer } from './domain/ports';
 import type { RepresentativeFinder } from './domain/representatives';
 import type { SubmitDeps } from './domain/submitAction';
 import { submissionLimits } from './http/rateLimits';
-import { LETTER_PARTIALS_DIR, MIGRATIONS_DIR } from './paths';
+import { LETTER_PARTIALS_DIR, MIGRATIONS_DIR, TEMPLATES_DIR } from './paths';
+import { pageRenderer, type PageRenderer } from './adapters/pages';
 import path from 'node:path';
 
 /** A claim on a letter older than this belongs to a worker that died mid-send. */
@@ -43,11 +44,13 @@ export interface Deps {
   clock: Clock;
   submit: SubmitDeps;
   staleClaimMs: number;
+  pages: PageRenderer;
   close(): Promise<void>;
 }
 
 export async function buildDeps(config: Config, log: Logger, overrides: { redisUrl?: string } = {}): Promise<Deps> {
   const campaigns = loadCampaigns(config.campaignsDir, LETTER_PARTIALS_DIR);
+  const pages = pageRenderer(TEMPLATES_DIR);
   const db = await openDb(config.databaseUrl, config.dataDir);
   await migrate(db, MIGRATIONS_DIR);
 
@@ -88,6 +91,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     mailer,
     clock,
     staleClaimMs: STALE_CLAIM_MS,
+    pages,
     submit: {
       campaigns: campaigns.catalog,
       representatives,
@@ -107,6 +111,12 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
 
 export function appDeps(deps: Deps): AppDeps {
   const { config } = deps;
+  const limits = submissionLimits({
+    perIpPerMinute: config.limits.submitPerIpPerMinute,
+    perEmailPerHour: config.limits.submitPerEmailPerHour,
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+  });
   return {
     log: deps.log,
     metrics: deps.metrics,
@@ -121,12 +131,21 @@ export function appDeps(deps: Deps): AppDeps {
       actions: deps.actions,
       submit: deps.submit,
       publicUrl: config.publicUrl,
-      submissionLimits: submissionLimits({
-        perIpPerMinute: config.limits.submitPerIpPerMinute,
-        perEmailPerHour: config.limits.submitPerEmailPerHour,
-        redis: deps.redis,
-        prefix: config.redisPrefix,
-      }),
+      submissionLimits: limits.submit,
+      previewLimits: limits.preview,
     },
+    pages: {
+      renderer: deps.pages,
+      campaigns: deps.campaigns.catalog,
+      representatives: deps.representatives,
+      actions: deps.actions,
+      submit: deps.submit,
+      publicUrl: config.publicUrl,
+      submissionLimits: limits.submit,
+      log: deps.log,
+    },
+    assetsDir: path.join(TEMPLATES_DIR, 'assets'),
+    frameAncestors: config.frameAncestors,
+    corsOrigins: config.corsOrigins,
   };
 }

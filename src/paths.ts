@@ -14,4 +14,5 @@ function projectRoot(): string {
 
 export const PROJECT_ROOT = projectRoot();
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'data', 'migrations');
-export const LETTER_PARTIALS_DIR = path.join(PROJECT_ROOT, 'templates', 'letters');
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+export const LETTER_PARTIALS_DIR = path.join(TEMPLATES_DIR, 'letters');

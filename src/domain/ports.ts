@@ -57,6 +57,8 @@ export interface StoredLetter {
   id: string;
   recipient: { name: string | null; role: string; district: string | null };
   subject: string | null;
+  /** The letter as sent (plain text); null until written. Shown to the supporter only. */
+  text: string | null;
   status: LetterStatus;
   updatedAt: Date;
   events: LetterEvent[];

@@ -7,6 +7,7 @@ import type { CampaignCatalog } from '../domain/campaign';
 import { AppError } from '../domain/errors';
 import type { ActionStore } from '../domain/ports';
 import type { RepresentativeFinder } from '../domain/representatives';
+import { previewLetters } from '../domain/previewLetters';
 import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { parseActionBody } from './actionBody';
 import { representativesBody, statusBody, submissionBody } from './presenters';
@@ -18,6 +19,7 @@ export interface PublicApiDeps {
   submit: SubmitDeps;
   publicUrl: string;
   submissionLimits: RequestHandler[];
+  previewLimits: RequestHandler[];
 }
 
 const BODY_LIMIT = '16kb';
@@ -58,6 +60,12 @@ export function publicApi(deps: PublicApiDeps): Router {
       res.status(result.created ? 202 : 200).json(submissionBody(result.action, deps.publicUrl));
     },
   );
+
+  // Not in the contract: the letters as they would be sent, for the action page's preview.
+  router.post('/campaigns/:slug/preview', onlyJsonOrForm, express.json({ limit: BODY_LIMIT }), ...deps.previewLimits, async (req, res) => {
+    const letters = await previewLetters(deps.submit, param(req.params.slug), parseActionBody(req.body));
+    res.set('Cache-Control', 'no-store').json({ letters });
+  });
 
   router.get('/actions/:id', async (req, res) => {
     const action = await getActionStatus(deps.actions, param(req.params.id), req.query.token);

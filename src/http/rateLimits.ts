@@ -54,9 +54,18 @@ const emailOf = (req: Request): string | null => {
   return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
 };
 
-export function submissionLimits(settings: RateLimitSettings): RequestHandler[] {
+export function submissionLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[] } {
   const common = { standardHeaders: 'draft-8' as const, legacyHeaders: false };
-  return [
+  // Previews cost a render and maybe a Represent lookup: a roomier per-IP allowance, no email limit.
+  const preview = rateLimit({
+    ...common,
+    windowMs: 60_000,
+    limit: settings.perIpPerMinute * 4,
+    store: store(settings.redis, `${settings.prefix}:rl:preview:`),
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: tooMany('Too many previews from this connection. Please wait a minute and try again.'),
+  });
+  const submit = [
     rateLimit({
       ...common,
       windowMs: 60_000,
@@ -76,4 +85,5 @@ export function submissionLimits(settings: RateLimitSettings): RequestHandler[] 
       handler: tooMany('Too many attempts with this email address. Please try again later.'),
     }),
   ];
+  return { submit, preview: [preview] };
 }

@@ -14,6 +14,7 @@ interface LetterRow {
   recipient_role: string;
   district: string | null;
   subject: string | null;
+  body_text: string | null;
   status: LetterStatus;
   updated_at: Date;
 }
@@ -37,7 +38,7 @@ export function actionsRepo(db: Db): ActionStore {
 
   async function lettersOf(actionId: string): Promise<StoredLetter[]> {
     const letters = await db.query<LetterRow>(
-      `SELECT id, action_id, recipient_name, recipient_role, district, subject, status, updated_at
+      `SELECT id, action_id, recipient_name, recipient_role, district, subject, body_text, status, updated_at
          FROM letters WHERE action_id = $1 ORDER BY position`,
       [actionId],
     );
@@ -50,6 +51,7 @@ export function actionsRepo(db: Db): ActionStore {
       id: l.id,
       recipient: { name: l.recipient_name, role: l.recipient_role, district: l.district },
       subject: l.subject,
+      text: l.body_text,
       status: l.status,
       updatedAt: l.updated_at,
       events: events.rows.filter((e) => e.letter_id === l.id).map((e) => ({ type: e.type, at: e.at })),

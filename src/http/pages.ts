@@ -1,0 +1,112 @@
+// The supporter's pages: the action page (works without JavaScript), its no-JavaScript form
+// post, and the thank-you / status page. Thin like the API routes: the same domain functions,
+// rendered as HTML; errors come back as the form again, with what was typed and what to fix.
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import type { PageRenderer } from '../adapters/pages';
+import { getActionStatus } from '../domain/actionStatus';
+import type { CampaignCatalog, Locale } from '../domain/campaign';
+import { AppError } from '../domain/errors';
+import type { ActionStore } from '../domain/ports';
+import type { RepresentativeFinder } from '../domain/representatives';
+import { submitAction, type SubmitDeps } from '../domain/submitAction';
+import { parseActionBody } from './actionBody';
+import { httpStatusOf } from './errorResponse';
+import { errorMessage } from './messages';
+import type { Logger } from '../adapters/logger';
+import { actionPage, messagePage, pageLocale, statusPage, type FormState } from './pageModels';
+
+export interface PagesDeps {
+  renderer: PageRenderer;
+  campaigns: CampaignCatalog;
+  representatives: RepresentativeFinder;
+  actions: ActionStore;
+  submit: SubmitDeps;
+  publicUrl: string;
+  submissionLimits: RequestHandler[];
+  log: Logger;
+}
+
+const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
+const ALL: Locale[] = ['en', 'fr'];
+
+/** What the supporter typed, kept as typed, to put back in the form. */
+function typed(body: unknown): { values: Record<string, string>; consentUpdates: boolean } {
+  const raw = (body ?? {}) as Record<string, unknown>;
+  const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  const consent = raw.consent as { updates?: unknown } | undefined;
+  return { values, consentUpdates: consent?.updates === 'on' || consent?.updates === true };
+}
+
+export function pages(deps: PagesDeps): Router {
+  const router = Router();
+  const html = (res: express.Response, status: number, body: string) => res.status(status).type('html').set('Cache-Control', 'no-store').send(body);
+
+  router.get('/', (req, res) => {
+    const open = deps.campaigns.list().find((c) => c.status === 'open') ?? deps.campaigns.list()[0];
+    res.redirect(302, `/campaigns/${open.slug}${req.query.lang ? `?lang=${encodeURIComponent(String(req.query.lang))}` : ''}`);
+  });
+
+  router.get('/campaigns/:slug', async (req, res) => {
+    const campaign = deps.campaigns.get(param(req.params.slug));
+    const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
+    const count = await deps.actions.countActions(campaign.slug);
+    const form: FormState = { values: {}, consentUpdates: false, error: null, mp: null };
+    html(res, 200, actionPage(deps.renderer, campaign, locale, count, form, req.originalUrl));
+  });
+
+  // The form without JavaScript: success is a redirect to the thank-you page (so a reload does
+  // not post again); an error is the form again (see pageErrors below).
+  router.post(
+    '/campaigns/:slug',
+    express.urlencoded({ limit: '16kb', extended: true, parameterLimit: 50 }),
+    ...deps.submissionLimits,
+    async (req, res) => {
+      const result = await submitAction(deps.submit, param(req.params.slug), parseActionBody(req.body), {
+        ip: req.ip ?? null,
+        userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
+        pageUrl: (req.get('referer') ?? null)?.slice(0, 1000) ?? null,
+      });
+      const locale = pageLocale({ lang: (req.body as { locale?: string }).locale ?? req.query.lang }, req.get('accept-language'), ALL);
+      const { action } = result;
+      res.redirect(303, `/actions/${action.id}?token=${encodeURIComponent(action.token)}&lang=${locale}&new=1`);
+    },
+  );
+
+  router.get('/actions/:id', async (req, res) => {
+    const action = await getActionStatus(deps.actions, param(req.params.id), req.query.token);
+    const campaign = deps.campaigns.get(action.campaignSlug);
+    const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
+    html(res, 200, statusPage(deps.renderer, campaign, action, locale, { publicUrl: deps.publicUrl, url: req.originalUrl, thanks: req.query.new === '1' }));
+  });
+
+  // Anything else outside the API is a page that does not exist: say so in HTML.
+  router.use((req, _res, next) => next(req.path.startsWith('/api/') ? undefined : new AppError('not_found', 'No page here.')));
+  router.use(pageErrors(deps));
+  return router;
+}
+
+function pageErrors(deps: PagesDeps): ErrorRequestHandler {
+  return async (caught, req: Request, res, _next) => {
+    const error = caught instanceof AppError ? caught : new AppError('internal', 'Unexpected error');
+    if (!(caught instanceof AppError)) deps.log.error({ err: caught, path: req.path }, 'unexpected error on a page');
+    const locale = pageLocale({ lang: (req.body as { locale?: string } | undefined)?.locale ?? req.query.lang }, req.get('accept-language'), ALL);
+    if (error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
+    res.status(httpStatusOf(error.code)).type('html').set('Cache-Control', 'no-store');
+
+    // A failed form post: the form again, with everything typed and each error by its field.
+    const slug = req.method === 'POST' && req.path.startsWith('/campaigns/') ? req.path.split('/')[2] : null;
+    const campaign = slug ? deps.campaigns.list().find((c) => c.slug === slug) : undefined;
+    if (campaign) {
+      const count = await deps.actions.countActions(campaign.slug).catch(() => 0);
+      return res.send(actionPage(deps.renderer, campaign, locale, count, { ...typed(req.body), error, mp: null }, req.originalUrl));
+    }
+    const text = deps.renderer.text(locale);
+    const heading =
+      error.code === 'not_found' && req.path.startsWith('/actions/')
+        ? String(text.actionNotFound)
+        : error.code === 'not_found' || error.code === 'campaign_not_found'
+          ? String(text.notFound)
+          : errorMessage(locale, error.code);
+    res.send(messagePage(deps.renderer, locale, heading, req.originalUrl));
+  };
+}

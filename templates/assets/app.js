@@ -1,0 +1,272 @@
+// Progressive enhancement for the action and status pages. Without this script both pages work
+// as plain forms and links; with it, the form goes step by step, finds the MP as the supporter
+// types, previews the letters and sends without leaving the page. No framework, no dependencies.
+(function () {
+  'use strict';
+  var dataEl = document.getElementById('page-data');
+  if (!dataEl) return;
+  var data = JSON.parse(dataEl.textContent);
+  var t = data.text;
+
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': data.lang },
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: 'same-origin',
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (json) { return { status: res.status, body: json }; });
+    }, function () {
+      return { status: 0, body: { error: { code: 'network', message: t.network } } };
+    });
+  }
+
+  if (data.page === 'action') actionPage();
+  if (data.page === 'status') statusPage();
+
+  function actionPage() {
+    var form = document.getElementById('action-form');
+    if (!form) return;
+    var postal = document.getElementById('postalCode');
+    var findButton = document.getElementById('find-mp');
+    var mpResult = document.getElementById('mp-result');
+    var ridingChoice = document.getElementById('riding-choice');
+    var details = document.getElementById('step-details');
+    var letterStep = document.getElementById('step-letter');
+    var previewButton = document.getElementById('preview-button');
+    var preview = document.getElementById('preview');
+    var summary = document.getElementById('error-summary');
+    var send = document.getElementById('send');
+    var message = document.getElementById('message');
+    var count = document.getElementById('message-count');
+    var foundFor = null;
+
+    // Step by step, unless the server sent the form back with errors (then everything shows).
+    findButton.hidden = false;
+    previewButton.hidden = false;
+    if (form.getAttribute('data-has-errors') !== 'true' && !mpResult.firstElementChild) {
+      details.hidden = true;
+      letterStep.hidden = true;
+    }
+
+    function reveal() {
+      details.hidden = false;
+      letterStep.hidden = false;
+    }
+
+    function formValues() {
+      var values = {};
+      new FormData(form).forEach(function (value, key) { values[key] = value; });
+      var body = {
+        firstName: values.firstName || '', lastName: values.lastName || '', email: values.email || '',
+        postalCode: values.postalCode || '', address: values.address || '', city: values.city || '',
+        message: values.message || '', locale: data.lang, consent: { updates: !!values['consent[updates]'] },
+      };
+      if (values.district) body.district = values.district;
+      return body;
+    }
+
+    function clearErrors() {
+      summary.hidden = true;
+      summary.querySelector('ul').textContent = '';
+      Array.prototype.forEach.call(form.querySelectorAll('.has-error'), function (f) { f.classList.remove('has-error'); });
+      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (i) { i.removeAttribute('aria-invalid'); });
+      Array.prototype.forEach.call(form.querySelectorAll('.field .error'), function (e) { e.hidden = true; e.textContent = ''; });
+    }
+
+    // Shows each error next to its field and in the summary, then moves focus to the first one.
+    function showErrors(error) {
+      clearErrors();
+      var fields = error.fields || {};
+      var list = summary.querySelector('ul');
+      var first = null;
+      var names = Object.keys(fields);
+      if (names.length === 0) names = [null];
+      names.forEach(function (name) {
+        var text = name ? fields[name] : error.message;
+        var input = name && document.getElementById(name);
+        if (input) {
+          var box = document.getElementById(name + '-field');
+          var msg = document.getElementById(name + '-error');
+          if (box) box.classList.add('has-error');
+          if (msg) { msg.textContent = text; msg.hidden = false; }
+          input.setAttribute('aria-invalid', 'true');
+          if (input.closest('[hidden]')) reveal();
+          first = first || input;
+        }
+        var link = el('a', { href: '#' + (input ? name : 'error-summary'), text: text });
+        list.appendChild(el('li', {}, [link]));
+      });
+      summary.hidden = false;
+      (first || summary).focus();
+    }
+
+    function mpCard(rep, label) {
+      var img = rep.photoUrl ? el('img', { src: rep.photoUrl, alt: '', width: '80', height: '100', loading: 'lazy', referrerpolicy: 'no-referrer' }) : null;
+      if (img) img.addEventListener('error', function () { img.remove(); });
+      return el('div', { class: 'mp-card' }, [
+        img,
+        el('div', {}, [
+          el('p', { class: 'mp-label', text: label }),
+          el('p', { class: 'mp-name', text: rep.name }),
+          el('p', { class: 'mp-meta', text: (rep.party ? rep.party + ' · ' : '') + rep.district }),
+        ]),
+      ]);
+    }
+
+    function showChoices(reps) {
+      ridingChoice.textContent = '';
+      var fieldset = el('fieldset', { class: 'choices', id: 'district' }, [
+        el('legend', { text: t.chooseRiding }),
+        el('p', { class: 'hint', text: t.ridingHint }),
+      ]);
+      reps.forEach(function (rep, i) {
+        var input = el('input', { type: 'radio', name: 'district', id: 'district-' + i, value: rep.district });
+        input.addEventListener('change', function () {
+          mpResult.textContent = '';
+          mpResult.appendChild(mpCard(rep, t.yourMpIs));
+          reveal();
+        });
+        fieldset.appendChild(el('div', { class: 'choice' }, [input, el('label', { for: 'district-' + i, text: rep.district + ' — ' + rep.name })]));
+      });
+      ridingChoice.appendChild(fieldset);
+      ridingChoice.hidden = false;
+      fieldset.querySelector('input').focus();
+    }
+
+    function findMp() {
+      var code = postal.value.trim();
+      if (!code) return showErrors({ fields: { postalCode: t.postalCodeMissing } });
+      clearErrors();
+      ridingChoice.hidden = true;
+      ridingChoice.textContent = '';
+      mpResult.textContent = t.finding;
+      findButton.disabled = true;
+      api('GET', '/api/campaigns/' + data.slug + '/representatives?postalCode=' + encodeURIComponent(code)).then(function (res) {
+        findButton.disabled = false;
+        mpResult.textContent = '';
+        foundFor = code;
+        if (res.status === 200 && res.body.ambiguous) return showChoices(res.body.representatives);
+        if (res.status === 200) {
+          mpResult.appendChild(mpCard(res.body.representatives[0], t.yourMpIs));
+          reveal();
+          return document.getElementById('firstName').focus();
+        }
+        if (res.status === 503) {
+          mpResult.appendChild(el('p', { class: 'notice', text: t.mpPending }));
+          reveal();
+          return;
+        }
+        foundFor = null;
+        showErrors({ fields: { postalCode: (res.body.error && res.body.error.message) || t.network } });
+      });
+    }
+
+    findButton.addEventListener('click', findMp);
+    postal.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') { event.preventDefault(); findMp(); }
+    });
+    postal.addEventListener('change', function () {
+      if (foundFor !== null && postal.value.trim() !== foundFor) { mpResult.textContent = ''; ridingChoice.hidden = true; }
+    });
+
+    // Live character count, announced politely.
+    function updateCount() {
+      var left = data.messageMax - message.value.length;
+      count.textContent = fmt(t.charactersLeft, { count: left.toLocaleString(data.lang === 'fr' ? 'fr-CA' : 'en-CA') });
+    }
+    count.hidden = false;
+    updateCount();
+    message.addEventListener('input', updateCount);
+
+    previewButton.addEventListener('click', function () {
+      previewButton.disabled = true;
+      api('POST', '/api/campaigns/' + data.slug + '/preview', formValues()).then(function (res) {
+        previewButton.disabled = false;
+        if (res.status !== 200) return showErrors(res.body.error || {});
+        clearErrors();
+        preview.textContent = '';
+        var heading = el('h3', { text: t.previewTitle, tabindex: '-1' });
+        preview.appendChild(heading);
+        res.body.letters.forEach(function (letter) {
+          var to = letter.recipient.name ? letter.recipient.name + ' · ' + letter.recipient.role : letter.recipient.role;
+          preview.appendChild(el('article', {}, [
+            el('p', {}, [el('strong', { text: t.to + ' ' }), document.createTextNode(to)]),
+            letter.subject ? el('p', {}, [el('strong', { text: t.subject + ' ' }), document.createTextNode(letter.subject)]) : null,
+            letter.text ? el('pre', { class: 'letter-text', text: letter.text }) : el('p', { text: t.previewPending }),
+          ]));
+        });
+        preview.hidden = false;
+        heading.focus();
+      });
+    });
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      send.disabled = true;
+      send.textContent = t.sending;
+      api('POST', '/api/campaigns/' + data.slug + '/actions', formValues()).then(function (res) {
+        if (res.status === 200 || res.status === 202) {
+          window.location.assign('/actions/' + res.body.id + '?token=' + encodeURIComponent(res.body.token) + '&lang=' + data.lang + '&new=1');
+          return;
+        }
+        send.disabled = false;
+        send.textContent = t.send;
+        var error = res.body.error || {};
+        if (error.code === 'district_required' && error.choices) {
+          showChoices(error.choices.map(function (c) { return { name: c.name, district: c.district }; }));
+          return;
+        }
+        showErrors(error);
+      });
+    });
+  }
+
+  function statusPage() {
+    var copy = document.getElementById('copy-link');
+    var link = document.getElementById('status-link');
+    var copyLive = document.getElementById('copy-live');
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener('click', function () {
+        navigator.clipboard.writeText(link.value).then(function () { copyLive.textContent = copy.getAttribute('data-copied'); });
+      });
+    }
+    var section = document.querySelector('.status');
+    var heading = document.getElementById('thanks-title');
+    if (heading) heading.focus();
+    if (!section || section.getAttribute('data-in-progress') !== 'true') return;
+    var refresh = document.getElementById('refresh-link');
+    if (refresh) refresh.hidden = true;
+    var live = document.getElementById('status-live');
+    // Refreshed in place while letters are moving; only changes are announced.
+    var timer = setInterval(function () {
+      api('GET', section.getAttribute('data-status-url')).then(function (res) {
+        if (res.status !== 200) return;
+        var changed = false;
+        res.body.letters.forEach(function (letter) {
+          var item = document.querySelector('[data-letter-id="' + letter.id + '"] .letter-status');
+          if (item && item.getAttribute('data-status') !== letter.status) {
+            item.setAttribute('data-status', letter.status);
+            item.textContent = t.words[letter.status];
+            changed = true;
+          }
+        });
+        if (changed) live.textContent = t.updated;
+        if (res.body.status !== 'in_progress') clearInterval(timer);
+      });
+    }, data.refreshMs);
+  }
+})();

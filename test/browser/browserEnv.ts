@@ -1,0 +1,47 @@
+// The real service listening on a port, and a real headless Chromium (Debian's, never a download).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { startTestService, type TestService, type TestServiceOptions } from '../helpers/testService';
+
+export interface BrowserEnv {
+  service: TestService;
+  baseUrl: string;
+  browser: Browser;
+  context(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function startBrowserEnv(options: TestServiceOptions = {}): Promise<BrowserEnv> {
+  const service = await startTestService(options);
+  const server = http.createServer(service.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    chromiumSandbox: false,
+    // This machine has no network beyond loopback: keep Chromium from trying.
+    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    service,
+    baseUrl,
+    browser,
+    async context(contextOptions) {
+      const context = await browser.newContext({ baseURL: baseUrl, ...contextOptions });
+      contexts.push(context);
+      return context;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
+    },
+  };
+}
