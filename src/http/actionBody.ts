@@ -13,7 +13,7 @@ const requiredText = (max: number) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') }).trim().min(1, 'required').max(max, 'too_long');
 const ticked = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v), z.boolean({ error: 'invalid' }));
 
-const schema = z.object({
+const base = z.object({
   firstName: requiredText(100),
   lastName: requiredText(100),
   email: requiredText(254).pipe(z.email('invalid')),
@@ -29,7 +29,12 @@ const schema = z.object({
   consent: z.object({ updates: ticked.default(false) }, { error: 'invalid' }).optional(),
 });
 
-export function parseActionBody(body: unknown): ActionInput {
+// Campaigns that write to MPs need the street address and city (MP offices answer constituents only).
+const withAddress = base.extend({ address: requiredText(200), city: requiredText(100) });
+
+/** Every problem at once, so a supporter fixes the form in one go; `requireAddress` comes from the campaign. */
+export function parseActionBody(body: unknown, requireAddress: boolean): ActionInput {
+  const schema = requireAddress ? withAddress : base;
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new AppError('validation_failed', 'Send the action as a JSON object or a form.', { fields: {} });
   }

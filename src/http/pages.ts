@@ -61,7 +61,8 @@ export function pages(deps: PagesDeps): Router {
     express.urlencoded({ limit: '16kb', extended: true, parameterLimit: 50 }),
     ...deps.submissionLimits,
     async (req, res) => {
-      const result = await submitAction(deps.submit, param(req.params.slug), parseActionBody(req.body), {
+      const slug = param(req.params.slug);
+      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress), {
         ip: req.ip ?? null,
         userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
         pageUrl: (req.get('referer') ?? null)?.slice(0, 1000) ?? null,

@@ -51,8 +51,9 @@ export function publicApi(deps: PublicApiDeps): Router {
     express.urlencoded({ limit: BODY_LIMIT, extended: true, parameterLimit: 50 }),
     ...deps.submissionLimits,
     async (req, res) => {
-      const input = parseActionBody(req.body);
-      const result = await submitAction(deps.submit, param(req.params.slug), input, {
+      const slug = param(req.params.slug);
+      const input = parseActionBody(req.body, deps.campaigns.get(slug).requireAddress);
+      const result = await submitAction(deps.submit, slug, input, {
         ip: req.ip ?? null,
         userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
         pageUrl: (req.get('referer') ?? req.get('origin'))?.slice(0, 1000) ?? null,
@@ -63,7 +64,8 @@ export function publicApi(deps: PublicApiDeps): Router {
 
   // Not in the contract: the letters as they would be sent, for the action page's preview.
   router.post('/campaigns/:slug/preview', onlyJsonOrForm, express.json({ limit: BODY_LIMIT }), ...deps.previewLimits, async (req, res) => {
-    const letters = await previewLetters(deps.submit, param(req.params.slug), parseActionBody(req.body));
+    const slug = param(req.params.slug);
+    const letters = await previewLetters(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress));
     res.set('Cache-Control', 'no-store').json({ letters });
   });
 

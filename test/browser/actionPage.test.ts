@@ -1,0 +1,250 @@
+/// <reference lib="dom" />
+// A supporter sends a letter from the action page in real Chromium, against the real service
+// (PostgreSQL, Redis, BullMQ worker) and the fake Represent and SendGrid.
+import fs from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import { focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
+
+let env: BrowserEnv;
+
+beforeAll(async () => {
+  env = await startBrowserEnv();
+});
+afterAll(() => env.close());
+beforeEach(() => {
+  env.service.sendgrid.reset();
+  env.service.represent.reset();
+});
+
+let counter = 0;
+const uniqueEmail = () => `supporter${Date.now()}${(counter += 1)}@example.com`;
+
+async function fillDetails(page: Page, email: string) {
+  await page.getByLabel(/^First name/).fill('Mei');
+  await page.getByLabel(/^Last name/).fill('Tursun');
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Street address/).fill('12 Front Street West');
+  await page.getByLabel(/^City or town/).fill('Toronto');
+}
+
+const sentTo = () => env.service.sendgrid.accepted().map((m) => m.body.personalizations[0].to[0].email).sort();
+
+describe('with JavaScript', () => {
+  it('finds the MP, previews both letters and sends them: two accepted letters', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    expect(await page.locator('#step-details').isHidden()).toBe(true);
+    await page.getByLabel(/^Postal code/).fill('m5v3l9');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    await page.locator('.mp-card', { hasText: 'Chi Nguyen' }).waitFor();
+    expect(await page.locator('.mp-card').innerText()).toContain('Spadina—Harbourfront');
+    expect(await focusedId(page)).toBe('firstName');
+
+    await fillDetails(page, uniqueEmail());
+    await page.getByLabel(/^Your own words \(optional\)/).fill('My cousin in Ürümqi has not called since 2019.');
+    expect(await page.locator('#message-count').innerText()).toBe(`${(2000 - 46).toLocaleString('en-CA')} characters left`);
+    await page.getByRole('button', { name: 'Preview my letters' }).click();
+    const previews = page.locator('#preview article');
+    await previews.nth(1).waitFor();
+    expect(await previews.count()).toBe(2);
+    const mpPreview = await previews.nth(0).innerText();
+    expect(mpPreview).toContain('Chi Nguyen');
+    expect(mpPreview).toContain('My cousin in Ürümqi has not called since 2019.');
+    expect(await previews.nth(1).innerText()).toContain('Anita Anand');
+
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\/[0-9a-f-]+\?token=.+&new=1/);
+    expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
+    const mails = await env.service.sendgrid.waitForAccepted(2);
+    expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
+    // The preview was the letter as sent, subject included.
+    const sentMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'chi.nguyen@parl.gc.ca')!;
+    expect(mpPreview).toContain(sentMp.body.subject as string);
+    expect(mpPreview.replace(/\s+/g, ' ')).toContain(sentMp.body.content![0].value.split('\n').slice(0, 3).join(' ').replace(/\s+/g, ' '));
+    // The page refreshes statuses in place while letters move.
+    await page.locator('.letter-status[data-status="accepted"]').nth(1).waitFor({ timeout: 15_000 });
+  });
+
+  it('lets the supporter pick their riding when the postal code spans two', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('K0A 1K0');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    const choice = page.getByRole('radio', { name: /Prescott—Russell—Cumberland/ });
+    await choice.waitFor();
+    expect(await page.getByRole('radio').count()).toBe(2);
+    await choice.check();
+    await page.locator('.mp-card', { hasText: 'Giovanna Mingarelli' }).waitFor();
+    await fillDetails(page, uniqueEmail());
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\//);
+    await env.service.sendgrid.waitForAccepted(2);
+    expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'giovanna.mingarelli@parl.gc.ca']);
+  });
+
+  it('shows errors next to their fields, announces them and moves focus to the first', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('D0D 0D0');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    await page.locator('#postalCode-error:not([hidden])').waitFor();
+    expect(await page.locator('#postalCode-error').innerText()).toMatch(/Canadian postal code/);
+    expect(await page.getAttribute('#postalCode', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#error-summary', 'role')).toBe('alert');
+    expect(await focusedId(page)).toBe('postalCode');
+    expect(await page.inputValue('#postalCode')).toBe('D0D 0D0');
+  });
+
+  it('can be completed with the keyboard alone', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    const email = uniqueEmail();
+    await tabTo(page, '#postalCode');
+    await page.keyboard.type('M5V 3L9');
+    await page.keyboard.press('Enter');
+    await page.locator('.mp-card').waitFor();
+    expect(await focusedId(page)).toBe('firstName');
+    for (const [id, value] of [['firstName', 'Aygul'], ['lastName', 'Kerim'], ['email', email], ['address', '5 King St'], ['city', 'Toronto']]) {
+      await tabTo(page, `#${id}`);
+      await page.keyboard.type(value);
+    }
+    await tabTo(page, '#consent-updates');
+    await page.keyboard.press('Space');
+    expect(await page.isChecked('#consent-updates')).toBe(true);
+    await tabTo(page, '#send');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/actions\//);
+    const { rows } = await env.service.deps.db.query<{ granted: boolean }>(
+      "SELECT c.granted FROM consents c JOIN supporters s ON s.id = c.supporter_id WHERE s.email = $1 AND c.purpose = 'updates'",
+      [email],
+    );
+    expect(rows).toEqual([{ granted: true }]);
+  });
+});
+
+describe('without JavaScript', () => {
+  it('posts the form, brings it back with every input kept and errors by their fields, then thanks the supporter', async () => {
+    const page = await (await env.context({ javaScriptEnabled: false })).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('M5V 3L9');
+    await page.getByLabel(/^First name/).fill('Aziz');
+    await page.getByLabel(/^Email/).fill('not-an-email');
+    await page.getByLabel(/^Street address/).fill('1 Spadina Ave');
+    await page.getByLabel(/^Your own words \(optional\)/).fill('Words I do not want to lose.');
+    await page.getByLabel(/receive email updates/).check();
+    await page.getByRole('button', { name: 'Send letter' }).click();
+
+    await page.locator('.error-summary').waitFor();
+    expect(await page.locator('.error-summary').innerText()).toContain('There is a problem');
+    expect(await page.locator('#lastName-error').innerText()).toBe('Enter your last name.');
+    expect(await page.locator('#email-error').innerText()).toMatch(/email address like/);
+    expect(await page.locator('#city-error').innerText()).toBe('Enter your city or town.');
+    expect(await page.inputValue('#postalCode')).toBe('M5V 3L9');
+    expect(await page.inputValue('#firstName')).toBe('Aziz');
+    expect(await page.inputValue('#email')).toBe('not-an-email');
+    expect(await page.inputValue('#address')).toBe('1 Spadina Ave');
+    expect(await page.inputValue('#message')).toBe('Words I do not want to lose.');
+    expect(await page.isChecked('#consent-updates')).toBe(true);
+    // The first field in error has the focus (autofocus: no script needed).
+    expect(await focusedId(page)).toBe('lastName');
+
+    await page.getByLabel(/^Last name/).fill('Kerim');
+    await page.getByLabel(/^Email/).fill(uniqueEmail());
+    await page.getByLabel(/^City or town/).fill('Toronto');
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\/.+new=1/);
+    expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
+    await env.service.sendgrid.waitForAccepted(2);
+    await page.reload();
+    expect(await page.locator('.letter-status').allInnerTexts()).toEqual([expect.stringMatching(/^Sent/), expect.stringMatching(/^Sent/)]);
+  });
+
+  it('asks for the riding when the postal code spans two, keeping what was typed', async () => {
+    const page = await (await env.context({ javaScriptEnabled: false })).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('K0A1K0');
+    await fillDetails(page, uniqueEmail());
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.getByRole('radio', { name: /Carleton/ }).waitFor();
+    expect(await page.inputValue('#firstName')).toBe('Mei');
+    await page.getByRole('radio', { name: /Carleton/ }).check();
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\//);
+    await env.service.sendgrid.waitForAccepted(2);
+    expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'bruce.fanjoy@parl.gc.ca']);
+  });
+});
+
+describe('in French', () => {
+  it('follows the browser’s language, says everything in French and writes the letters in French', async () => {
+    const page = await (await env.context({ locale: 'fr-CA', extraHTTPHeaders: { 'Accept-Language': 'fr-CA,fr;q=0.9' } })).newPage();
+    await page.goto('/campaigns/xinjiang');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    expect(await page.locator('h1').innerText()).toMatch(/Le Canada doit agir/);
+    await page.getByLabel(/^Code postal/).fill('G0A 1A0');
+    await page.getByRole('button', { name: 'Trouver mon député' }).click();
+    await page.locator('.mp-card', { hasText: 'Joël Godin' }).waitFor();
+    await page.getByRole('button', { name: 'Envoyer la lettre' }).click();
+    expect(await page.locator('#firstName-error').innerText()).toBe('Entrez votre prénom.');
+    await page.getByLabel(/^Prénom/).fill('Élise');
+    await page.getByLabel(/^Nom de famille/).fill('Tremblay');
+    await page.getByLabel(/^Courriel/).fill(uniqueEmail());
+    await page.getByLabel(/^Adresse/).fill('12 rue Principale');
+    await page.getByLabel(/^Ville ou municipalité/).fill('Sainte-Christine-d’Auvergne');
+    await page.getByRole('button', { name: 'Envoyer la lettre' }).click();
+    await page.waitForURL(/\/actions\/.+lang=fr/);
+    expect(await page.locator('h1').innerText()).toBe('Merci, votre lettre est en route');
+    const mails = await env.service.sendgrid.waitForAccepted(2);
+    const toMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'joel.godin@parl.gc.ca')!;
+    expect(toMp.body.content![0].value).toContain('Bonjour Joël Godin');
+  });
+
+  it('has a visible language switch that keeps the page', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByRole('link', { name: 'Français' }).click();
+    await page.waitForURL(/lang=fr/);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await page.getByRole('link', { name: 'English' }).click();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+});
+
+describe('for everyone', () => {
+  it('has no serious accessibility violations, before and after errors, and on the thank-you page', async () => {
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel(/^Postal code/).fill('M5V 3L9');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    await page.locator('.mp-card').waitFor();
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.locator('#error-summary:not([hidden])').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await fillDetails(page, uniqueEmail());
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\//);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('fits a 320 px wide phone screen without sideways scrolling (and saves screenshots)', async () => {
+    const phone = await (await env.context({ viewport: { width: 320, height: 640 } })).newPage();
+    await phone.goto('/campaigns/xinjiang');
+    await phone.getByLabel(/^Postal code/).fill('M5V 3L9');
+    await phone.getByRole('button', { name: 'Find my MP' }).click();
+    await phone.locator('.mp-card').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    const file = await screenshot(phone, 'action-page-320px.png');
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+
+    // 200% zoom of a 1280 px window lays out like a 640 px one.
+    const zoomed = await (await env.context({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2 })).newPage();
+    await zoomed.goto('/campaigns/xinjiang');
+    expect(await zoomed.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
+
+    const desktop = await (await env.context({ viewport: { width: 1280, height: 900 } })).newPage();
+    await desktop.goto('/campaigns/xinjiang');
+    await screenshot(desktop, 'action-page-desktop.png');
+  });
+});
