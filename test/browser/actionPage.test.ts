@@ -186,6 +186,7 @@ describe('in French', () => {
     await page.getByRole('button', { name: 'Trouver mon député' }).click();
     await page.locator('.mp-card', { hasText: 'Joël Godin' }).waitFor();
     await page.getByRole('button', { name: 'Envoyer la lettre' }).click();
+    await page.locator('#firstName-error:not([hidden])').waitFor();
     expect(await page.locator('#firstName-error').innerText()).toBe('Entrez votre prénom.');
     await page.getByLabel(/^Prénom/).fill('Élise');
     await page.getByLabel(/^Nom de famille/).fill('Tremblay');
@@ -207,6 +208,7 @@ describe('in French', () => {
     await page.waitForURL(/lang=fr/);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
   });
 });
