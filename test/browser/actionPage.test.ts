@@ -2,6 +2,7 @@
 // A supporter sends a letter from the action page in real Chromium, against the real service
 // (PostgreSQL, Redis, BullMQ worker) and the fake Represent and SendGrid.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv } from './browserEnv';
 import { focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
@@ -94,6 +95,27 @@ describe('with JavaScript', () => {
     expect(await page.getAttribute('#error-summary', 'role')).toBe('alert');
     expect(await focusedId(page)).toBe('postalCode');
     expect(await page.inputValue('#postalCode')).toBe('D0D 0D0');
+  });
+
+  it('still sends when Represent is down, saying the MP will be found shortly', async () => {
+    // A postal code no other test has looked up, so nothing is cached for it.
+    const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/represent/postcode-M5V3L9-single-mp.json'), 'utf8'));
+    env.service.represent.addPostcode({ ...recorded, code: 'M5V3L8' });
+    env.service.represent.setMode('fail');
+    const page = await (await env.context()).newPage();
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('M5V 3L8');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    await page.locator('#mp-result .notice').waitFor();
+    expect(await page.locator('#mp-result').innerText()).toMatch(/we will find your MP and send it shortly/);
+    await fillDetails(page, uniqueEmail());
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\//);
+    expect(await page.locator('.thanks .notice').innerText()).toMatch(/We will find them and send your letter shortly/);
+    expect(await page.locator('.letter-status').first().innerText()).toMatch(/we are finding your MP/);
+    env.service.represent.setMode('ok');
+    await env.service.sendgrid.waitForAccepted(2);
+    expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
   });
 
   it('can be completed with the keyboard alone', async () => {
