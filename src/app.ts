@@ -7,7 +7,10 @@ import type { Logger } from './adapters/logger';
 import type { Metrics } from './adapters/metrics';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
+import { adminApi, type AdminApiDeps } from './http/adminApi';
+import { dashboard, type DashboardDeps } from './http/dashboard';
 import { pages, type PagesDeps } from './http/pages';
+import { sendgridWebhook, type WebhookDeps } from './http/webhook';
 import { publicApi, type PublicApiDeps } from './http/publicApi';
 
 export interface AppDeps {
@@ -17,6 +20,9 @@ export interface AppDeps {
   healthChecks: HealthCheck[];
   api: PublicApiDeps;
   pages: PagesDeps;
+  webhook: WebhookDeps;
+  adminApi: AdminApiDeps;
+  dashboard: DashboardDeps;
   assetsDir: string;
   /** Sites that may frame the pages (CSP frame-ancestors). */
   frameAncestors: string[];
@@ -67,7 +73,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.log, deps.metrics));
   app.use(operations(deps.healthChecks, deps.metrics));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
-  app.use('/api', cors({ origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, maxAge: 600 }), publicApi(deps.api));
+  app.use(sendgridWebhook(deps.webhook));
+  app.use('/api', cors({ origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, maxAge: 600 }));
+  app.use('/api/admin', adminApi(deps.adminApi));
+  app.use('/api', publicApi(deps.api));
+  app.use(dashboard(deps.dashboard));
   app.use(pages(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));

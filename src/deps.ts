@@ -15,6 +15,12 @@ import { representFinder } from './adapters/represent/representFinder';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
 import { actionsRepo } from './adapters/store/actionsRepo';
 import { lettersRepo } from './adapters/store/lettersRepo';
+import { adminRepo, type AdminRepo } from './adapters/store/adminRepo';
+import { deliveryEventsRepo } from './adapters/store/deliveryEventsRepo';
+import { signatureChecker } from './adapters/mail/sendgridEvents';
+import { applyDeliveryEvents, type DeliveryEventStore } from './domain/deliveryEvents';
+import { sessions } from './http/adminAuth';
+import fs from 'node:fs/promises';
 import type { AppDeps } from './app';
 import { DEFAULT_REDIS_URL, type Config } from './config';
 import type { ActionStore, Clock, LetterStore, Mailer } from './domain/ports';
@@ -45,6 +51,12 @@ export interface Deps {
   submit: SubmitDeps;
   staleClaimMs: number;
   pages: PageRenderer;
+  deliveryEvents: DeliveryEventStore;
+  admin: AdminRepo;
+  /** Applies stored SendGrid events to letters (after the webhook answers, and in the sweeper). */
+  applyEvents(): Promise<number>;
+  /** Deletes the local outbox's copies of these letters (erasure). */
+  forgetCopies(letterIds: string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,6 +87,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     ? sendgridMailer({ apiKey: config.sendgrid.apiKey, apiUrl: config.sendgrid.apiUrl, timeoutMs: config.sendgrid.timeoutMs, from: config.mailFrom })
     : outboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });
   const clock: Clock = { now: () => new Date() };
+  const deliveryEvents = deliveryEventsRepo(db);
+  const outboxDir = path.join(config.dataDir, 'outbox');
 
   return {
     config,
@@ -92,6 +106,19 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     clock,
     staleClaimMs: STALE_CLAIM_MS,
     pages,
+    deliveryEvents,
+    admin: adminRepo(db),
+    applyEvents: () => applyDeliveryEvents({ events: deliveryEvents, letters }),
+    async forgetCopies(letterIds) {
+      let removed = 0;
+      for (const id of letterIds) {
+        await fs.rm(path.join(outboxDir, `${id}.eml`)).then(
+          () => (removed += 1),
+          () => undefined,
+        );
+      }
+      return removed;
+    },
     submit: {
       campaigns: campaigns.catalog,
       representatives,
@@ -117,6 +144,7 @@ export function appDeps(deps: Deps): AppDeps {
     redis: deps.redis,
     prefix: config.redisPrefix,
   });
+  const retry = { store: deps.admin, letters: deps.letters, queue: deps.queues.port };
   return {
     log: deps.log,
     metrics: deps.metrics,
@@ -143,6 +171,22 @@ export function appDeps(deps: Deps): AppDeps {
       publicUrl: config.publicUrl,
       submissionLimits: limits.submit,
       log: deps.log,
+    },
+    webhook: { verify: signatureChecker(config.sendgrid.webhookPublicKey), events: deps.deliveryEvents, applyEvents: deps.applyEvents, log: deps.log },
+    adminApi: {
+      adminToken: config.adminToken,
+      campaigns: deps.campaigns.catalog,
+      store: deps.admin,
+      retry,
+      erasure: { store: deps.admin, forgetCopies: deps.forgetCopies },
+    },
+    dashboard: {
+      renderer: deps.pages,
+      sessions: sessions(config.adminToken, config.publicUrl.startsWith('https:')),
+      campaigns: deps.campaigns.catalog,
+      store: deps.admin,
+      retry,
+      queues: [deps.queues.letters, deps.queues.lookups],
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,

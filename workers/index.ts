@@ -31,7 +31,15 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   );
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
   const sweeper = sweepLoop(
-    { letters: deps.letters, queue: queues.port, graceMs: config.delivery.sweepIntervalMs, staleClaimMs: deps.staleClaimMs, batchSize: 500, log },
+    {
+      letters: deps.letters,
+      queue: queues.port,
+      graceMs: config.delivery.sweepIntervalMs,
+      staleClaimMs: deps.staleClaimMs,
+      batchSize: 500,
+      log,
+      applyEvents: deps.applyEvents,
+    },
     config.delivery.sweepIntervalMs,
   );
 

@@ -1,9 +1,9 @@
-// Runs the outbox sweeper every `intervalMs` in each worker process. Several processes may sweep
+// Runs the outbox sweeper (and applies leftover delivery events) every `intervalMs` in each worker process. Several processes may sweep
 // at once: queueing is idempotent (job ids come from letter ids), so that is harmless.
 import type { Logger } from '../src/adapters/logger';
 import { sweepOutbox, type SweepDeps } from '../src/domain/sweepOutbox';
 
-export function sweepLoop(deps: SweepDeps & { log: Logger }, intervalMs: number): { stop(): void } {
+export function sweepLoop(deps: SweepDeps & { log: Logger; applyEvents: () => Promise<number> }, intervalMs: number): { stop(): void } {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return; // a slow sweep is never stacked under the next one
@@ -11,6 +11,9 @@ export function sweepLoop(deps: SweepDeps & { log: Logger }, intervalMs: number)
     try {
       const swept = await sweepOutbox(deps);
       if (swept.deliveries + swept.lookups > 0) deps.log.info(swept, 'sweeper queued letters that had no job');
+      // SendGrid events stored but not applied (the web process stopped right after answering).
+      const applied = await deps.applyEvents();
+      if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');
     } catch (error) {
       deps.log.warn({ err: (error as Error).message }, 'sweep failed; will try again');
     } finally {

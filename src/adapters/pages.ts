@@ -14,8 +14,10 @@ export type PageText = Record<string, unknown> & {
 
 export interface PageRenderer {
   text(locale: Locale): PageText;
-  render(page: 'action' | 'status' | 'message', locale: Locale, model: Record<string, unknown> & { layout: LayoutModel }): string;
+  render(page: PageName, locale: Locale, model: Record<string, unknown> & { layout: LayoutModel }): string;
 }
+
+export type PageName = 'action' | 'status' | 'message' | 'admin/login' | 'admin/home' | 'admin/letter';
 
 export interface LayoutModel {
   title: string;
@@ -23,8 +25,12 @@ export interface LayoutModel {
   footer: string;
   skipTarget: string;
   skipLabel: string;
-  otherLanguage: { code: Locale; name: string; href: string };
+  /** The language switch; the campaigners' pages are in English only. */
+  otherLanguage?: { code: Locale; name: string; href: string };
   pageData?: unknown;
+  /** Signed-in campaigner, for the log-out form. */
+  admin?: { name: string; csrf: string };
+  wide?: boolean;
 }
 
 /** Fills `{name}` placeholders of page text. */
@@ -41,7 +47,8 @@ export function pageRenderer(templatesDir: string): PageRenderer {
   env.registerPartial('field', read('field'));
   env.registerPartial('mpCard', read('mpCard'));
   const layout = env.compile(read('layout'));
-  const pages = { action: env.compile(read('action')), status: env.compile(read('status')), message: env.compile(read('message')) };
+  const names: PageName[] = ['action', 'status', 'message', 'admin/login', 'admin/home', 'admin/letter'];
+  const pages = Object.fromEntries(names.map((name) => [name, env.compile(read(name))])) as Record<PageName, HandlebarsTemplateDelegate>;
   const texts = Object.fromEntries(
     LOCALES.map((locale) => [locale, JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n', `${locale}.json`), 'utf8')) as PageText]),
   ) as Record<Locale, PageText>;

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'invalid_json',
   'unauthorized',
+  'invalid_signature',
+  'csrf_failed',
+  'admin_not_configured',
+  'not_retryable',
   'unavailable',
   'internal',
 ] as const;

@@ -21,17 +21,19 @@ const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   awaiting_lookup: ['queued', 'failed'],
   // A worker claims the letter.
   queued: ['sending', 'failed'],
-  // SendGrid answered: taken, refused for good, or try again later (429, 5xx, timeout).
-  sending: ['accepted', 'failed', 'queued'],
+  // SendGrid answered: taken, refused for good, or try again later (429, 5xx, timeout). Its
+  // webhook can also report on the letter before the worker has recorded the 202.
+  sending: ['accepted', 'failed', 'queued', 'deferred', 'delivered', 'bounced', 'dropped'],
   // What the receiving server did, as reported by SendGrid's Event Webhook.
   accepted: ['deferred', 'delivered', 'bounced', 'dropped'],
   deferred: ['deferred', 'delivered', 'bounced', 'dropped'],
   // An asynchronous bounce can follow a delivery report.
   delivered: ['bounced'],
-  // A campaigner retries a letter that did not arrive.
+  // A campaigner retries a letter that did not arrive (an MP letter without a usable address
+  // goes back to the lookup, in case Represent knows more now).
   bounced: ['queued'],
   dropped: ['queued'],
-  failed: ['queued'],
+  failed: ['queued', 'awaiting_lookup'],
 };
 
 export const canMove = (from: LetterStatus, to: LetterStatus): boolean => TRANSITIONS[from].includes(to);

@@ -96,6 +96,8 @@ export interface PendingLookup {
 export interface StatusChange {
   reason?: string | null;
   providerMessageId?: string | null;
+  /** When it happened, if not now (a webhook event's own time). */
+  at?: Date;
 }
 
 export interface ActionStore {
@@ -112,7 +114,7 @@ export interface LetterStore {
   /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
   move(letterId: string, to: LetterStatus, change?: StatusChange): Promise<boolean>;
   /** Records an event that does not change the status (a retry being scheduled, a rate limit). */
-  note(letterId: string, type: string, reason: string | null): Promise<void>;
+  note(letterId: string, type: string, reason: string | null, at?: Date): Promise<void>;
   status(letterId: string): Promise<LetterStatus | null>;
   pendingLookup(letterId: string): Promise<PendingLookup | null>;
   /** awaiting_lookup → queued with the recipient and the letter as it will be sent. */

@@ -50,12 +50,12 @@ describe('letter status transitions', () => {
     expect(statusesThatCanMoveTo('sending')).toEqual(['queued']);
   });
 
-  it('delivered is reachable only from accepted and deferred', () => {
-    expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred']);
+  it('delivered is reachable only once SendGrid has the letter (accepted, deferred, or a report racing the 202)', () => {
+    expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred', 'sending']);
   });
 
-  it('nothing moves back to awaiting_lookup', () => {
-    expect(statusesThatCanMoveTo('awaiting_lookup')).toEqual([]);
+  it('only a campaigner’s retry of a failed letter goes back to awaiting_lookup', () => {
+    expect(statusesThatCanMoveTo('awaiting_lookup')).toEqual(['failed']);
   });
 
   it.each(LETTER_STATUSES.map((s) => [s]))('status %s has an entry in the table', (status) => {

@@ -55,14 +55,16 @@ export function lettersRepo(db: Db): LetterStore {
             WHERE id = $1 AND status = ANY($5)
            RETURNING id
          )
-         INSERT INTO letter_events (letter_id, type, reason) SELECT id, $2, $3 FROM moved RETURNING letter_id`,
-        [letterId, to, change.reason ?? null, change.providerMessageId ?? null, statusesThatCanMoveTo(to)],
+         INSERT INTO letter_events (letter_id, type, reason, at) SELECT id, $2, $3, COALESCE($6, clock_timestamp()) FROM moved RETURNING letter_id`,
+        [letterId, to, change.reason ?? null, change.providerMessageId ?? null, statusesThatCanMoveTo(to), change.at ?? null],
       );
       return rows.length > 0;
     },
 
-    async note(letterId, type, reason) {
-      await db.query('INSERT INTO letter_events (letter_id, type, reason) VALUES ($1, $2, $3)', [letterId, type, reason]);
+    async note(letterId, type, reason, at) {
+      await db.query('INSERT INTO letter_events (letter_id, type, reason, at) VALUES ($1, $2, $3, COALESCE($4, clock_timestamp()))', [
+        letterId, type, reason, at ?? null,
+      ]);
     },
 
     async status(letterId) {

@@ -1,0 +1,60 @@
+// SendGrid's Event Webhook: checking the ECDSA signature over the raw bytes (@sendgrid/eventwebhook)
+// and reading the JSON array of events into DeliveryEvents.
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import type { DeliveryEvent } from '../../domain/deliveryEvents';
+
+export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
+export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
+
+export type SignatureCheck = (rawBody: Buffer, signature: string | undefined, timestamp: string | undefined) => boolean;
+
+/** Null when no key is configured: then every call is refused. */
+export function signatureChecker(publicKeyBase64: string | undefined): SignatureCheck | null {
+  if (!publicKeyBase64) return null;
+  const webhook = new EventWebhook();
+  const key = webhook.convertPublicKeyToECDSA(publicKeyBase64);
+  return (rawBody, signature, timestamp) => {
+    if (!signature || !timestamp) return false;
+    try {
+      return webhook.verifySignature(key, rawBody, signature, timestamp);
+    } catch {
+      return false; // a malformed signature is a wrong one
+    }
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null);
+
+/** The events of a webhook body; null when the body is not a JSON array of events. */
+export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(body)) return null;
+  const events: DeliveryEvent[] = [];
+  for (const item of body) {
+    if (!item || typeof item !== 'object') return null;
+    const e = item as Record<string, unknown>;
+    const event = text(e.event);
+    const seconds = Number(e.timestamp);
+    if (!event || !Number.isFinite(seconds)) return null;
+    const letterId = text(e.letter_id);
+    // Bounces and drops say why in `reason`; deferrals in `response`.
+    const reason = [text(e.type), text(e.status), text(e.reason) ?? text(e.response)].filter(Boolean).join(' ') || null;
+    events.push({
+      event,
+      letterId: letterId && UUID.test(letterId) ? letterId.toLowerCase() : null,
+      sgEventId: text(e.sg_event_id),
+      sgMessageId: text(e.sg_message_id),
+      occurredAt: new Date(seconds * 1000),
+      recipient: text(e.email),
+      reason: reason ? reason.slice(0, 1000) : null,
+      payload: e,
+    });
+  }
+  return events;
+}

@@ -1,0 +1,226 @@
+// The campaigners' queries on PostgreSQL/PGlite: stats, letter search and history, retry
+// bookkeeping, CSV export in keyset batches (constant memory), and erasure.
+import type { CampaignStats, StatsStore } from '../../domain/campaignStats';
+import type { ErasureStore } from '../../domain/eraseSupporter';
+import type { LetterStatus } from '../../domain/letterStatus';
+import type { Cursor, LetterFilters, LetterHistory, LetterSearchStore, LetterSummary } from '../../domain/letterSearch';
+import type { RetryStore } from '../../domain/retryLetters';
+import type { Db } from '../db';
+
+export type { CampaignStats };
+
+interface LetterRow {
+  id: string;
+  action_id: string;
+  target_id: string;
+  recipient_name: string | null;
+  recipient_role: string;
+  district: string | null;
+  recipient_email: string | null;
+  subject: string | null;
+  status: LetterStatus;
+  status_reason: string | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const LETTER_COLUMNS = `l.id, l.action_id, l.target_id, l.recipient_name, l.recipient_role, l.district, l.recipient_email,
+  l.subject, l.status, l.status_reason, l.attempts, l.created_at, l.updated_at`;
+
+const summary = (r: LetterRow): LetterSummary => ({
+  id: r.id,
+  actionId: r.action_id,
+  target: r.target_id,
+  recipient: { name: r.recipient_name, role: r.recipient_role, district: r.district, email: r.recipient_email },
+  subject: r.subject,
+  status: r.status,
+  reason: r.status_reason,
+  attempts: r.attempts,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface ExportRow {
+  letter_id: string;
+  created_at: Date;
+  target: string;
+  recipient_name: string | null;
+  recipient_email: string | null;
+  district: string | null;
+  subject: string | null;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  updated_at: Date;
+  province: string | null;
+  supporter_first_name: string | null;
+  supporter_last_name: string | null;
+  supporter_email: string | null;
+  supporter_city: string | null;
+  supporter_postal_code: string | null;
+  consent_updates: boolean | null;
+}
+
+export interface AdminRepo extends StatsStore, LetterSearchStore, RetryStore, ErasureStore {
+  exportRows(slug: string, batchSize?: number): AsyncGenerator<ExportRow>;
+}
+
+export function adminRepo(db: Db): AdminRepo {
+  return {
+    async actionCounts(slug) {
+      const { rows } = await db.query<{ actions: number; last_hour: number }>(
+        `SELECT count(*)::int AS actions, count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS last_hour
+           FROM actions WHERE campaign_slug = $1`,
+        [slug],
+      );
+      return { actions: rows[0].actions, lastHour: rows[0].last_hour };
+    },
+    async letterCounts(slug) {
+      const { rows } = await db.query<{ status: LetterStatus; count: number }>(
+        'SELECT status, count(*)::int AS count FROM letters WHERE campaign_slug = $1 GROUP BY status',
+        [slug],
+      );
+      return rows;
+    },
+    async actionsByProvince(slug) {
+      return (
+        await db.query<{ province: string | null; actions: number }>(
+          'SELECT province, count(*)::int AS actions FROM actions WHERE campaign_slug = $1 GROUP BY province ORDER BY actions DESC, province',
+          [slug],
+        )
+      ).rows;
+    },
+    async actionsByDistrict(slug) {
+      return (
+        await db.query<{ district: string | null; actions: number }>(
+          'SELECT district, count(*)::int AS actions FROM actions WHERE campaign_slug = $1 GROUP BY district ORDER BY actions DESC, district',
+          [slug],
+        )
+      ).rows;
+    },
+    async actionsPerDay(slug) {
+      // Days in Eastern time, where the House sits.
+      const { rows } = await db.query<{ day: string; actions: number }>(
+        `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'America/Toronto'), 'YYYY-MM-DD') AS day, count(*)::int AS actions
+           FROM actions WHERE campaign_slug = $1 GROUP BY 1 ORDER BY 1`,
+        [slug],
+      );
+      return rows;
+    },
+
+    async list(slug, filters: LetterFilters, limit, after: Cursor | null) {
+      const where = ['l.campaign_slug = $1'];
+      const params: unknown[] = [slug];
+      const add = (clause: string, value: unknown) => {
+        params.push(value);
+        where.push(clause.replace('?', `$${params.length}`));
+      };
+      if (filters.status) add('l.status = ?', filters.status);
+      if (filters.target) add('l.target_id = ?', filters.target);
+      if (filters.district) add('l.district = ?', filters.district);
+      if (filters.from) add('l.created_at >= ?', filters.from);
+      if (filters.to) add('l.created_at < ?', filters.to);
+      if (after) {
+        params.push(after.createdAt, after.id);
+        where.push(`(l.created_at, l.id) < ($${params.length - 1}, $${params.length})`);
+      }
+      params.push(limit);
+      const { rows } = await db.query<LetterRow>(
+        `SELECT ${LETTER_COLUMNS} FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map(summary);
+    },
+
+    async history(letterId): Promise<LetterHistory | null> {
+      const { rows } = await db.query<LetterRow & { campaign_slug: string; provider_message_id: string | null }>(
+        `SELECT ${LETTER_COLUMNS}, l.campaign_slug, l.provider_message_id FROM letters l WHERE l.id = $1`,
+        [letterId],
+      );
+      if (rows.length === 0) return null;
+      const events = await db.query<{ type: string; at: Date; reason: string | null }>(
+        'SELECT type, at, reason FROM letter_events WHERE letter_id = $1 ORDER BY at, id',
+        [letterId],
+      );
+      return { ...summary(rows[0]), campaign: rows[0].campaign_slug, providerMessageId: rows[0].provider_message_id, events: events.rows };
+    },
+
+    async retryInfo(letterId) {
+      const { rows } = await db.query<{ status: LetterStatus; has_address: boolean; erased: boolean }>(
+        `SELECT l.status, l.recipient_email IS NOT NULL AS has_address, a.erased_at IS NOT NULL AS erased
+           FROM letters l JOIN actions a ON a.id = l.action_id WHERE l.id = $1`,
+        [letterId],
+      );
+      return rows[0] ? { status: rows[0].status, hasAddress: rows[0].has_address, erased: rows[0].erased } : null;
+    },
+    async retryable(slug, statuses, limit) {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT l.id FROM letters l JOIN actions a ON a.id = l.action_id
+          WHERE l.campaign_slug = $1 AND l.status = ANY($2) AND a.erased_at IS NULL ORDER BY l.created_at LIMIT $3`,
+        [slug, statuses, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async *exportRows(slug: string, batchSize = 1000): AsyncGenerator<ExportRow> {
+      let after: { createdAt: Date; id: string } | null = null;
+      for (;;) {
+        const result: { rows: ExportRow[] } = await db.query<ExportRow>(
+          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.recipient_name, l.recipient_email, l.district,
+                  l.subject, l.status, l.status_reason AS reason, l.attempts, l.updated_at, a.province,
+                  s.first_name AS supporter_first_name, s.last_name AS supporter_last_name, s.email AS supporter_email,
+                  s.city AS supporter_city, s.postal_code AS supporter_postal_code,
+                  (SELECT c.granted FROM consents c WHERE c.action_id = a.id AND c.purpose = 'updates' LIMIT 1) AS consent_updates
+             FROM letters l JOIN actions a ON a.id = l.action_id LEFT JOIN supporters s ON s.id = a.supporter_id
+            WHERE l.campaign_slug = $1 AND ($2::timestamptz IS NULL OR (l.created_at, l.id) > ($2::timestamptz, $3::uuid))
+            ORDER BY l.created_at, l.id LIMIT $4`,
+          [slug, after?.createdAt ?? null, after?.id ?? null, batchSize],
+        );
+        const rows: ExportRow[] = result.rows;
+        yield* rows;
+        if (rows.length < batchSize) return;
+        const last: ExportRow = rows[rows.length - 1];
+        after = { createdAt: last.created_at, id: last.letter_id };
+      }
+    },
+
+    async erase(email, by) {
+      return db.transaction(async (tx) => {
+        const found = await tx.query<{ id: string }>('SELECT id FROM supporters WHERE email = $1 FOR UPDATE', [email]);
+        if (found.rows.length === 0) return null;
+        const supporterId = found.rows[0].id;
+        const actions = (await tx.query<{ id: string }>('SELECT id FROM actions WHERE supporter_id = $1', [supporterId])).rows.map((r) => r.id);
+        // Letters not yet sent will not be: they would carry data that no longer exists.
+        const stopped = await tx.query(
+          `WITH stopped AS (
+             UPDATE letters SET status = 'failed', status_reason = 'The supporter asked for their data to be erased.', updated_at = now()
+              WHERE action_id = ANY($1) AND status IN ('awaiting_lookup', 'queued')
+             RETURNING id)
+           INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'failed', 'erased' FROM stopped RETURNING letter_id`,
+          [actions],
+        );
+        const letters = await tx.query<{ id: string }>(
+          'UPDATE letters SET subject = NULL, body_text = NULL, body_html = NULL WHERE action_id = ANY($1) RETURNING id',
+          [actions],
+        );
+        const consents = await tx.query('DELETE FROM consents WHERE supporter_id = $1 RETURNING id', [supporterId]);
+        const erasedActions = await tx.query(
+          `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(), erased_at = now()
+            WHERE id = ANY($1) RETURNING id`,
+          [actions],
+        );
+        await tx.query('DELETE FROM supporters WHERE id = $1', [supporterId]);
+        const rows = {
+          supporters: 1,
+          actions: erasedActions.rows.length,
+          consents: consents.rows.length,
+          letters: letters.rows.length,
+          letters_stopped: stopped.rows.length,
+        };
+        await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', [by, JSON.stringify(rows)]);
+        return { rows, letterIds: letters.rows.map((r) => r.id) };
+      });
+    },
+  };
+}

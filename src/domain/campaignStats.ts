@@ -1,0 +1,44 @@
+// "How many, where, and what happened": the numbers a campaigner watches, straight from the
+// letters and actions in the database (no separate counters that could drift).
+import type { CampaignCatalog } from './campaign';
+import type { LetterStatus } from './letterStatus';
+import { LETTER_STATUSES } from './letterStatus';
+
+export interface CampaignStats {
+  actions: number;
+  letters: Record<LetterStatus, number>;
+  byProvince: Record<string, number>;
+  byDistrict: Array<{ district: string; actions: number }>;
+  lastHour: number;
+  perDay: Array<{ day: string; actions: number }>;
+}
+
+export interface StatsStore {
+  actionCounts(slug: string): Promise<{ actions: number; lastHour: number }>;
+  letterCounts(slug: string): Promise<Array<{ status: LetterStatus; count: number }>>;
+  actionsByProvince(slug: string): Promise<Array<{ province: string | null; actions: number }>>;
+  actionsByDistrict(slug: string): Promise<Array<{ district: string | null; actions: number }>>;
+  actionsPerDay(slug: string): Promise<Array<{ day: string; actions: number }>>;
+}
+
+export async function campaignStats(store: StatsStore, catalog: CampaignCatalog, slug: string): Promise<CampaignStats> {
+  catalog.get(slug);
+  const [counts, letters, provinces, districts, perDay] = await Promise.all([
+    store.actionCounts(slug),
+    store.letterCounts(slug),
+    store.actionsByProvince(slug),
+    store.actionsByDistrict(slug),
+    store.actionsPerDay(slug),
+  ]);
+  const byStatus = Object.fromEntries(LETTER_STATUSES.map((s) => [s, 0])) as Record<LetterStatus, number>;
+  for (const { status, count } of letters) byStatus[status] = count;
+  return {
+    actions: counts.actions,
+    letters: byStatus,
+    // Not yet known (MP still being looked up, or erased with nothing left to place it).
+    byProvince: Object.fromEntries(provinces.map((p) => [p.province ?? 'unknown', p.actions])),
+    byDistrict: districts.map((d) => ({ district: d.district ?? 'unknown', actions: d.actions })),
+    lastHour: counts.lastHour,
+    perDay,
+  };
+}

@@ -1,0 +1,56 @@
+// What SendGrid's Event Webhook reports about a letter after it took it. Events are stored as
+// received (once each), then applied: a delivery report moves the letter forward through the
+// transition table; anything else (processed, a late or repeated report) is kept in its log.
+import type { LetterStatus } from './letterStatus';
+import type { LetterStore } from './ports';
+
+export interface DeliveryEvent {
+  event: string;
+  /** From our `letter_id` custom arg, when it is a well-formed id. */
+  letterId: string | null;
+  sgEventId: string | null;
+  sgMessageId: string | null;
+  occurredAt: Date;
+  recipient: string | null;
+  reason: string | null;
+  payload: object;
+}
+
+export interface StoredDeliveryEvent {
+  id: string;
+  letterId: string | null;
+  event: string;
+  occurredAt: Date;
+  reason: string | null;
+}
+
+export interface DeliveryEventStore {
+  /** Stores new events, skipping ones already stored; matches each to its letter. Returns how many were new. */
+  save(events: DeliveryEvent[]): Promise<number>;
+  /** Takes up to `limit` stored events not yet applied, oldest first, so no one else applies them. */
+  claimUnapplied(limit: number): Promise<StoredDeliveryEvent[]>;
+}
+
+/** Delivery reports that change a letter's status. */
+export const STATUS_OF_EVENT: Partial<Record<string, LetterStatus>> = {
+  delivered: 'delivered',
+  deferred: 'deferred',
+  bounce: 'bounced',
+  dropped: 'dropped',
+};
+
+export async function applyDeliveryEvents(deps: { events: DeliveryEventStore; letters: LetterStore }, batchSize = 500): Promise<number> {
+  let applied = 0;
+  for (;;) {
+    const batch = await deps.events.claimUnapplied(batchSize);
+    for (const event of batch) {
+      if (!event.letterId) continue;
+      const status = STATUS_OF_EVENT[event.event];
+      const change = { reason: event.reason, at: event.occurredAt };
+      const moved = status ? await deps.letters.move(event.letterId, status, change) : false;
+      if (!moved) await deps.letters.note(event.letterId, event.event, event.reason, event.occurredAt);
+    }
+    applied += batch.length;
+    if (batch.length < batchSize) return applied;
+  }
+}

@@ -1,0 +1,106 @@
+// Campaigners' view of letters: filtered, newest first, a page at a time (keyset cursor, so a
+// campaign of a million letters pages as fast as one of ten); and one letter's whole history.
+import type { CampaignCatalog } from './campaign';
+import { AppError } from './errors';
+import type { LetterStatus } from './letterStatus';
+import { isLetterStatus } from './letterStatus';
+
+export interface LetterFilters {
+  status?: LetterStatus;
+  target?: string;
+  district?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface LetterSummary {
+  id: string;
+  actionId: string;
+  target: string;
+  recipient: { name: string | null; role: string; district: string | null; email: string | null };
+  subject: string | null;
+  status: LetterStatus;
+  reason: string | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LetterHistory extends LetterSummary {
+  campaign: string;
+  providerMessageId: string | null;
+  events: Array<{ type: string; at: Date; reason: string | null }>;
+}
+
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface LetterSearchStore {
+  list(slug: string, filters: LetterFilters, limit: number, after: Cursor | null): Promise<LetterSummary[]>;
+  history(letterId: string): Promise<LetterHistory | null>;
+}
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+
+function decodeCursor(raw: string): Cursor {
+  const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at);
+  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError('validation_failed', 'This cursor is not valid.', { fields: { cursor: 'invalid' } });
+  return { createdAt, id };
+}
+
+export interface LetterQuery {
+  status?: unknown;
+  target?: unknown;
+  district?: unknown;
+  from?: unknown;
+  to?: unknown;
+  limit?: unknown;
+  cursor?: unknown;
+}
+
+/** Reads the query of GET …/letters; every bad value is a clear 400. */
+export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; limit: number; after: Cursor | null } {
+  const fields: Record<string, 'invalid'> = {};
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const date = (name: string, v: unknown) => {
+    const s = str(v);
+    if (!s) return undefined;
+    const d = new Date(s);
+    if (Number.isNaN(d.getTime())) fields[name] = 'invalid';
+    return d;
+  };
+  const status = str(query.status);
+  if (status && !isLetterStatus(status)) fields.status = 'invalid';
+  const limitText = str(query.limit);
+  const limit = limitText ? Number(limitText) : 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) fields.limit = 'invalid';
+  const filters: LetterFilters = {
+    status: status as LetterStatus | undefined,
+    target: str(query.target),
+    district: str(query.district),
+    from: date('from', query.from),
+    to: date('to', query.to),
+  };
+  if (Object.keys(fields).length > 0) throw new AppError('validation_failed', 'Some filters are not valid.', { fields });
+  const cursor = str(query.cursor);
+  return { filters, limit, after: cursor ? decodeCursor(cursor) : null };
+}
+
+export async function searchLetters(store: LetterSearchStore, catalog: CampaignCatalog, slug: string, query: LetterQuery) {
+  catalog.get(slug);
+  const { filters, limit, after } = readLetterQuery(query);
+  // One extra row says whether there is a next page.
+  const rows = await store.list(slug, filters, limit + 1, after);
+  const letters = rows.slice(0, limit);
+  const last = letters.at(-1);
+  return { letters, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+}
+
+export async function letterHistory(store: LetterSearchStore, letterId: string): Promise<LetterHistory> {
+  const history = /^[0-9a-f-]{36}$/i.test(letterId) ? await store.history(letterId) : null;
+  if (!history) throw new AppError('not_found', 'No letter has this id.');
+  return history;
+}

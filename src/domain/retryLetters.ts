@@ -1,0 +1,50 @@
+// A campaigner retries letters that did not arrive, through the normal path: the letter goes back
+// to `queued` (or to the MP lookup, if it never had a usable address) and gets a fresh job.
+import type { CampaignCatalog } from './campaign';
+import { AppError } from './errors';
+import type { LetterStatus } from './letterStatus';
+import type { LetterQueue, LetterStore } from './ports';
+
+export const RETRYABLE: LetterStatus[] = ['failed', 'bounced', 'dropped'];
+
+export interface RetryStore {
+  /** What retrying needs to know of a letter; null if there is none. */
+  retryInfo(letterId: string): Promise<{ status: LetterStatus; hasAddress: boolean; erased: boolean } | null>;
+  retryable(slug: string, statuses: LetterStatus[], limit: number): Promise<string[]>;
+}
+
+export interface RetryDeps {
+  store: RetryStore;
+  letters: LetterStore;
+  queue: LetterQueue;
+}
+
+export async function retryLetter(deps: RetryDeps, letterId: string, by: string): Promise<{ status: LetterStatus }> {
+  const info = /^[0-9a-f-]{36}$/i.test(letterId) ? await deps.store.retryInfo(letterId) : null;
+  if (!info) throw new AppError('not_found', 'No letter has this id.');
+  if (!RETRYABLE.includes(info.status) || info.erased) {
+    throw new AppError('not_retryable', `A letter that is ${info.erased ? 'erased' : info.status} cannot be retried.`);
+  }
+  const to: LetterStatus = info.hasAddress ? 'queued' : 'awaiting_lookup';
+  // Conditional: two campaigners clicking at once retry the letter once.
+  if (!(await deps.letters.move(letterId, to, { reason: `retried by ${by}` }))) {
+    throw new AppError('not_retryable', 'This letter changed meanwhile; reload and try again.');
+  }
+  if (to === 'queued') await deps.queue.ensureDelivery([letterId]);
+  else await deps.queue.ensureLookup([letterId]);
+  return { status: to };
+}
+
+export async function retryCampaign(deps: RetryDeps, catalog: CampaignCatalog, slug: string, by: string): Promise<{ retried: number }> {
+  catalog.get(slug);
+  let retried = 0;
+  for (const id of await deps.store.retryable(slug, RETRYABLE, 10_000)) {
+    try {
+      await retryLetter(deps, id, by);
+      retried += 1;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'not_retryable')) throw error;
+    }
+  }
+  return { retried };
+}

@@ -1,0 +1,57 @@
+// The campaigner API of API.md (bearer token). Thin routes over the domain functions.
+import { Router } from 'express';
+import type { AdminRepo } from '../adapters/store/adminRepo';
+import type { CampaignCatalog } from '../domain/campaign';
+import { campaignStats } from '../domain/campaignStats';
+import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
+import { letterHistory, searchLetters } from '../domain/letterSearch';
+import { retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
+import { actor, requireBearer } from './adminAuth';
+import { sendCsv } from './csvExport';
+
+export interface AdminApiDeps {
+  adminToken: string | undefined;
+  campaigns: CampaignCatalog;
+  store: AdminRepo;
+  retry: RetryDeps;
+  erasure: ErasureDeps;
+}
+
+const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
+
+export function adminApi(deps: AdminApiDeps): Router {
+  const router = Router();
+  router.use(requireBearer(deps.adminToken));
+
+  router.get('/campaigns/:slug/stats', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await campaignStats(deps.store, deps.campaigns, param(req.params.slug)));
+  });
+
+  router.get('/campaigns/:slug/letters', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await searchLetters(deps.store, deps.campaigns, param(req.params.slug), req.query));
+  });
+
+  router.get('/campaigns/:slug/export.csv', async (req, res) => {
+    const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
+  });
+
+  router.post('/campaigns/:slug/retry', async (req, res) => {
+    res.status(202).json(await retryCampaign(deps.retry, deps.campaigns, param(req.params.slug), actor(req)));
+  });
+
+  router.get('/letters/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await letterHistory(deps.store, param(req.params.id)));
+  });
+
+  router.post('/letters/:id/retry', async (req, res) => {
+    const id = param(req.params.id);
+    res.status(202).json({ id, ...(await retryLetter(deps.retry, id, actor(req))) });
+  });
+
+  router.delete('/supporters/:email', async (req, res) => {
+    res.json({ erased: true, ...(await eraseSupporter(deps.erasure, param(req.params.email), actor(req))) });
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+// One row per letter, streamed from the database in batches straight into the response: memory
+// stays flat whatever the campaign's size. Cells that a spreadsheet would run as a formula are
+// defused with a leading apostrophe (OWASP "CSV injection").
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import type { Response } from 'express';
+import type { ExportRow } from '../adapters/store/adminRepo';
+
+const COLUMNS: Array<keyof ExportRow> = [
+  'letter_id', 'created_at', 'target', 'recipient_name', 'recipient_email', 'district', 'province', 'subject', 'status', 'reason',
+  'attempts', 'updated_at', 'supporter_first_name', 'supporter_last_name', 'supporter_email', 'supporter_city',
+  'supporter_postal_code', 'consent_updates',
+];
+
+/** =, +, -, @, tab and carriage return start a formula in common spreadsheets. */
+export function defuse(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export async function sendCsv(res: Response, filename: string, rows: AsyncIterable<ExportRow>): Promise<void> {
+  res.status(200).type('text/csv; charset=utf-8').set({
+    'Content-Disposition': `attachment; filename="${filename}"`,
+    'Cache-Control': 'no-store',
+  });
+  const cells = Readable.from(
+    (async function* () {
+      for await (const row of rows) yield COLUMNS.map((column) => defuse(row[column]));
+    })(),
+  );
+  try {
+    await pipeline(cells, stringify({ header: true, columns: COLUMNS as string[], bom: true }), res);
+  } catch (error) {
+    // The campaigner closed the download: nothing to answer any more.
+    if (!res.headersSent || !res.destroyed) throw error;
+  }
+}
