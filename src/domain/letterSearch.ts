@@ -32,24 +32,13 @@ export interface LetterHistory extends LetterSummary {
   events: Array<{ type: string; at: Date; reason: string | null }>;
 }
 
-export interface Cursor {
-  createdAt: Date;
-  id: string;
-}
-
 export interface LetterSearchStore {
-  list(slug: string, filters: LetterFilters, limit: number, after: Cursor | null): Promise<LetterSummary[]>;
+  /** Newest first; `after` is the opaque cursor of the last letter already seen. */
+  list(slug: string, filters: LetterFilters, limit: number, after: string | null): Promise<Array<LetterSummary & { cursor: string }>>;
   history(letterId: string): Promise<LetterHistory | null>;
 }
 
-export const encodeCursor = (c: Cursor): string => Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
-
-function decodeCursor(raw: string): Cursor {
-  const [at, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at);
-  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError('validation_failed', 'This cursor is not valid.', { fields: { cursor: 'invalid' } });
-  return { createdAt, id };
-}
+export const invalidCursor = () => new AppError('validation_failed', 'This cursor is not valid.', { fields: { cursor: 'invalid' } });
 
 export interface LetterQuery {
   status?: unknown;
@@ -62,7 +51,7 @@ export interface LetterQuery {
 }
 
 /** Reads the query of GET …/letters; every bad value is a clear 400. */
-export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; limit: number; after: Cursor | null } {
+export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; limit: number; after: string | null } {
   const fields: Record<string, 'invalid'> = {};
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
   const date = (name: string, v: unknown) => {
@@ -85,8 +74,7 @@ export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; l
     to: date('to', query.to),
   };
   if (Object.keys(fields).length > 0) throw new AppError('validation_failed', 'Some filters are not valid.', { fields });
-  const cursor = str(query.cursor);
-  return { filters, limit, after: cursor ? decodeCursor(cursor) : null };
+  return { filters, limit, after: str(query.cursor) ?? null };
 }
 
 export async function searchLetters(store: LetterSearchStore, catalog: CampaignCatalog, slug: string, query: LetterQuery) {
@@ -94,9 +82,9 @@ export async function searchLetters(store: LetterSearchStore, catalog: CampaignC
   const { filters, limit, after } = readLetterQuery(query);
   // One extra row says whether there is a next page.
   const rows = await store.list(slug, filters, limit + 1, after);
-  const letters = rows.slice(0, limit);
-  const last = letters.at(-1);
-  return { letters, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  const page = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? (page.at(-1)?.cursor ?? null) : null;
+  return { letters: page.map(({ cursor: _cursor, ...letter }) => letter), nextCursor };
 }
 
 export async function letterHistory(store: LetterSearchStore, letterId: string): Promise<LetterHistory> {

@@ -3,11 +3,25 @@
 import type { CampaignStats, StatsStore } from '../../domain/campaignStats';
 import type { ErasureStore } from '../../domain/eraseSupporter';
 import type { LetterStatus } from '../../domain/letterStatus';
-import type { Cursor, LetterFilters, LetterHistory, LetterSearchStore, LetterSummary } from '../../domain/letterSearch';
+import type { LetterFilters, LetterHistory, LetterSearchStore, LetterSummary } from '../../domain/letterSearch';
+import { invalidCursor } from '../../domain/letterSearch';
 import type { RetryStore } from '../../domain/retryLetters';
 import type { Db } from '../db';
 
 export type { CampaignStats };
+
+// Keyset cursors use the exact creation time in microseconds (a JS Date keeps only milliseconds,
+// and letters written in one transaction share a timestamp) plus the id to break ties.
+const MICROS = `(extract(epoch FROM l.created_at) * 1000000)::bigint`;
+const AFTER_MICROS = (param: string) => `'epoch'::timestamptz + ${param}::bigint * interval '1 microsecond'`;
+
+const encodeCursor = (micros: string, id: string) => Buffer.from(`${micros}|${id}`).toString('base64url');
+
+function decodeCursor(raw: string): { micros: string; id: string } {
+  const [micros, id] = Buffer.from(raw, 'base64url').toString('utf8').split('|');
+  if (!/^\d{1,18}$/.test(micros ?? '') || !/^[0-9a-f-]{36}$/i.test(id ?? '')) throw invalidCursor();
+  return { micros, id };
+}
 
 interface LetterRow {
   id: string;
@@ -109,7 +123,8 @@ export function adminRepo(db: Db): AdminRepo {
       return rows;
     },
 
-    async list(slug, filters: LetterFilters, limit, after: Cursor | null) {
+    async list(slug, filters: LetterFilters, limit, cursor: string | null) {
+      const after = cursor ? decodeCursor(cursor) : null;
       const where = ['l.campaign_slug = $1'];
       const params: unknown[] = [slug];
       const add = (clause: string, value: unknown) => {
@@ -122,15 +137,16 @@ export function adminRepo(db: Db): AdminRepo {
       if (filters.from) add('l.created_at >= ?', filters.from);
       if (filters.to) add('l.created_at < ?', filters.to);
       if (after) {
-        params.push(after.createdAt, after.id);
-        where.push(`(l.created_at, l.id) < ($${params.length - 1}, $${params.length})`);
+        params.push(after.micros, after.id);
+        where.push(`(l.created_at, l.id) < (${AFTER_MICROS(`$${params.length - 1}`)}, $${params.length}::uuid)`);
       }
       params.push(limit);
-      const { rows } = await db.query<LetterRow>(
-        `SELECT ${LETTER_COLUMNS} FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
+      const { rows } = await db.query<LetterRow & { micros: string }>(
+        `SELECT ${LETTER_COLUMNS}, ${MICROS}::text AS micros FROM letters l
+          WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
         params,
       );
-      return rows.map(summary);
+      return rows.map((r) => ({ ...summary(r), cursor: encodeCursor(r.micros, r.id) }));
     },
 
     async history(letterId): Promise<LetterHistory | null> {
@@ -164,24 +180,25 @@ export function adminRepo(db: Db): AdminRepo {
     },
 
     async *exportRows(slug: string, batchSize = 1000): AsyncGenerator<ExportRow> {
-      let after: { createdAt: Date; id: string } | null = null;
+      let after: { micros: string; id: string } | null = null;
       for (;;) {
         const result: { rows: ExportRow[] } = await db.query<ExportRow>(
           `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.recipient_name, l.recipient_email, l.district,
                   l.subject, l.status, l.status_reason AS reason, l.attempts, l.updated_at, a.province,
                   s.first_name AS supporter_first_name, s.last_name AS supporter_last_name, s.email AS supporter_email,
                   s.city AS supporter_city, s.postal_code AS supporter_postal_code,
-                  (SELECT c.granted FROM consents c WHERE c.action_id = a.id AND c.purpose = 'updates' LIMIT 1) AS consent_updates
+                  (SELECT c.granted FROM consents c WHERE c.action_id = a.id AND c.purpose = 'updates' LIMIT 1) AS consent_updates,
+                  ${MICROS}::text AS micros
              FROM letters l JOIN actions a ON a.id = l.action_id LEFT JOIN supporters s ON s.id = a.supporter_id
-            WHERE l.campaign_slug = $1 AND ($2::timestamptz IS NULL OR (l.created_at, l.id) > ($2::timestamptz, $3::uuid))
+            WHERE l.campaign_slug = $1 AND ($2::text IS NULL OR (l.created_at, l.id) > (${AFTER_MICROS('$2')}, $3::uuid))
             ORDER BY l.created_at, l.id LIMIT $4`,
-          [slug, after?.createdAt ?? null, after?.id ?? null, batchSize],
+          [slug, after?.micros ?? null, after?.id ?? null, batchSize],
         );
         const rows: ExportRow[] = result.rows;
         yield* rows;
         if (rows.length < batchSize) return;
-        const last: ExportRow = rows[rows.length - 1];
-        after = { createdAt: last.created_at, id: last.letter_id };
+        const last = rows[rows.length - 1] as ExportRow & { micros: string };
+        after = { micros: last.micros, id: last.letter_id };
       }
     },
 
