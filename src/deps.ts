@@ -79,15 +79,38 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     keyPrefix: config.redisPrefix,
     cacheTtlSeconds: config.represent.cacheTtlSeconds,
     onRequest: (outcome) => metrics.representRequests.inc({ outcome }),
+    onCache: (result) => metrics.representCache.inc({ result }),
   });
   const queues = createQueues(redis, { prefix: config.redisPrefix, attempts: config.delivery.attempts, backoffMs: config.delivery.backoffMs });
   const actions = actionsRepo(db);
   const letters = lettersRepo(db);
   const mailer = config.sendgrid.apiKey
-    ? sendgridMailer({ apiKey: config.sendgrid.apiKey, apiUrl: config.sendgrid.apiUrl, timeoutMs: config.sendgrid.timeoutMs, from: config.mailFrom })
+    ? sendgridMailer({
+        apiKey: config.sendgrid.apiKey,
+        apiUrl: config.sendgrid.apiUrl,
+        timeoutMs: config.sendgrid.timeoutMs,
+        from: config.mailFrom,
+        onAnswer: (code) => metrics.sendgridAnswers.inc({ code }),
+      })
     : outboxMailer({ dir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });
   const clock: Clock = { now: () => new Date() };
   const deliveryEvents = deliveryEventsRepo(db);
+  metrics.watch({
+    letterCounts: async () =>
+      (await db.query<{ status: string; count: number }>('SELECT status, count(*)::int AS count FROM letters GROUP BY status')).rows,
+    queueCounts: async () =>
+      (
+        await Promise.all(
+          [queues.letters, queues.lookups].map(async (queue) =>
+            Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')).map(([state, count]) => ({
+              queue: queue.name,
+              state,
+              count,
+            })),
+          ),
+        )
+      ).flat(),
+  });
   const outboxDir = path.join(config.dataDir, 'outbox');
 
   return {
@@ -127,6 +150,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
       queue: queues.port,
       clock,
       log,
+      onCreated: (campaign) => metrics.actions.inc({ campaign }),
     },
     async close() {
       await queues.close().catch(() => undefined);

@@ -21,6 +21,8 @@ export interface SubmitDeps extends ComposeDeps {
   actions: ActionStore;
   queue: LetterQueue;
   log: Log;
+  /** Told of each new action (metrics). */
+  onCreated?: (campaignSlug: string) => void;
 }
 
 export interface SubmitResult {
@@ -55,6 +57,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     throw new AppError('unavailable', 'The action could not be stored. Please try again.');
   }
 
+  deps.onCreated?.(slug);
   await queueLetters(deps, letters);
   return { created: true, action };
 }

@@ -144,6 +144,23 @@ describe('when SendGrid misbehaves', () => {
   });
 });
 
+describe('operations', () => {
+  it('exposes actions, letters by status, SendGrid answers, Represent cache use and queue depth to Prometheus', async () => {
+    service.sendgrid.script(500);
+    const res = await submit(supporter()).expect(202);
+    await Promise.all(res.body.letters.map((l: { id: string }) => service.waitForLetter(l.id, 'accepted')));
+    const metrics = (await request(service.app).get('/metrics').expect(200)).text;
+    const value = (line: RegExp) => Number(metrics.split('\n').find((l) => line.test(l))?.split(' ').pop());
+    expect(value(/^dearmp_actions_total\{campaign="xinjiang"\}/)).toBeGreaterThanOrEqual(1);
+    expect(value(/^dearmp_sendgrid_answers_total\{code="500"\}/)).toBeGreaterThanOrEqual(1);
+    expect(value(/^dearmp_sendgrid_answers_total\{code="202"\}/)).toBeGreaterThanOrEqual(2);
+    expect(value(/^dearmp_represent_cache_total\{result="hit"\}/)).toBeGreaterThanOrEqual(1);
+    const { rows } = await service.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM letters WHERE status = 'accepted'");
+    expect(value(/^dearmp_letters\{status="accepted"\}/)).toBe(rows[0].n);
+    expect(metrics).toMatch(/^dearmp_queue_jobs\{queue="letters",state="waiting"\} \d+$/m);
+  });
+});
+
 describe('privacy', () => {
   it('keeps supporters’ personal data out of Redis: jobs carry a letter id only', async () => {
     const person = supporter({ firstName: 'Zulfiye', lastName: 'Memetimin', address: '77 Quiet Lane' });

@@ -11,6 +11,8 @@ export interface SendgridOptions {
   apiUrl: string;
   timeoutMs: number;
   from: { name: string | undefined; email: string };
+  /** Every answer's HTTP code, or `timeout` / `network` when there was none (for metrics). */
+  onAnswer?: (code: string) => void;
 }
 
 // SendGrid refuses `;` and `,` in display names.
@@ -43,9 +45,12 @@ export function sendgridMailer(options: SendgridOptions): Mailer {
             subscriptionTracking: { enable: false },
           },
         });
+        options.onAnswer?.(String(response.statusCode));
         const messageId = response.headers['x-message-id'];
         return { messageId: typeof messageId === 'string' && messageId ? messageId : `sendgrid-${letter.id}` };
       } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        options.onAnswer?.(typeof code === 'number' ? String(code) : code === 'ECONNABORTED' ? 'timeout' : 'network');
         throw classify(error);
       }
     },

@@ -21,6 +21,7 @@ export interface FinderOptions {
   keyPrefix: string;
   cacheTtlSeconds: number;
   onRequest?: (outcome: 'ok' | 'not_found' | 'unavailable' | 'budget') => void;
+  onCache?: (result: 'hit' | 'miss') => void;
 }
 
 export function representFinder(options: FinderOptions): RepresentativeFinder {
@@ -72,6 +73,7 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
   return {
     async find(postalCode) {
       const cached = await readCache(postalCode);
+      options.onCache?.(cached ? 'hit' : 'miss');
       if (cached && 'found' in cached) return cached.found;
       if (cached) throw notFound();
       let pending = inFlight.get(postalCode);
