@@ -10,11 +10,13 @@ CREATE TABLE delivery_events (
   reason         text,                       -- bounce/drop reason, deferral response
   payload        jsonb NOT NULL,
   received_at    timestamptz NOT NULL DEFAULT now(),
+  claimed_until  timestamptz,                -- someone is applying it; if they die, it is free again after this
   applied_at     timestamptz                 -- null until the letter's status has been updated from it
 );
 -- SendGrid retries and repeats: the same event twice is stored once, whichever way it is told apart.
 CREATE UNIQUE INDEX delivery_events_sg_event ON delivery_events (sg_event_id) WHERE sg_event_id IS NOT NULL;
-CREATE UNIQUE INDEX delivery_events_natural ON delivery_events (coalesce(sg_message_id, ''), event, occurred_at, coalesce(recipient, ''));
+CREATE UNIQUE INDEX delivery_events_natural
+  ON delivery_events (coalesce(letter_id::text, ''), coalesce(sg_message_id, ''), event, occurred_at, coalesce(recipient, ''));
 CREATE INDEX delivery_events_unapplied ON delivery_events (received_at) WHERE applied_at IS NULL;
 CREATE INDEX delivery_events_letter ON delivery_events (letter_id);
 

@@ -27,8 +27,10 @@ export interface StoredDeliveryEvent {
 export interface DeliveryEventStore {
   /** Stores new events, skipping ones already stored; matches each to its letter. Returns how many were new. */
   save(events: DeliveryEvent[]): Promise<number>;
-  /** Takes up to `limit` stored events not yet applied, oldest first, so no one else applies them. */
+  /** Takes up to `limit` stored events not yet applied, oldest first, for a while: no one else applies them meanwhile. */
   claimUnapplied(limit: number): Promise<StoredDeliveryEvent[]>;
+  /** Done with these; a claim never marked (the process died) frees itself and is applied again. */
+  markApplied(ids: string[]): Promise<void>;
 }
 
 /** Delivery reports that change a letter's status. */
@@ -50,6 +52,7 @@ export async function applyDeliveryEvents(deps: { events: DeliveryEventStore; le
       const moved = status ? await deps.letters.move(event.letterId, status, change) : false;
       if (!moved) await deps.letters.note(event.letterId, event.event, event.reason, event.occurredAt);
     }
+    await deps.events.markApplied(batch.map((e) => e.id));
     applied += batch.length;
     if (batch.length < batchSize) return applied;
   }

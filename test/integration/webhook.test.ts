@@ -333,6 +333,18 @@ describe('odd bodies', () => {
     expect(await deliveryEventCount()).toBe(before);
   });
 
+  it('answers 400 validation_failed, not 500, to an event whose timestamp is not a time', async () => {
+    // Milliseconds instead of seconds, an absurd number, null: none is a moment SendGrid could report.
+    const answers: Record<string, number> = {};
+    const before = await deliveryEventCount();
+    for (const timestamp of [1_700_000_000_000, 1e20, null]) {
+      const res = await post(batch([{ email: 'a@example.org', timestamp, event: 'delivered', sg_event_id: sgEventId(), sg_message_id: 'abc.filter0001' }]));
+      answers[String(timestamp)] = res.status;
+    }
+    expect(answers).toEqual({ '1700000000000': 400, '100000000000000000000': 400, null: 400 });
+    expect(await deliveryEventCount()).toBe(before);
+  });
+
   it('stores an event for an unknown letter without a letter, and changes nothing', async () => {
     const stranger: Letter = { id: crypto.randomUUID(), actionId: '', token: '', messageId: crypto.randomBytes(16).toString('base64url'), email: 'chi.nguyen@parl.gc.ca' };
     const event = eventFor(stranger, 'delivered');
@@ -385,7 +397,19 @@ describe('odd bodies', () => {
   });
 });
 
-describe('the sweeper', () => {
+describe('applying', () => {
+  it('applies a batch right after answering, without waiting for a worker', async () => {
+    const [letter] = await acceptedLetters(1);
+    await service.workers!.close(); // no sweep loop from here on
+    service.workers = null;
+    try {
+      await postEvents([eventFor(letter, 'delivered', { response: '250 OK' })]);
+      await service.waitForLetter(letter.id, 'delivered');
+    } finally {
+      await service.startWorkers();
+    }
+  });
+
   it('applies stored events that were never applied', async () => {
     const [letter] = await acceptedLetters(1);
     const at = nextSecond();
@@ -399,5 +423,25 @@ describe('the sweeper', () => {
     await service.waitForLetter(letter.id, 'delivered');
     await waitForLogged(letter.id, 'delivered', at);
     expect((await deliveryEventsOf(letter.id))[0].applied_at).not.toBeNull();
+  });
+
+  it('applies again an event whose applier died after claiming it (the claim lapses)', async () => {
+    const [letter] = await acceptedLetters(1);
+    const at = nextSecond();
+    const event = eventFor(letter, 'delivered', { timestamp: at });
+    await service.deps.db.query(
+      `INSERT INTO delivery_events (letter_id, event, sg_event_id, sg_message_id, occurred_at, recipient, reason, payload, claimed_until, applied_at)
+       VALUES ($1, 'delivered', $2, $3, $4, $5, '250 OK', $6::jsonb, now() - interval '1 second', NULL)`,
+      [letter.id, event.sg_event_id, event.sg_message_id, new Date(at * 1000), letter.email, JSON.stringify(event)],
+    );
+    await service.waitForLetter(letter.id, 'delivered');
+    expect((await deliveryEventsOf(letter.id))[0].applied_at).not.toBeNull();
+  });
+
+  it('keeps a batch whose text holds NUL characters (PostgreSQL cannot store them): they are dropped', async () => {
+    const [letter] = await acceptedLetters(1);
+    await postEvents([eventFor(letter, 'bounce', { type: 'bounce', status: '5.0.0', reason: '550 no\u0000 such user' })]);
+    const bounced = await service.waitForLetter(letter.id, 'bounced');
+    expect(bounced.status_reason).toContain('550 no such user');
   });
 });

@@ -24,13 +24,29 @@ export function signatureChecker(publicKeyBase64: string | undefined): Signature
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Unix seconds between 2000 and 2100: anything else (milliseconds, nonsense) is not SendGrid's.
+const MIN_SECONDS = 946_684_800;
+const MAX_SECONDS = 4_102_444_800;
+
+function timeOf(value: unknown): Date | null {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  return seconds >= MIN_SECONDS && seconds <= MAX_SECONDS ? new Date(seconds * 1000) : null;
+}
+
+/** PostgreSQL text cannot hold NUL: drop it from every string rather than lose the batch. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/\u0000/g, ''), withoutNul(v)]));
+  return value;
+}
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null);
 
 /** The events of a webhook body; null when the body is not a JSON array of events. */
 export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
   let body: unknown;
   try {
-    body = JSON.parse(rawBody.toString('utf8'));
+    body = withoutNul(JSON.parse(rawBody.toString('utf8')));
   } catch {
     return null;
   }
@@ -40,8 +56,8 @@ export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
     if (!item || typeof item !== 'object') return null;
     const e = item as Record<string, unknown>;
     const event = text(e.event);
-    const seconds = Number(e.timestamp);
-    if (!event || !Number.isFinite(seconds)) return null;
+    const occurredAt = timeOf(e.timestamp);
+    if (!event || !occurredAt) return null;
     const letterId = text(e.letter_id);
     // Bounces and drops say why in `reason`; deferrals in `response`.
     const reason = [text(e.type), text(e.status), text(e.reason) ?? text(e.response)].filter(Boolean).join(' ') || null;
@@ -50,7 +66,7 @@ export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
       letterId: letterId && UUID.test(letterId) ? letterId.toLowerCase() : null,
       sgEventId: text(e.sg_event_id),
       sgMessageId: text(e.sg_message_id),
-      occurredAt: new Date(seconds * 1000),
+      occurredAt,
       recipient: text(e.email),
       reason: reason ? reason.slice(0, 1000) : null,
       payload: e,

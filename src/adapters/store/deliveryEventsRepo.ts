@@ -35,8 +35,9 @@ export function deliveryEventsRepo(db: Db): DeliveryEventStore {
 
     async claimUnapplied(limit): Promise<StoredDeliveryEvent[]> {
       const { rows } = await db.query<{ id: string; letter_id: string | null; event: string; occurred_at: Date; reason: string | null }>(
-        `UPDATE delivery_events SET applied_at = now()
-          WHERE id IN (SELECT id FROM delivery_events WHERE applied_at IS NULL
+        `UPDATE delivery_events SET claimed_until = now() + interval '2 minutes'
+          WHERE id IN (SELECT id FROM delivery_events
+                        WHERE applied_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                         ORDER BY occurred_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
           RETURNING id, letter_id, event, occurred_at, reason`,
         [limit],
@@ -44,6 +45,10 @@ export function deliveryEventsRepo(db: Db): DeliveryEventStore {
       return rows
         .sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime() || Number(a.id) - Number(b.id))
         .map((r) => ({ id: String(r.id), letterId: r.letter_id, event: r.event, occurredAt: r.occurred_at, reason: r.reason }));
+    },
+
+    async markApplied(ids) {
+      if (ids.length > 0) await db.query('UPDATE delivery_events SET applied_at = now() WHERE id = ANY($1::bigint[])', [ids]);
     },
   };
 }
