@@ -3,7 +3,8 @@
 
 CREATE TABLE supporters (
   id          uuid PRIMARY KEY,
-  email       text NOT NULL UNIQUE,          -- lower-cased
+  email       text NOT NULL,                 -- as typed (lower-cased): replies go here
+  email_key   text NOT NULL UNIQUE,          -- canonical (no +tag; no dots at Gmail): one person, one row
   first_name  text NOT NULL,
   last_name   text NOT NULL,
   address     text,

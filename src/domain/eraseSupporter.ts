@@ -1,11 +1,12 @@
 // A supporter asks to be forgotten: their personal data goes from every table and from the
 // letters kept for them; the counts (actions per campaign, province, riding; letters per status)
 // stay. The erasure is recorded: when, by whom, how many rows; never what was erased.
+import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
 
 export interface ErasureStore {
-  /** Erases in one transaction; null when no supporter has this email. */
-  erase(email: string, by: string): Promise<{ rows: Record<string, number>; letterIds: string[] } | null>;
+  /** Erases in one transaction the supporter with this canonical email key; null when there is none. */
+  erase(emailKey: string, by: string): Promise<{ rows: Record<string, number>; letterIds: string[] } | null>;
 }
 
 export interface ErasureDeps {
@@ -15,9 +16,8 @@ export interface ErasureDeps {
 }
 
 export async function eraseSupporter(deps: ErasureDeps, rawEmail: string, by: string): Promise<{ rows: Record<string, number> }> {
-  const email = rawEmail.trim().toLowerCase();
-  if (!email.includes('@')) throw new AppError('validation_failed', 'Give the email address to erase.', { fields: { email: 'invalid' } });
-  const erased = await deps.store.erase(email, by);
+  if (!rawEmail.includes('@')) throw new AppError('validation_failed', 'Give the email address to erase.', { fields: { email: 'invalid' } });
+  const erased = await deps.store.erase(canonicalEmail(rawEmail), by);
   if (!erased) throw new AppError('not_found', 'No supporter has this email address.');
   const files = await deps.forgetCopies(erased.letterIds);
   return { rows: { ...erased.rows, outbox_files: files } };

@@ -42,6 +42,8 @@ export interface NewAction {
   campaignSlug: string;
   locale: Locale;
   supporter: SupporterDetails;
+  /** canonicalEmail(supporter.email): how the same person is recognised. */
+  emailKey: string;
   message: string | null;
   district: string | null;
   consents: ConsentRecord[];
@@ -102,7 +104,8 @@ export interface StatusChange {
 
 export interface ActionStore {
   countActions(campaignSlug: string): Promise<number>;
-  findByEmail(campaignSlug: string, email: string): Promise<StoredAction | null>;
+  /** The action of this person (by canonical email key) on this campaign. */
+  findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null>;
   /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
   create(action: NewAction): Promise<StoredAction | null>;
   get(id: string): Promise<StoredAction | null>;

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Campaign, Locale } from './campaign';
 import type { ActionInput, ComposeDeps } from './composeLetters';
 import { checkSupporter, composeLetters, openCampaign } from './composeLetters';
+import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
 import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, StoredAction } from './ports';
 
@@ -35,7 +36,8 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
   const campaign = openCampaign(deps.campaigns, slug);
   const supporter = checkSupporter(campaign, input);
 
-  const earlier = await deps.actions.findByEmail(slug, supporter.email);
+  const emailKey = canonicalEmail(supporter.email);
+  const earlier = await deps.actions.findByEmail(slug, emailKey);
   if (earlier) return { created: false, action: earlier };
 
   const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input);
@@ -45,6 +47,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     campaignSlug: slug,
     locale,
     supporter,
+    emailKey,
     message,
     district: mp?.kind === 'found' ? mp.mp.district : input.district?.trim() || null,
     consents: consentRecords(campaign, locale, input, origin),
@@ -52,7 +55,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
   });
   if (!action) {
     // A twin request with the same email committed first: answer with its action.
-    const twin = await deps.actions.findByEmail(slug, supporter.email);
+    const twin = await deps.actions.findByEmail(slug, emailKey);
     if (twin) return { created: false, action: twin };
     throw new AppError('unavailable', 'The action could not be stored. Please try again.');
   }

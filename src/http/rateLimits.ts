@@ -5,6 +5,7 @@ import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
+import { canonicalEmail } from '../domain/emailAddress';
 import { AppError } from '../domain/errors';
 
 export interface RateLimitSettings {
@@ -49,9 +50,10 @@ const tooMany = (message: string): RequestHandler => (req, _res, next) => {
   next(new AppError('rate_limited', message, { retryAfterSeconds }));
 };
 
+// The same person however they write their address (see canonicalEmail).
 const emailOf = (req: Request): string | null => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : null;
+  return typeof email === 'string' && email.trim() ? canonicalEmail(email) : null;
 };
 
 export function submissionLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[] } {

@@ -63,15 +63,18 @@ describe('the happy path', () => {
     expect(status.body.letters[0].events.map((e: { type: string }) => e.type)).toEqual(['queued', 'sending', 'accepted']);
   });
 
-  it('answers a second submission with the same email with the first action, and writes no new letters', async () => {
+  it('answers a second submission with the same email (however written) with the first action, and writes no new letters', async () => {
     const person = supporter();
     const first = await submit(person).expect(202);
     await service.sendgrid.waitForAccepted(2);
     const again = await submit({ ...person, email: person.email.toUpperCase(), message: 'changed my mind' }).expect(200);
+    const [local, domain] = person.email.split('@');
+    const tagged = await submit({ ...person, email: `${local}+again@${domain}` }).expect(200);
+    expect(tagged.body.id).toBe(first.body.id);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.letters.map((l: { id: string }) => l.id)).toEqual(first.body.letters.map((l: { id: string }) => l.id));
     const { rows } = await service.deps.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id WHERE s.email = $1',
+      'SELECT count(*)::int AS n FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id WHERE s.email_key = $1',
       [person.email],
     );
     expect(rows[0].n).toBe(2);

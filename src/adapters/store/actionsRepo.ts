@@ -58,10 +58,10 @@ export function actionsRepo(db: Db): ActionStore {
     }));
   }
 
-  async function findByEmail(campaignSlug: string, email: string): Promise<StoredAction | null> {
+  async function findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null> {
     const { rows } = await db.query<{ id: string }>(
-      'SELECT a.id FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.campaign_slug = $1 AND s.email = $2',
-      [campaignSlug, email],
+      'SELECT a.id FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.campaign_slug = $1 AND s.email_key = $2',
+      [campaignSlug, emailKey],
     );
     return rows.length === 0 ? null : get(rows[0].id);
   }
@@ -71,13 +71,13 @@ export function actionsRepo(db: Db): ActionStore {
     try {
       await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: string }>(
-          `INSERT INTO supporters (id, email, first_name, last_name, address, city, province, postal_code)
-           VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (email) DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+          `INSERT INTO supporters (id, email, email_key, first_name, last_name, address, city, province, postal_code)
+           VALUES (gen_random_uuid(), $1, $8, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (email_key) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
              address = EXCLUDED.address, city = EXCLUDED.city, province = EXCLUDED.province,
              postal_code = EXCLUDED.postal_code, updated_at = now()
            RETURNING id`,
-          [supporter.email, supporter.firstName, supporter.lastName, supporter.address, supporter.city, supporter.province, supporter.postalCode],
+          [supporter.email, supporter.firstName, supporter.lastName, supporter.address, supporter.city, supporter.province, supporter.postalCode, action.emailKey],
         );
         const supporterId = rows[0].id;
         const inserted = await tx.query(

@@ -202,9 +202,9 @@ export function adminRepo(db: Db): AdminRepo {
       }
     },
 
-    async erase(email, by) {
+    async erase(emailKey, by) {
       return db.transaction(async (tx) => {
-        const found = await tx.query<{ id: string }>('SELECT id FROM supporters WHERE email = $1 FOR UPDATE', [email]);
+        const found = await tx.query<{ id: string }>('SELECT id FROM supporters WHERE email_key = $1 FOR UPDATE', [emailKey]);
         if (found.rows.length === 0) return null;
         const supporterId = found.rows[0].id;
         const actions = (await tx.query<{ id: string }>('SELECT id FROM actions WHERE supporter_id = $1', [supporterId])).rows.map((r) => r.id);
