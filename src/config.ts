@@ -60,6 +60,7 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
+  FORM_MIN_MS: int(0, 600_000).default(3000),
   FRAME_ANCESTORS: originList.default(''),
   CORS_ORIGINS: originList.default(''),
   TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of addresses').default('false'),
@@ -81,7 +82,7 @@ export interface Config {
   adminToken: string | undefined;
   campaignsDir: string;
   delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number };
-  limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number };
+  limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number; formMinMs: number };
   /** Sites allowed to frame the pages (CSP frame-ancestors), beside this one. */
   frameAncestors: string[];
   /** Origins whose browsers may call the JSON API (CORS). */
@@ -144,7 +145,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.WORKER_CONCURRENCY,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     },
-    limits: { submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN, submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR },
+    limits: {
+      submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN,
+      submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR,
+      formMinMs: e.FORM_MIN_MS,
+    },
     frameAncestors: e.FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     corsOrigins: e.CORS_ORIGINS.split(/[\s,]+/).filter(Boolean),
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,

@@ -195,6 +195,7 @@ export function appDeps(deps: Deps): AppDeps {
       publicUrl: config.publicUrl,
       submissionLimits: limits.submit,
       log: deps.log,
+      minFormMs: config.limits.formMinMs,
     },
     webhook: { verify: signatureChecker(config.sendgrid.webhookPublicKey), events: deps.deliveryEvents, applyEvents: deps.applyEvents, log: deps.log },
     adminApi: {

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'lookup_unavailable',
   'not_found',
   'rate_limited',
+  'try_again',
   'payload_too_large',
   'unsupported_media_type',
   'invalid_json',

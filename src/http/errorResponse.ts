@@ -10,6 +10,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   invalid_postal_code: 400,
   invalid_json: 400,
+  try_again: 400,
   unauthorized: 401,
   invalid_signature: 401,
   csrf_failed: 403,

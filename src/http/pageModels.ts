@@ -123,6 +123,7 @@ export function actionPage(renderer: PageRenderer, campaign: Campaign, locale: L
       updatesConsent: campaign.updatesConsent[locale],
     },
     closedMessage: campaign.status === 'open' ? null : String(text[campaign.status]),
+    shownAt: Date.now(),
     form: {
       fields,
       values: { ...form.values, consentUpdates: form.consentUpdates },

@@ -24,10 +24,23 @@ export interface PagesDeps {
   publicUrl: string;
   submissionLimits: RequestHandler[];
   log: Logger;
+  /** People take longer than this to fill the form (no-JavaScript posts only). */
+  minFormMs: number;
 }
 
 const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
 const ALL: Locale[] = ['en', 'fr'];
+
+/**
+ * Never a third-party captcha: a field no person sees (bots fill it) and the time since the form
+ * was shown. A person caught by mistake sees their form again and simply sends it again.
+ */
+function looksAutomated(body: unknown, now: number, minFormMs: number): boolean {
+  const { faxNumber, shownAt } = (body ?? {}) as Record<string, unknown>;
+  if (typeof faxNumber === 'string' && faxNumber.trim() !== '') return true;
+  const shown = Number(shownAt);
+  return !Number.isFinite(shown) || now - shown < minFormMs || shown > now + 60_000;
+}
 
 /** What the supporter typed, kept as typed, to put back in the form. */
 function typed(body: unknown): { values: Record<string, string>; consentUpdates: boolean } {
@@ -62,6 +75,7 @@ export function pages(deps: PagesDeps): Router {
     ...deps.submissionLimits,
     async (req, res) => {
       const slug = param(req.params.slug);
+      if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw new AppError('try_again', 'The form came back too fast, or with the hidden field filled.');
       const result = await submitAction(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress), {
         ip: req.ip ?? null,
         userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
