@@ -5,6 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from './adapters/logger';
 import type { Metrics } from './adapters/metrics';
+import type { ServiceAlerts } from './adapters/serviceAlerts';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
 import { adminApi, type AdminApiDeps } from './http/adminApi';
@@ -18,6 +19,7 @@ export interface AppDeps {
   metrics: Metrics;
   trustProxy: boolean | number | string;
   healthChecks: HealthCheck[];
+  alerts: ServiceAlerts;
   api: PublicApiDeps;
   pages: PagesDeps;
   webhook: WebhookDeps;
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestLog(deps.log, deps.metrics));
-  app.use(operations(deps.healthChecks, deps.metrics));
+  app.use(operations(deps.healthChecks, deps.alerts, deps.metrics));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
   app.use('/api', cors({ origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, maxAge: 600 }));

@@ -57,6 +57,8 @@ const schema = z.object({
   DELIVERY_ATTEMPTS: int(1, 100).default(8),
   DELIVERY_BACKOFF_MS: int(1, 3_600_000).default(15_000),
   WORKER_CONCURRENCY: int(1, 200).default(10),
+  WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
+  DELIVERY_STALE_CLAIM_MS: int(1000, 3_600_000).default(300_000),
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
@@ -81,7 +83,7 @@ export interface Config {
   mailFrom: { name: string | undefined; email: string };
   adminToken: string | undefined;
   campaignsDir: string;
-  delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number };
+  delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number; lockMs: number; staleClaimMs: number };
   limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number; formMinMs: number };
   /** Sites allowed to frame the pages (CSP frame-ancestors), beside this one. */
   frameAncestors: string[];
@@ -144,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: e.DELIVERY_BACKOFF_MS,
       concurrency: e.WORKER_CONCURRENCY,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      lockMs: e.WORKER_LOCK_MS,
+      staleClaimMs: e.DELIVERY_STALE_CLAIM_MS,
     },
     limits: {
       submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN,

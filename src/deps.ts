@@ -29,10 +29,8 @@ import type { SubmitDeps } from './domain/submitAction';
 import { submissionLimits } from './http/rateLimits';
 import { LETTER_PARTIALS_DIR, MIGRATIONS_DIR, TEMPLATES_DIR } from './paths';
 import { pageRenderer, type PageRenderer } from './adapters/pages';
+import { serviceAlerts, type ServiceAlerts } from './adapters/serviceAlerts';
 import path from 'node:path';
-
-/** A claim on a letter older than this belongs to a worker that died mid-send. */
-const STALE_CLAIM_MS = 5 * 60_000;
 
 export interface Deps {
   config: Config;
@@ -51,6 +49,7 @@ export interface Deps {
   submit: SubmitDeps;
   staleClaimMs: number;
   pages: PageRenderer;
+  alerts: ServiceAlerts;
   deliveryEvents: DeliveryEventStore;
   admin: AdminRepo;
   /** Applies stored SendGrid events to letters (after the webhook answers, and in the sweeper). */
@@ -127,7 +126,9 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     letters,
     mailer,
     clock,
-    staleClaimMs: STALE_CLAIM_MS,
+    // A claim on a letter older than this belongs to a worker that died mid-send.
+    staleClaimMs: config.delivery.staleClaimMs,
+    alerts: serviceAlerts(redis, config.redisPrefix),
     pages,
     deliveryEvents,
     admin: adminRepo(db),
@@ -177,6 +178,7 @@ export function appDeps(deps: Deps): AppDeps {
       { name: 'database', check: () => deps.db.query('SELECT 1') },
       { name: 'redis', check: () => deps.redis.ping() },
     ],
+    alerts: deps.alerts,
     api: {
       campaigns: deps.campaigns.catalog,
       representatives: deps.representatives,

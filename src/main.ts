@@ -27,6 +27,11 @@ async function main(): Promise<void> {
   const workers = role === 'web' ? null : await startWorkers(deps);
   const server = role === 'worker' ? null : http.createServer(createApp(appDeps(deps)));
   if (server) {
+    // A slow or stuck client cannot hold a connection for long.
+    server.headersTimeout = 15_000;
+    server.requestTimeout = 30_000;
+  }
+  if (server) {
     await new Promise<void>((resolve) => server.listen(config.port, resolve));
     log.info(
       { url: config.publicUrl, database: config.databaseUrl ? 'postgres' : 'embedded', mail: config.sendgrid.apiKey ? 'sendgrid' : 'outbox' },

@@ -1,19 +1,37 @@
 // BullMQ shell around the deliverLetter use case: turns its outcome into what BullMQ should do.
 import { RateLimitError, type Job, type Queue } from 'bullmq';
+import type { Logger } from '../src/adapters/logger';
 import type { Metrics } from '../src/adapters/metrics';
+import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
 import type { LetterJob } from '../src/adapters/queues';
 import { deliverLetter, type DeliverDeps } from '../src/domain/deliverLetter';
 
-export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>; metrics: Metrics }) {
+/** While SendGrid refuses our key or sender, try one letter a minute: each try says whether it is fixed. */
+const MISCONFIGURED_PAUSE_MS = 60_000;
+
+export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>; metrics: Metrics; alerts: ServiceAlerts; log: Logger }) {
+  let alerted = false;
   return async (job: Job<LetterJob>) => {
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await deliverLetter(deps, job.data.letterId, isLastAttempt);
     deps.metrics.deliveries.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
       case 'accepted':
+        if (alerted) {
+          alerted = false;
+          await deps.alerts.clear('sendgrid').catch(() => undefined);
+          deps.log.info({}, 'SendGrid accepts letters again');
+        }
+        return outcome;
       case 'failed':
       case 'skipped':
         return outcome;
+      case 'misconfigured':
+        alerted = true;
+        deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');
+        await deps.alerts.raise('sendgrid', `SendGrid refuses our API key or sender (${outcome.reason}); letters are held, none is lost.`).catch(() => undefined);
+        await deps.queue.rateLimit(MISCONFIGURED_PAUSE_MS);
+        throw new RateLimitError();
       case 'rate_limited':
         // SendGrid said slow down: hold the whole queue, without using this letter's attempts.
         await deps.queue.rateLimit(outcome.retryAfterMs);

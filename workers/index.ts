@@ -19,15 +19,23 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
 
   const letters = new Worker(
     QUEUE.letters,
-    deliveryProcessor({ letters: deps.letters, mailer: deps.mailer, staleClaimMs: deps.staleClaimMs, queue: queues.letters, metrics: deps.metrics }),
+    deliveryProcessor({
+      letters: deps.letters,
+      mailer: deps.mailer,
+      staleClaimMs: deps.staleClaimMs,
+      queue: queues.letters,
+      metrics: deps.metrics,
+      alerts: deps.alerts,
+      log,
+    }),
     // A limiter is required for queue.rateLimit() to hold the queue after a SendGrid 429.
-    { ...common, concurrency: config.delivery.concurrency, limiter: { max: 1000, duration: 1000 } },
+    { ...common, concurrency: config.delivery.concurrency, limiter: { max: 1000, duration: 1000 }, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
   );
   const lookups = new Worker(
     QUEUE.lookups,
     lookupProcessor({ ...deps.submit, letters: deps.letters, retryBaseMs: config.lookupRetryMs }),
     // Never faster than Represent's budget; the shared limiter in the finder is the real guard.
-    { ...common, concurrency: 2, limiter: { max: config.represent.ratePerMinute, duration: 60_000 } },
+    { ...common, concurrency: 2, limiter: { max: config.represent.ratePerMinute, duration: 60_000 }, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
   );
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
   const sweeper = sweepLoop(
@@ -42,6 +50,11 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
     },
     config.delivery.sweepIntervalMs,
   );
+
+  // A fresh start may follow a fix (a new SENDGRID_API_KEY): lift the hold, and let the next
+  // letter tell whether SendGrid accepts us again.
+  await deps.alerts.clear('sendgrid').catch(() => undefined);
+  await queues.letters.removeRateLimitKey().catch(() => undefined);
 
   const workers = [letters, lookups];
   for (const worker of workers) {

@@ -18,6 +18,8 @@ export type DeliveryOutcome =
   /** Another attempt holds the letter right now: look again later. */
   | { kind: 'busy' }
   | { kind: 'retry'; reason: string }
+  /** SendGrid refuses our key or sender: nothing can be sent until an operator fixes it. */
+  | { kind: 'misconfigured'; reason: string }
   | { kind: 'rate_limited'; retryAfterMs: number };
 
 export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
@@ -39,6 +41,10 @@ async function recordFailure(deps: DeliverDeps, letterId: string, error: MailErr
   if (error.kind === 'rejected') {
     await deps.letters.move(letterId, 'failed', { reason: error.message });
     return { kind: 'failed', reason: error.message };
+  }
+  if (error.kind === 'misconfigured') {
+    await deps.letters.move(letterId, 'queued', { reason: `Held: ${error.message}` });
+    return { kind: 'misconfigured', reason: error.message };
   }
   if (error.kind === 'rate_limited') {
     // A rate limit is not the letter's fault: it does not use up an attempt.

@@ -135,7 +135,8 @@ export interface LetterQueue {
   ensureLookup(letterIds: string[]): Promise<number>;
 }
 
-export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable';
+/** rejected: this letter, for good. misconfigured: our key or sender (every letter waits). */
+export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable' | 'misconfigured';
 
 /** A send that did not go through: refused for good, or to try again later. */
 export class MailError extends Error {

@@ -1,13 +1,14 @@
 // Operators' routes: health for load balancers and orchestrators, metrics for Prometheus.
 import { Router } from 'express';
 import type { Metrics } from '../adapters/metrics';
+import type { ServiceAlerts } from '../adapters/serviceAlerts';
 
 export interface HealthCheck {
   name: string;
   check(): Promise<unknown>;
 }
 
-export function operations(checks: HealthCheck[], metrics: Metrics): Router {
+export function operations(checks: HealthCheck[], alerts: ServiceAlerts, metrics: Metrics): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const results = await Promise.all(
@@ -21,7 +22,13 @@ export function operations(checks: HealthCheck[], metrics: Metrics): Router {
       }),
     );
     const ok = results.every(([, state]) => state === 'ok');
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ ok, checks: Object.fromEntries(results) });
+    // Problems that hold letters without stopping this process from taking actions: reported
+    // loudly, without taking the web process out of a load balancer.
+    const warnings = ok ? Object.values(await alerts.current().catch(() => ({}))) : [];
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ ok, checks: Object.fromEntries(results), ...(warnings.length > 0 ? { warnings } : {}) });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -29,7 +29,7 @@ export interface MailSendBody {
 }
 
 export interface SentMail { body: MailSendBody; headers: http.IncomingHttpHeaders; messageId: string; at: number }
-export type ScriptedStatus = 202 | 400 | 413 | 429 | 500 | 503 | 'hang';
+export type ScriptedStatus = 202 | 400 | 403 | 413 | 429 | 500 | 503 | 'hang';
 export type DefaultStatus = 202 | 400 | 429 | 500 | 'hang';
 
 export interface FakeSendgrid {
@@ -157,6 +157,7 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
     switch (status) {
       case 'hang': return; // never answer; close() destroys the socket
       case 400: return fail(res, 400, err('The to email does not contain a valid address.', 'personalizations.0.to.0.email'));
+      case 403: return fail(res, 403, err('The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.', 'from'));
       case 413: return fail(res, 413, err('content too large'));
       case 429: return sendJson(res, 429, { errors: [{ field: null, message: 'too many requests' }] }, {
         'X-RateLimit-Limit': '600',

@@ -79,9 +79,9 @@ describe('classify', () => {
     expect(classify(responseError(code, {}, '', 'Service Unavailable')).kind).toBe('unavailable');
   });
 
-  it.each([401, 403])('%i → unavailable: a configuration problem is retried, not a letter failure', (code) => {
+  it.each([401, 403])('%i → misconfigured: our key or sender, not the letter (every letter is held)', (code) => {
     const error = classify(responseError(code, {}, { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked' }] }));
-    expect(error.kind).toBe('unavailable');
+    expect(error.kind).toBe('misconfigured');
     expect(error.message).toContain('authorization grant');
   });
 

@@ -77,7 +77,8 @@ export function classify(error: unknown): MailError {
     const waitMs = Number.isFinite(reset) && reset > 0 ? Math.max(1000, reset * 1000 - Date.now()) : 1000;
     return new MailError('rate_limited', reason, waitMs);
   }
-  // 401/403 are our configuration (key, sender identity), not the letter: keep retrying.
+  // 401/403 are our configuration (key, sender identity), not the letter: hold every letter.
+  if (status === 401 || status === 403) return new MailError('misconfigured', reason);
   if (status === 400 || status === 413 || status === 404 || status === 405) return new MailError('rejected', reason);
   return new MailError('unavailable', reason);
 }

@@ -36,7 +36,7 @@ export function representClient(options: { baseUrl: string; timeoutMs: number; u
         throw notFound();
       }
       if (response.status === 429 || response.status === 503) {
-        throw unavailable(`Represent is over its request limit (HTTP ${response.status}).`, 60);
+        throw unavailable(`Represent is over its request limit (HTTP ${response.status}).`, retryAfter(response.headers['retry-after']) ?? 60);
       }
       if (response.status !== 200) throw unavailable(`Represent answered HTTP ${response.status}.`);
       try {
@@ -58,3 +58,10 @@ const LOOKUP_UNAVAILABLE =
 
 export const notFound = (): AppError =>
   new AppError('postal_code_not_found', 'We could not find this postal code. Check it, or try another nearby.');
+
+/** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+export function retryAfter(header: unknown): number | null {
+  if (typeof header !== 'string' || header.trim() === '') return null;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.min(3600, Math.max(1, Math.ceil(seconds))) : null;
+}
