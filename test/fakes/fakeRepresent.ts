@@ -7,11 +7,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-export type RepresentMode = 'ok' | 'fail' | 'hang' | 'overloaded';
+export type RepresentMode = 'ok' | 'fail' | 'hang' | 'overloaded' | 'error500' | 'throttled';
 
 export interface FakeRepresent {
   url: string;
-  setMode(mode: RepresentMode): void;
+  /** `throttled` answers 429, with Retry-After when `retryAfterSeconds` is given. */
+  setMode(mode: RepresentMode, options?: { retryAfterSeconds?: number }): void;
   setRateLimit(perMinute: number | null): void;
   addPostcode(body: object): void;
   requests(): string[];
@@ -63,6 +64,7 @@ export async function startFakeRepresent(): Promise<FakeRepresent> {
   const overloadedHtml = fs.readFileSync(path.join(FIXTURES, 'error-503-rate-limited.ASSUMED-nginx.html'));
 
   let mode: RepresentMode = 'ok';
+  let retryAfter: number | null = null;
   let limit: number | null = DEFAULT_LIMIT;
   let seen: string[] = [];
   let arrivals: number[] = []; // timestamps inside the sliding window
@@ -86,6 +88,12 @@ export async function startFakeRepresent(): Promise<FakeRepresent> {
     if (mode === 'hang') return; // never answer; close() destroys the socket
     if (mode === 'fail') return send(res, 502, 'text/html', BAD_GATEWAY_HTML);
     if (mode === 'overloaded') return send(res, 503, 'text/html', overloadedHtml);
+    if (mode === 'error500') return send(res, 500, 'text/html', '<h1>Server Error (500)</h1>');
+    // Represent documents no 429, but a proxy in front of it could answer one, with or without Retry-After.
+    if (mode === 'throttled') {
+      if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+      return send(res, 429, 'text/plain', 'Too Many Requests');
+    }
     if (limit !== null && arrivals.length > limit) {
       overLimit += 1;
       return send(res, 503, 'text/html', overloadedHtml);
@@ -119,7 +127,10 @@ export async function startFakeRepresent(): Promise<FakeRepresent> {
 
   return {
     url: `http://127.0.0.1:${port}`,
-    setMode: (m) => { mode = m; },
+    setMode: (m, options) => {
+      mode = m;
+      retryAfter = options?.retryAfterSeconds ?? null;
+    },
     setRateLimit: (perMinute) => { limit = perMinute; },
     addPostcode: (body) => {
       const code = (body as { code?: unknown }).code;

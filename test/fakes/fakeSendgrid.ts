@@ -39,6 +39,10 @@ export interface FakeSendgrid {
   requestCount(): number;
   script(...statuses: ScriptedStatus[]): void;
   setDefault(status: DefaultStatus): void;
+  /** Answer every request this many milliseconds late (SendGrid's own latency; 0 by default). */
+  setDelay(ms: number): void;
+  /** Every letter_id received, in order, whatever the answer (to count duplicates). */
+  receivedLetterIds(): string[];
   onAccepted(): Promise<SentMail>;
   waitForAccepted(n: number, timeoutMs?: number): Promise<SentMail[]>;
   reset(): void;
@@ -143,6 +147,8 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
   let accepted: SentMail[] = [];
   let received = 0;
   let queue: ScriptedStatus[] = [];
+  let delayMs = 0;
+  let receivedIds: string[] = [];
   let fallback: DefaultStatus = 202;
   let nextAccepted: Array<(m: SentMail) => void> = [];
   let countWaiters: Array<() => void> = [];
@@ -207,7 +213,12 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
       if (!isObject(body)) return fail(res, 400, err('Bad Request'));
       const problem = validateMailSend(body);
       if (problem) return fail(res, 400, problem); // invalid requests do not use up a script entry
-      answer(res, queue.shift() ?? fallback, body as MailSendBody, req.headers);
+      const mail = body as MailSendBody;
+      const letterId = mail.personalizations[0]?.custom_args?.letter_id ?? mail.custom_args?.letter_id;
+      if (letterId) receivedIds.push(letterId);
+      const status = queue.shift() ?? fallback;
+      if (delayMs > 0) setTimeout(() => answer(res, status, mail, req.headers), delayMs);
+      else answer(res, status, mail, req.headers);
     });
   });
 
@@ -237,11 +248,15 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
       countWaiters.push(check);
       check();
     }),
+    setDelay: (ms) => { delayMs = ms; },
+    receivedLetterIds: () => [...receivedIds],
     reset: () => {
       accepted = [];
       received = 0;
       queue = [];
       fallback = 202;
+      delayMs = 0;
+      receivedIds = [];
     },
     close: () => new Promise<void>((resolve, reject) => {
       server.close((e) => (e ? reject(e) : resolve()));
