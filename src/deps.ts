@@ -152,6 +152,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
       clock,
       log,
       onCreated: (campaign) => metrics.actions.inc({ campaign }),
+      lookupDelayMs: config.lookupRetryMs,
     },
     async close() {
       await queues.close().catch(() => undefined);

@@ -45,9 +45,9 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5, ...keep } });
   for (const queue of [letters, lookups]) queue.on('error', () => undefined);
 
-  const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[]) => {
+  const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[], delay = 0) => {
     if (ids.length === 0) return;
-    await queue.addBulk(ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId) } })));
+    await queue.addBulk(ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId), ...(delay > 0 ? { delay } : {}) } })));
   };
 
   // Adds a job unless a live one exists; a finished job left behind is removed first, or its id would block the add.
@@ -71,7 +71,7 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
     lookups,
     port: {
       enqueueDeliveries: (ids) => add(letters, deliveryJobId, 'deliver', ids),
-      enqueueLookups: (ids) => add(lookups, lookupJobId, 'resolve', ids),
+      enqueueLookups: (ids, delayMs) => add(lookups, lookupJobId, 'resolve', ids, delayMs),
       ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids),
       ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids),
     },

@@ -33,7 +33,8 @@ export interface ComposeDeps {
   clock: Clock;
 }
 
-export type MpOutcome = { kind: 'found'; mp: Representative } | { kind: 'pending' };
+/** `pending`: Represent could not answer now; `retryAfterMs` when it said how long to wait. */
+export type MpOutcome = { kind: 'found'; mp: Representative } | { kind: 'pending'; retryAfterMs: number | null };
 
 export interface ComposedAction {
   campaign: Campaign;
@@ -93,7 +94,10 @@ async function findMp(finder: RepresentativeFinder, postalCode: string, district
     return { kind: 'found', mp: chooseRepresentative(lookup, district) };
   } catch (error) {
     // Represent is down or over its limit: accept now, find the MP later (the `lookups` queue).
-    if (error instanceof AppError && error.code === 'lookup_unavailable') return { kind: 'pending' };
+    if (error instanceof AppError && error.code === 'lookup_unavailable') {
+      const seconds = error.details.retryAfterSeconds;
+      return { kind: 'pending', retryAfterMs: seconds ? seconds * 1000 : null };
+    }
     throw error;
   }
 }

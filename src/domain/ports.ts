@@ -129,7 +129,8 @@ export interface LetterStore {
 export interface LetterQueue {
   /** One job per letter, `jobId = letter-<id>`: adding twice is harmless. */
   enqueueDeliveries(letterIds: string[]): Promise<void>;
-  enqueueLookups(letterIds: string[]): Promise<void>;
+  /** `delayMs`: Represent has just failed; do not ask again before then. */
+  enqueueLookups(letterIds: string[], delayMs?: number): Promise<void>;
   /** For the sweeper: enqueue again unless a live job already exists. Returns how many were added. */
   ensureDelivery(letterIds: string[]): Promise<number>;
   ensureLookup(letterIds: string[]): Promise<number>;

@@ -24,6 +24,8 @@ export interface SubmitDeps extends ComposeDeps {
   log: Log;
   /** Told of each new action (metrics). */
   onCreated?: (campaignSlug: string) => void;
+  /** After Represent failed at submit time, wait this long (or its Retry-After) before asking again. */
+  lookupDelayMs: number;
 }
 
 export interface SubmitResult {
@@ -61,7 +63,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
   }
 
   deps.onCreated?.(slug);
-  await queueLetters(deps, letters);
+  await queueLetters(deps, letters, mp?.kind === 'pending' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0);
   return { created: true, action };
 }
 
@@ -73,11 +75,11 @@ function consentRecords(campaign: Campaign, locale: Locale, input: ActionInput, 
   ];
 }
 
-async function queueLetters(deps: SubmitDeps, letters: NewLetter[]): Promise<void> {
+async function queueLetters(deps: SubmitDeps, letters: NewLetter[], lookupDelayMs: number): Promise<void> {
   const byStatus = (status: NewLetter['status']) => letters.filter((l) => l.status === status).map((l) => l.id);
   try {
     await deps.queue.enqueueDeliveries(byStatus('queued'));
-    await deps.queue.enqueueLookups(byStatus('awaiting_lookup'));
+    await deps.queue.enqueueLookups(byStatus('awaiting_lookup'), lookupDelayMs);
   } catch (error) {
     // Stored is what matters: the sweeper queues letters that sit without a job.
     deps.log.warn({ err: error, letterIds: letters.map((l) => l.id) }, 'could not queue letters now; the sweeper will');

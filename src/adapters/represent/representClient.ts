@@ -36,7 +36,8 @@ export function representClient(options: { baseUrl: string; timeoutMs: number; u
         throw notFound();
       }
       if (response.status === 429 || response.status === 503) {
-        throw unavailable(`Represent is over its request limit (HTTP ${response.status}).`, retryAfter(response.headers['retry-after']) ?? 60);
+        // Without a Retry-After, the lookups queue backs off on its own schedule.
+        throw unavailable(`Represent is over its request limit (HTTP ${response.status}).`, retryAfter(response.headers['retry-after']) ?? undefined);
       }
       if (response.status !== 200) throw unavailable(`Represent answered HTTP ${response.status}.`);
       try {
