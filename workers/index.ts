@@ -34,8 +34,9 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   const lookups = new Worker(
     QUEUE.lookups,
     lookupProcessor({ ...deps.submit, letters: deps.letters, retryBaseMs: config.lookupRetryMs }),
-    // Never faster than Represent's budget; the shared limiter in the finder is the real guard.
-    { ...common, concurrency: 2, limiter: { max: config.represent.ratePerMinute, duration: 60_000 }, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
+    // No queue limiter: most lookups are answered from the cache, and the finder's shared budget
+    // already keeps requests to Represent under REPRESENT_RATE_PER_MIN.
+    { ...common, concurrency: 4, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
   );
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
   const sweeper = sweepLoop(
