@@ -171,6 +171,13 @@ export function appDeps(deps: Deps): AppDeps {
     prefix: config.redisPrefix,
   });
   const retry = { store: deps.admin, letters: deps.letters, queue: deps.queues.port };
+  const supporterRoutes = {
+    campaigns: deps.campaigns.catalog,
+    actions: deps.actions,
+    submit: deps.submit,
+    publicUrl: config.publicUrl,
+    submissionLimits: limits.submit,
+  };
   return {
     log: deps.log,
     metrics: deps.metrics,
@@ -180,23 +187,10 @@ export function appDeps(deps: Deps): AppDeps {
       { name: 'redis', check: () => deps.redis.ping() },
     ],
     alerts: deps.alerts,
-    api: {
-      campaigns: deps.campaigns.catalog,
-      representatives: deps.representatives,
-      actions: deps.actions,
-      submit: deps.submit,
-      publicUrl: config.publicUrl,
-      submissionLimits: limits.submit,
-      previewLimits: limits.preview,
-    },
+    api: { ...supporterRoutes, representatives: deps.representatives, previewLimits: limits.preview },
     pages: {
+      ...supporterRoutes,
       renderer: deps.pages,
-      campaigns: deps.campaigns.catalog,
-      representatives: deps.representatives,
-      actions: deps.actions,
-      submit: deps.submit,
-      publicUrl: config.publicUrl,
-      submissionLimits: limits.submit,
       log: deps.log,
       minFormMs: config.limits.formMinMs,
     },

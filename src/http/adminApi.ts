@@ -8,6 +8,7 @@ import { letterHistory, searchLetters } from '../domain/letterSearch';
 import { retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
 import { actor, requireBearer } from './adminAuth';
 import { sendCsv } from './csvExport';
+import { param } from './requestParts';
 
 export interface AdminApiDeps {
   adminToken: string | undefined;
@@ -17,7 +18,6 @@ export interface AdminApiDeps {
   erasure: ErasureDeps;
 }
 
-const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
 
 export function adminApi(deps: AdminApiDeps): Router {
   const router = Router();

@@ -17,6 +17,7 @@ import { actor, type AdminSession, type Sessions } from './adminAuth';
 import { sendCsv } from './csvExport';
 import { httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
+import { param } from './requestParts';
 
 export interface DashboardDeps {
   renderer: PageRenderer;
@@ -27,7 +28,6 @@ export interface DashboardDeps {
   queues: Queue[];
 }
 
-const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
 const sessionOf = (req: Request) => (req as Request & { admin?: AdminSession }).admin;
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 

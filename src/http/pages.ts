@@ -1,34 +1,27 @@
 // The supporter's pages: the action page (works without JavaScript), its no-JavaScript form
 // post, and the thank-you / status page. Thin like the API routes: the same domain functions,
 // rendered as HTML; errors come back as the form again, with what was typed and what to fix.
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { PageRenderer } from '../adapters/pages';
 import { getActionStatus } from '../domain/actionStatus';
-import type { CampaignCatalog, Locale } from '../domain/campaign';
+import type { Locale } from '../domain/campaign';
 import { AppError } from '../domain/errors';
-import type { ActionStore } from '../domain/ports';
-import type { RepresentativeFinder } from '../domain/representatives';
-import { submitAction, type SubmitDeps } from '../domain/submitAction';
+import { submitAction } from '../domain/submitAction';
+import type { SupporterRouteDeps } from './publicApi';
 import { parseActionBody } from './actionBody';
 import { httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import type { Logger } from '../adapters/logger';
 import { actionPage, messagePage, pageLocale, statusPage, type FormState } from './pageModels';
+import { originOf, param } from './requestParts';
 
-export interface PagesDeps {
+export interface PagesDeps extends SupporterRouteDeps {
   renderer: PageRenderer;
-  campaigns: CampaignCatalog;
-  representatives: RepresentativeFinder;
-  actions: ActionStore;
-  submit: SubmitDeps;
-  publicUrl: string;
-  submissionLimits: RequestHandler[];
   log: Logger;
   /** People take longer than this to fill the form (no-JavaScript posts only). */
   minFormMs: number;
 }
 
-const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
 const ALL: Locale[] = ['en', 'fr'];
 
 /**
@@ -76,11 +69,7 @@ export function pages(deps: PagesDeps): Router {
     async (req, res) => {
       const slug = param(req.params.slug);
       if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw new AppError('try_again', 'The form came back too fast, or with the hidden field filled.');
-      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress), {
-        ip: req.ip ?? null,
-        userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
-        pageUrl: (req.get('referer') ?? null)?.slice(0, 1000) ?? null,
-      });
+      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress), originOf(req));
       const locale = pageLocale({ lang: (req.body as { locale?: string }).locale ?? req.query.lang }, req.get('accept-language'), ALL);
       const { action } = result;
       res.redirect(303, `/actions/${action.id}?token=${encodeURIComponent(action.token)}&lang=${locale}&new=1`);

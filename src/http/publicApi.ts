@@ -11,14 +11,19 @@ import { previewLetters } from '../domain/previewLetters';
 import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { parseActionBody } from './actionBody';
 import { representativesBody, statusBody, submissionBody } from './presenters';
+import { originOf, param } from './requestParts';
 
-export interface PublicApiDeps {
+/** What both the JSON API and the pages need to take an action. */
+export interface SupporterRouteDeps {
   campaigns: CampaignCatalog;
-  representatives: RepresentativeFinder;
   actions: ActionStore;
   submit: SubmitDeps;
   publicUrl: string;
   submissionLimits: RequestHandler[];
+}
+
+export interface PublicApiDeps extends SupporterRouteDeps {
+  representatives: RepresentativeFinder;
   previewLimits: RequestHandler[];
 }
 
@@ -30,7 +35,6 @@ const onlyJsonOrForm: RequestHandler = (req, _res, next) =>
     ? next()
     : next(new AppError('unsupported_media_type', 'Send the action as JSON (application/json) or as a form (application/x-www-form-urlencoded).'));
 
-const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
 
 export function publicApi(deps: PublicApiDeps): Router {
   const router = Router();
@@ -53,11 +57,7 @@ export function publicApi(deps: PublicApiDeps): Router {
     async (req, res) => {
       const slug = param(req.params.slug);
       const input = parseActionBody(req.body, deps.campaigns.get(slug).requireAddress);
-      const result = await submitAction(deps.submit, slug, input, {
-        ip: req.ip ?? null,
-        userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
-        pageUrl: (req.get('referer') ?? req.get('origin'))?.slice(0, 1000) ?? null,
-      });
+      const result = await submitAction(deps.submit, slug, input, originOf(req));
       res.status(result.created ? 202 : 200).json(submissionBody(result.action, deps.publicUrl));
     },
   );

@@ -16,21 +16,22 @@ describe('the sliding-window limiter on real Redis', () => {
     const key = `limiter-test:${randomBytes(4).toString('hex')}`;
     const [a, b] = [new IORedis(REDIS_URL), new IORedis(REDIS_URL)];
     clients.push(a, b);
-    const limiters = [slidingWindowLimiter(a, { key, max: 5, windowMs: 400 }), slidingWindowLimiter(b, { key, max: 5, windowMs: 400 })];
+    const limiters = [slidingWindowLimiter(a, { key, max: 5, windowMs: 1000 }), slidingWindowLimiter(b, { key, max: 5, windowMs: 1000 })];
     const granted: number[] = [];
-    const until = Date.now() + 1500;
+    const until = Date.now() + 2500;
     while (Date.now() < until) {
       const waits = await Promise.all(limiters.map((l) => l.tryAcquire()));
       for (const wait of waits) {
         if (wait === 0) granted.push(Date.now());
-        else expect(wait).toBeLessThanOrEqual(400);
+        else expect(wait).toBeLessThanOrEqual(1000);
       }
     }
     // It did grant again after the first window, so the budget renews...
     expect(granted.length).toBeGreaterThan(5);
-    // ...and no window of 400 ms ever held more than 5 (a little slack for the client's clock).
+    // ...and no window of a second ever held more than 5 (times are read here, after the grant,
+    // so allow the round trip as slack).
     for (const start of granted) {
-      expect(granted.filter((t) => t >= start && t < start + 390).length).toBeLessThanOrEqual(5);
+      expect(granted.filter((t) => t >= start && t < start + 900).length).toBeLessThanOrEqual(5);
     }
     await a.del(key);
   });
