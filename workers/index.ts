@@ -29,7 +29,16 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
       log,
     }),
     // A limiter is required for queue.rateLimit() to hold the queue after a SendGrid 429.
-    { ...common, concurrency: config.delivery.concurrency, limiter: { max: 1000, duration: 1000 }, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
+    {
+      ...common,
+      concurrency: config.delivery.concurrency,
+      limiter: { max: 1000, duration: 1000 },
+      // While the queue is held (429, or a refused key) the worker waits in slices this long; a
+      // short slice lets it shut down promptly instead of finishing a 30-second wait.
+      maximumRateLimitDelay: 2000,
+      lockDuration: config.delivery.lockMs,
+      stalledInterval: config.delivery.lockMs,
+    },
   );
   const lookups = new Worker(
     QUEUE.lookups,

@@ -63,6 +63,9 @@ it('holds letters when SendGrid refuses our sender (403), without failing them',
     const { rows } = await service.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM letters WHERE status = 'failed'");
     expect(rows[0].n).toBe(0);
   } finally {
+    const started = Date.now();
     await service.close();
+    // Closing must not wait out the minute-long hold.
+    expect(Date.now() - started).toBeLessThan(10_000);
   }
-});
+}, 60_000);
