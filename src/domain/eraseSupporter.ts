@@ -16,7 +16,7 @@ export interface ErasureDeps {
 }
 
 export async function eraseSupporter(deps: ErasureDeps, rawEmail: string, by: string): Promise<{ rows: Record<string, number> }> {
-  if (!rawEmail.includes('@')) throw new AppError('validation_failed', 'Give the email address to erase.', { fields: { email: 'invalid' } });
+  if (!rawEmail.includes('@') || /[\u0000-\u001f\u007f]/.test(rawEmail)) throw new AppError('validation_failed', 'Give the email address to erase.', { fields: { email: 'invalid' } });
   const erased = await deps.store.erase(canonicalEmail(rawEmail), by);
   if (!erased) throw new AppError('not_found', 'No supporter has this email address.');
   const files = await deps.forgetCopies(erased.letterIds);

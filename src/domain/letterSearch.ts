@@ -38,6 +38,8 @@ export interface LetterSearchStore {
   history(letterId: string): Promise<LetterHistory | null>;
 }
 
+const INVALID = '\u0000invalid';
+
 export const invalidCursor = () => new AppError('validation_failed', 'This cursor is not valid.', { fields: { cursor: 'invalid' } });
 
 export interface LetterQuery {
@@ -53,16 +55,22 @@ export interface LetterQuery {
 /** Reads the query of GET …/letters; every bad value is a clear 400. */
 export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; limit: number; after: string | null } {
   const fields: Record<string, 'invalid'> = {};
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  // A filter value is one line of text (NUL and other control characters cannot be stored or matched).
+  const str = (v: unknown) => {
+    if (typeof v !== 'string' || v.trim() === '') return undefined;
+    return /[\u0000-\u001f\u007f]/.test(v) ? INVALID : v.trim();
+  };
   const date = (name: string, v: unknown) => {
     const s = str(v);
     if (!s) return undefined;
     const d = new Date(s);
-    if (Number.isNaN(d.getTime())) fields[name] = 'invalid';
+    // Years the database can hold and a campaign can have: 2000 to 2100.
+    if (s === INVALID || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 2000 || d.getUTCFullYear() > 2100) fields[name] = 'invalid';
     return d;
   };
   const status = str(query.status);
   if (status && !isLetterStatus(status)) fields.status = 'invalid';
+  for (const name of ['target', 'district', 'cursor'] as const) if (str(query[name]) === INVALID) fields[name] = 'invalid';
   const limitText = str(query.limit);
   const limit = limitText ? Number(limitText) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) fields.limit = 'invalid';

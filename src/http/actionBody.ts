@@ -7,10 +7,22 @@ import type { ActionInput } from '../domain/submitAction';
 
 // Forms send "" for an empty optional field, and "on" for a ticked box.
 // Messages are problem keys (FieldProblem); http/messages.ts words them in the supporter's language.
+// Control characters have no place in a name or an address (CR/LF could reach a mail header, NUL
+// cannot be stored); the paragraph may keep its line breaks and tabs.
+const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+const PARAGRAPH = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string({ error: 'invalid' }).trim().max(max, 'too_long').optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string({ error: 'invalid' }).trim().max(max, 'too_long').regex(ONE_LINE, 'invalid').optional(),
+  );
 const requiredText = (max: number) =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') }).trim().min(1, 'required').max(max, 'too_long');
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') })
+    .trim()
+    .min(1, 'required')
+    .max(max, 'too_long')
+    .regex(ONE_LINE, 'invalid');
 const ticked = z.preprocess((v) => (typeof v === 'string' ? ['on', 'true', '1', 'yes'].includes(v.toLowerCase()) : v), z.boolean({ error: 'invalid' }));
 
 const base = z.object({
@@ -22,7 +34,7 @@ const base = z.object({
   city: optionalText(100),
   message: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string({ error: 'invalid' }).max(2000, 'too_long').optional(),
+    z.string({ error: 'invalid' }).max(2000, 'too_long').regex(PARAGRAPH, 'invalid').optional(),
   ),
   district: optionalText(200),
   locale: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['en', 'fr'], { error: 'invalid' }).optional()),

@@ -15,7 +15,7 @@ import { letterHistory } from '../domain/letterSearch';
 import { RETRYABLE, retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
 import { actor, type AdminSession, type Sessions } from './adminAuth';
 import { sendCsv } from './csvExport';
-import { httpStatusOf } from './errorResponse';
+import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import { param } from './requestParts';
 
@@ -178,8 +178,9 @@ export function dashboard(deps: DashboardDeps): Router {
   });
 
   // Errors on the dashboard are pages, not JSON.
-  router.use('/admin', ((error, req, res, next) => {
-    if (!(error instanceof AppError)) return next(error);
+  router.use('/admin', ((caught, req, res, next) => {
+    const { error, expected } = asAppError(caught);
+    if (!expected) return next(caught);
     const heading = errorMessage('en', error.code);
     res.status(httpStatusOf(error.code)).type('html').send(deps.renderer.render('message', 'en', { heading, home: { href: '/admin', label: 'Dashboard' }, layout: layoutFor(req, heading) }));
   }) as express.ErrorRequestHandler);

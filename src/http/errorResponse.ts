@@ -31,8 +31,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
 
-/** Errors raised by express's own body parsers, in the service's terms. */
-function fromBodyParser(error: { type?: string; status?: number }): AppError | null {
+/**
+ * Errors that express and its body parsers raise about a request (too large, not JSON, an
+ * encoding it cannot read, a malformed %-escape in the path): the client's fault, so a 4xx.
+ */
+function fromRequestError(error: { type?: string; status?: number; statusCode?: number }): AppError | null {
   switch (error.type) {
     case 'entity.too.large':
       return new AppError('payload_too_large', 'The request body is too large (16 KB at most).');
@@ -41,18 +44,24 @@ function fromBodyParser(error: { type?: string; status?: number }): AppError | n
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON or as a form.');
-    default:
-      return error.status && error.status >= 400 && error.status < 500 && error.type
-        ? new AppError('validation_failed', 'The request could not be read.')
-        : null;
   }
+  const status = error.status ?? error.statusCode;
+  if (status === 413) return new AppError('payload_too_large', 'The request body is too large (16 KB at most).');
+  if (status === 415) return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON or as a form.');
+  return typeof status === 'number' && status >= 400 && status < 500 ? new AppError('validation_failed', 'The request could not be read.') : null;
+}
+
+/** Any error as the service's own: known ones keep their code; the rest are `internal`. */
+export function asAppError(error: unknown): { error: AppError; expected: boolean } {
+  if (error instanceof AppError) return { error, expected: true };
+  const known = error && typeof error === 'object' ? fromRequestError(error) : null;
+  return known ? { error: known, expected: true } : { error: new AppError('internal', 'Something went wrong on our side. Please try again.'), expected: false };
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromBodyParser(error ?? {});
-    const appError = known ?? new AppError('internal', 'Something went wrong on our side. Please try again.');
-    if (!known) log.error({ err: error, path: req.path }, 'unexpected error');
+    const { error: appError, expected } = asAppError(error);
+    if (!expected) log.error({ err: error, path: req.path }, 'unexpected error');
     else if (appError.details.internal) log.warn({ code: appError.code, why: appError.details.internal, path: req.path }, appError.code);
     const { fields, choices, retryAfterSeconds } = appError.details;
     const locale = requestLocale(req);

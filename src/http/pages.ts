@@ -9,7 +9,7 @@ import { AppError } from '../domain/errors';
 import { submitAction } from '../domain/submitAction';
 import type { SupporterRouteDeps } from './publicApi';
 import { parseActionBody } from './actionBody';
-import { httpStatusOf } from './errorResponse';
+import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import type { Logger } from '../adapters/logger';
 import { actionPage, messagePage, pageLocale, statusPage, type FormState } from './pageModels';
@@ -91,8 +91,8 @@ export function pages(deps: PagesDeps): Router {
 
 function pageErrors(deps: PagesDeps): ErrorRequestHandler {
   return async (caught, req: Request, res, _next) => {
-    const error = caught instanceof AppError ? caught : new AppError('internal', 'Unexpected error');
-    if (!(caught instanceof AppError)) deps.log.error({ err: caught, path: req.path }, 'unexpected error on a page');
+    const { error, expected } = asAppError(caught);
+    if (!expected) deps.log.error({ err: caught, path: req.path }, 'unexpected error on a page');
     const locale = pageLocale({ lang: (req.body as { locale?: string } | undefined)?.locale ?? req.query.lang }, req.get('accept-language'), ALL);
     if (error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
     res.status(httpStatusOf(error.code)).type('html').set('Cache-Control', 'no-store');

@@ -1,7 +1,7 @@
 // POST /webhooks/sendgrid: verify the signature over the raw bytes, store the events, answer 204,
 // then apply them to letters. Applying after answering keeps SendGrid's calls short; events a
 // crash leaves unapplied are picked up by the worker's sweeper.
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { Logger } from '../adapters/logger';
 import { readEvents, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignatureCheck } from '../adapters/mail/sendgridEvents';
 import { AppError } from '../domain/errors';
@@ -17,7 +17,13 @@ export interface WebhookDeps {
 export function sendgridWebhook(deps: WebhookDeps): Router {
   const router = Router();
   // SendGrid posts batches of up to 768 KB per server; leave room. Raw bytes: the signature covers them.
-  router.post('/webhooks/sendgrid', express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
+  // The signature covers the bytes as sent: they are read as they are, whatever Content-Encoding
+  // claims, and a body that would need decoding first is simply not signed by SendGrid (401).
+  const asSent: RequestHandler = (req, _res, next) => {
+    delete req.headers['content-encoding'];
+    next();
+  };
+  router.post('/webhooks/sendgrid', asSent, express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!deps.verify) {
       throw new AppError('invalid_signature', 'Webhook refused: SENDGRID_WEBHOOK_PUBLIC_KEY is not set.', { internal: 'no webhook key configured' });
