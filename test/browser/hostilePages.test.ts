@@ -1,0 +1,342 @@
+/// <reference lib="dom" />
+// No script from the input ever runs, in real Chromium, on any page that shows what supporters
+// or campaigners typed: the thank-you / status page, the no-JavaScript form sent back with its
+// errors, the action page (with JavaScript: MP lookup, preview, sending), pages with hostile
+// query strings, and the dashboard. The payloads are the "html" entries of the hostile corpus.
+//
+// The pages' Content-Security-Policy would block an injected inline script even if one slipped
+// into the HTML, so `window.__xss` alone proves little: each page is also searched for any inline
+// <script> other than the #page-data JSON block, any on* attribute, javascript: URLs and foreign
+// elements, and Chromium's console is watched for CSP refusals (the trace of a blocked injection).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { subjectIndex } from '../../src/domain/composeLetters';
+import { supporter } from '../helpers/testService';
+import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+
+const TOKEN = 'hostile-pages-admin-token';
+let env: BrowserEnv;
+
+interface HostileEntry {
+  name: string;
+  kind: string;
+  value: unknown;
+}
+const CORPUS: HostileEntry[] = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hostile-inputs.json'), 'utf8'));
+const PAYLOADS = CORPUS.filter((e) => e.kind === 'html' && typeof e.value === 'string').map((e) => e.value as string);
+/** Payload `i`, wrapping around the list. */
+const P = (i: number) => PAYLOADS[i % PAYLOADS.length];
+/** Payloads that can travel in an HTTP header (X-Admin-Name). */
+const HEADER_PAYLOADS = PAYLOADS.filter((p) => /^[\x20-\x7e]+$/.test(p));
+
+// The one subject that names the supporter's city: the status and dashboard pages show it.
+const CAMPAIGN = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'campaigns', 'xinjiang', 'campaign.json'), 'utf8')) as {
+  subjects: { en: string[] };
+};
+const CITY_SUBJECT = CAMPAIGN.subjects.en.findIndex((s) => s.includes('supporter.city'));
+let emailCounter = 0;
+/** A fresh address whose MP letter gets the subject with the (hostile) city in it. */
+function emailWithCitySubject(): string {
+  for (;;) {
+    const email = `hostile.page.${Date.now()}.${(emailCounter += 1)}@example.com`;
+    if (CITY_SUBJECT < 0 || subjectIndex(`${email}:mp`, CAMPAIGN.subjects.en.length) === CITY_SUBJECT) return email;
+  }
+}
+
+beforeAll(async () => {
+  env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN, SUBMIT_RATE_PER_IP_PER_MIN: '100000', SUBMIT_RATE_PER_EMAIL_PER_HOUR: '100000' } });
+}, 60_000);
+afterAll(() => env.close());
+
+/** A page whose alert() only counts; every console line is kept (CSP refusals show there). */
+async function hostilePage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; logs: string[]; dialogs: string[] }> {
+  const context = await env.context(options);
+  await context.addInitScript(() => {
+    (window as unknown as { __xss: number }).__xss = 0;
+    window.alert = () => {
+      (window as unknown as { __xss: number }).__xss += 1;
+    };
+  });
+  const page = await context.newPage();
+  const logs: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => logs.push(m.text()));
+  page.on('pageerror', (e) => logs.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return { page, logs, dialogs };
+}
+
+/** After the page and any script it started have settled: nothing from the input ran or was parsed as markup. */
+async function expectNoScriptRan(where: string, { page, logs, dialogs }: { page: Page; logs: string[]; dialogs: string[] }) {
+  await page.waitForLoadState('networkidle');
+  const found = await page.evaluate(() => {
+    const xss = (window as unknown as { __xss?: number }).__xss;
+    const inlineScripts = Array.from(document.querySelectorAll('script:not([src])'))
+      .filter((s) => !(s.id === 'page-data' && s.getAttribute('type') === 'application/json'))
+      .map((s) => s.outerHTML.slice(0, 120));
+    const onErrorOrLoad = Array.from(document.querySelectorAll('[onerror],[onload]')).map((e) => e.outerHTML.slice(0, 120));
+    const handlers = Array.from(document.querySelectorAll('*')).flatMap((e) =>
+      Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `<${e.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 40)}">`),
+    );
+    const scriptUrls = Array.from(document.querySelectorAll('[href],[src],[action],[formaction],[data]'))
+      .map((e) => ['href', 'src', 'action', 'formaction', 'data'].map((a) => e.getAttribute(a) ?? '').join(' '))
+      .filter((v) => /(^|\s)\s*(javascript|vbscript|data:text\/html)/i.test(v));
+    const foreign = [
+      ...Array.from(document.querySelectorAll('iframe, frame, object, embed, base, meta[http-equiv], math, template, style, svg:not(.chart), img:not([src^="https://www.ourcommons.ca/"])')),
+    ].map((e) => e.outerHTML.slice(0, 120));
+    return { xss, inlineScripts, onErrorOrLoad, handlers, scriptUrls, foreign };
+  });
+  const refusals = logs.filter((line) => /Content Security Policy|Refused to (execute|load|apply)/i.test(line));
+  expect({ where, ...found, refusals, dialogs }).toEqual({
+    where,
+    xss: 0,
+    inlineScripts: [],
+    onErrorOrLoad: [],
+    handlers: [],
+    scriptUrls: [],
+    foreign: [],
+    refusals: [],
+    dialogs: [],
+  });
+}
+
+/** The page's visible and hidden text (what the payloads must have become). */
+const textOf = (page: Page) => page.evaluate(() => document.body.textContent ?? '');
+/** Every form control's current value. */
+const valuesOf = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value));
+
+/** Sends a form post as a real top-level navigation (the no-JavaScript path), with exactly these fields. */
+async function postForm(page: Page, fields: Record<string, string>, query = ''): Promise<number> {
+  const url = `/campaigns/xinjiang${query}`;
+  await page.route(`**${url}`, (route) =>
+    route.continue({
+      method: 'POST',
+      postData: new URLSearchParams(fields).toString(),
+      headers: { ...route.request().headers(), 'content-type': 'application/x-www-form-urlencoded' },
+    }),
+  );
+  const res = await page.goto(url);
+  await page.unrouteAll();
+  return res?.status() ?? 0;
+}
+
+it('the checks themselves catch a script that runs and markup that was not escaped', async () => {
+  const view = await hostilePage();
+  await view.page.setContent('<p>x</p><img src="x" onerror="alert(1)"><script>alert(2)</script>');
+  await expect(expectNoScriptRan('a page made to fail', view)).rejects.toThrow(/xss|inlineScripts|onErrorOrLoad/);
+  const xss = await view.page.evaluate(() => (window as unknown as { __xss?: number }).__xss ?? 0);
+  expect(xss + view.dialogs.length).toBe(2);
+});
+
+describe('the thank-you / status page', () => {
+  it('shows hostile names, addresses, cities and paragraphs as text, never as markup', async () => {
+    // Ten supporters; between them every payload is a first name, last name, street and city,
+    // and each one's paragraph holds all the payloads.
+    const message = PAYLOADS.join('\n\n').slice(0, 2000);
+    for (let i = 0; i < Math.ceil(PAYLOADS.length / 4); i += 1) {
+      const body = supporter({
+        email: emailWithCitySubject(),
+        firstName: P(4 * i),
+        lastName: P(4 * i + 1),
+        address: P(4 * i + 2),
+        city: P(4 * i + 3),
+        message,
+      });
+      const res = await request(env.service.app).post('/api/campaigns/xinjiang/actions').send(body).expect(202);
+      const view = await hostilePage();
+      await view.page.goto(`/actions/${res.body.id}?token=${encodeURIComponent(res.body.token)}&lang=en&new=1`);
+      await expectNoScriptRan(`status page of supporter ${i}`, view);
+      const text = await textOf(view.page);
+      for (const payload of [P(4 * i), P(4 * i + 1), P(4 * i + 2), P(4 * i + 3)]) expect(text).toContain(payload);
+      expect(text).toContain(PAYLOADS[0]);
+      // After the letters went out (the page refreshes their status with its own script).
+      await Promise.all(res.body.letters.map((l: { id: string }) => env.service.waitForLetter(l.id, 'accepted')));
+      await view.page.reload();
+      await expectNoScriptRan(`status page of supporter ${i}, letters sent`, view);
+    }
+  });
+
+  it('keeps hostile query strings out of the page', async () => {
+    const res = await request(env.service.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+    const extra = PAYLOADS.map((p, i) => `&p${i}=${encodeURIComponent(p)}`).join('');
+    for (const lang of [P(0), P(3), 'fr']) {
+      const view = await hostilePage();
+      await view.page.goto(`/actions/${res.body.id}?token=${encodeURIComponent(res.body.token)}&new=1&lang=${encodeURIComponent(lang)}${extra}`);
+      await expectNoScriptRan(`status page with ?lang=${lang}`, view);
+    }
+    const view = await hostilePage();
+    await view.page.goto(`/actions/${res.body.id}?token=${encodeURIComponent(P(1))}${extra}`);
+    await expectNoScriptRan('status page with a hostile token', view);
+  });
+});
+
+describe('the no-JavaScript form sent back with its errors', () => {
+  it('keeps every hostile value typed, as values, with a field missing', async () => {
+    const changedParagraphs: string[] = [];
+    for (let i = 0; i < Math.ceil(PAYLOADS.length / 5); i += 1) {
+      const view = await hostilePage();
+      const fields = {
+        postalCode: 'M5V 3L9',
+        firstName: P(5 * i),
+        lastName: P(5 * i + 1),
+        // email missing: the form comes back
+        address: P(5 * i + 2),
+        city: P(5 * i + 3),
+        message: `${P(5 * i + 4)}\n\n${PAYLOADS.join('\n')}`.slice(0, 2000),
+        district: P(5 * i + 4),
+        locale: 'en',
+        shownAt: String(Date.now() - 60_000),
+      };
+      expect(await postForm(view.page, fields)).toBe(400);
+      await expectNoScriptRan(`form round trip ${i}`, view);
+      const values = await valuesOf(view.page);
+      for (const key of ['firstName', 'lastName', 'address', 'city'] as const) expect(values).toContain(fields[key]);
+      // The paragraph comes back exactly as typed, line breaks and all (sending it again must not change it).
+      const kept = await view.page.locator('#message').inputValue();
+      if (kept !== fields.message) {
+        const line = fields.message.split('\n').findIndex((l, n) => kept.split('\n')[n] !== l);
+        changedParagraphs.push(`round ${i}: line ${line + 1} typed ${JSON.stringify(fields.message.split('\n')[line])}, shown ${JSON.stringify(kept.split('\n')[line])}`);
+      }
+    }
+    expect(changedParagraphs).toEqual([]);
+  });
+
+  it('survives hostile values in the postal code, the language, the hidden fields and the riding choice', async () => {
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['a hostile postal code', { postalCode: P(0), firstName: P(1), lastName: P(2), email: 'x@example.com', address: P(3), city: P(4) }, ''],
+      ['a hostile locale', { postalCode: 'M5V 3L9', firstName: P(5), lastName: P(6), locale: P(7) }, `?lang=${encodeURIComponent(P(8))}`],
+      ['no time stamp (try again)', { postalCode: 'M5V 3L9', firstName: P(9), lastName: P(10), email: 'y@example.com', address: P(11), city: P(12) }, ''],
+      ['the hidden field filled', { postalCode: 'M5V 3L9', firstName: P(13), faxNumber: P(14), email: 'z@example.com', address: P(15), city: P(16) }, ''],
+      [
+        'an ambiguous postal code with a hostile riding',
+        { postalCode: 'K0A 1K0', firstName: P(17), lastName: P(18), email: emailWithCitySubject(), address: P(19), city: P(20), district: P(21) },
+        '',
+      ],
+      ['hostile keys', { [P(22)]: P(23), 'consent[updates]': P(24), [`consent[${P(25)}]`]: 'on', postalCode: 'M5V 3L9' }, ''],
+    ];
+    for (const [what, fields, query] of cases) {
+      const view = await hostilePage();
+      const withTime = what.startsWith('no time') ? fields : { shownAt: String(Date.now() - 60_000), ...fields };
+      const status = await postForm(view.page, withTime, query);
+      expect([400, 409]).toContain(status);
+      await expectNoScriptRan(`form with ${what}`, view);
+    }
+  });
+});
+
+describe('the action page', () => {
+  it('keeps hostile query strings and paths out of the page', async () => {
+    const extra = PAYLOADS.map((p, i) => `&p${i}=${encodeURIComponent(p)}`).join('');
+    for (const lang of [P(0), P(1), P(3), 'fr']) {
+      const view = await hostilePage();
+      await view.page.goto(`/campaigns/xinjiang?lang=${encodeURIComponent(lang)}${extra}`);
+      await expectNoScriptRan(`action page with ?lang=${lang}`, view);
+    }
+    for (const payload of [P(0), P(3), P(12)]) {
+      const view = await hostilePage();
+      await view.page.goto(`/campaigns/${encodeURIComponent(payload)}?lang=${encodeURIComponent(payload)}`);
+      await expectNoScriptRan(`not-found page for ${payload}`, view);
+      const missing = await hostilePage();
+      await missing.page.goto(`/actions/${encodeURIComponent(payload)}?token=${encodeURIComponent(payload)}`);
+      await expectNoScriptRan(`unknown action page for ${payload}`, missing);
+    }
+  });
+
+  it('with JavaScript: errors, preview and sending show hostile values as text', async () => {
+    const view = await hostilePage();
+    const { page } = view;
+    await page.goto('/campaigns/xinjiang');
+    await page.getByLabel(/^Postal code/).fill('m5v3l9');
+    await page.getByRole('button', { name: 'Find my MP' }).click();
+    await page.locator('.mp-card', { hasText: 'Chi Nguyen' }).waitFor();
+    // A bad email first: the errors come from the API and are drawn by the page's script.
+    await page.getByLabel(/^First name/).fill(P(0));
+    await page.getByLabel(/^Last name/).fill(P(1));
+    await page.getByLabel(/^Email/).fill(P(2).slice(0, 200));
+    await page.getByLabel(/^Street address/).fill(P(3));
+    await page.getByLabel(/^City or town/).fill(P(4));
+    await page.getByLabel(/^Your own words/).fill(PAYLOADS.join('\n\n').slice(0, 2000));
+    await page.getByRole('button', { name: 'Preview my letters' }).click();
+    await page.locator('.error-summary, [role="alert"]').first().waitFor();
+    await expectNoScriptRan('action page with the API’s errors', view);
+
+    await page.getByLabel(/^Email/).fill(emailWithCitySubject());
+    await page.getByRole('button', { name: 'Preview my letters' }).click();
+    await page.locator('#preview article').nth(1).waitFor();
+    expect(await page.locator('#preview').innerText()).toContain(P(0));
+    await expectNoScriptRan('action page with the preview', view);
+
+    await page.getByRole('button', { name: 'Send letter' }).click();
+    await page.waitForURL(/\/actions\/[0-9a-f-]+\?token=.+&new=1/);
+    await expectNoScriptRan('thank-you page after sending with JavaScript', view);
+    expect(await textOf(page)).toContain(P(4));
+  });
+});
+
+describe('the dashboard', () => {
+  it('shows hostile supporters, riding, sign-in name and retry author as text', async () => {
+    const { service } = env;
+    // A letter that fails once (to be retried by a hostile name), for a supporter whose city is in its subject.
+    service.sendgrid.script(400);
+    const first = await request(service.app)
+      .post('/api/campaigns/xinjiang/actions')
+      .send(supporter({ email: emailWithCitySubject(), firstName: P(0), lastName: P(1), address: P(2), city: P(3), message: P(4) }))
+      .expect(202);
+    const letters: Array<{ id: string }> = first.body.letters;
+    const settled = await Promise.all(letters.map((l) => service.waitForLetter(l.id, ['failed', 'accepted'])));
+    const failed = settled.find((l) => l.status === 'failed');
+    expect(failed).toBeDefined();
+    // Retried through the API by someone whose name is a payload: the letter's history shows it.
+    await request(service.app)
+      .post(`/api/admin/letters/${failed!.id}/retry`)
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .set('X-Admin-Name', HEADER_PAYLOADS[0])
+      .expect(202);
+    await service.waitForLetter(failed!.id, 'accepted');
+    // A riding typed by the supporter is kept when Represent cannot answer at submit time.
+    service.represent.setMode('error500');
+    await request(service.app)
+      .post('/api/campaigns/xinjiang/actions')
+      .send(supporter({ email: emailWithCitySubject(), firstName: P(5), district: P(6), city: P(7) }))
+      .expect(202);
+    service.represent.setMode('ok');
+
+    // Sign-in: a wrong token with a hostile name comes back with the name kept.
+    const view = await hostilePage();
+    const { page } = view;
+    await page.goto(`/admin/login?next=${encodeURIComponent(P(8))}`);
+    await expectNoScriptRan('sign-in page with a hostile next', view);
+    await page.getByLabel('Admin token').fill('not the token');
+    await page.getByLabel('Your name').fill(P(9));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expectNoScriptRan('sign-in page refused, with a hostile name', view);
+
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByLabel('Your name').fill(P(0));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/admin$/);
+    await expectNoScriptRan('dashboard home, signed in with a hostile name', view);
+    expect(await textOf(page)).toContain(P(0));
+
+    for (const url of [
+      '/admin?campaign=xinjiang',
+      `/admin?campaign=${encodeURIComponent(P(1))}`,
+      `/admin?campaign=xinjiang&done=${encodeURIComponent(P(2))}`,
+      `/admin/letters/${failed!.id}`,
+      ...letters.map((l) => `/admin/letters/${l.id}`),
+      `/admin/letters/${encodeURIComponent(P(3))}`,
+    ]) {
+      await page.goto(url);
+      await expectNoScriptRan(`dashboard ${url}`, view);
+    }
+    await page.goto(`/admin/letters/${failed!.id}`);
+    const history = await textOf(page);
+    expect(history).toContain(`retried by ${HEADER_PAYLOADS[0]}`);
+  });
+});
