@@ -43,9 +43,9 @@ export function actionsRepo(db: Db): ActionStore {
       [actionId],
     );
     const events = await db.query<{ letter_id: string; type: string; at: Date }>(
-      `SELECT e.letter_id, e.type, e.at FROM letter_events e JOIN letters l ON l.id = e.letter_id
-        WHERE l.action_id = $1 ORDER BY e.id`,
-      [actionId],
+      // By letter id, so the index on letter_events is used even before the planner has statistics.
+      'SELECT letter_id, type, at FROM letter_events WHERE letter_id = ANY($1::uuid[]) ORDER BY id',
+      [letters.rows.map((l) => l.id)],
     );
     return letters.rows.map((l) => ({
       id: l.id,
