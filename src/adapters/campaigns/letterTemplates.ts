@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Locale } from '../../domain/campaign';
-import { LOCALES } from '../../domain/campaign';
 
 export type CompiledTemplate = (context: object) => string;
 
@@ -97,5 +96,3 @@ export function textToHtml(text: string, locale: Locale): string {
     .join('\n');
   return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"></head>\n<body style="font-family: Georgia, serif; font-size: 16px; line-height: 1.5; max-width: 40em;">\n${paragraphs}\n</body></html>\n`;
 }
-
-export const isLocale = (value: string): value is Locale => (LOCALES as readonly string[]).includes(value);
