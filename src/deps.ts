@@ -16,6 +16,17 @@ import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter'
 import { actionsRepo } from './adapters/store/actionsRepo';
 import { lettersRepo } from './adapters/store/lettersRepo';
 import { adminRepo, type AdminRepo } from './adapters/store/adminRepo';
+import { signaturesRepo } from './adapters/store/signaturesRepo';
+import { campaignSwitchesRepo } from './adapters/store/campaignSwitchesRepo';
+import { confirmationsRepo } from './adapters/store/confirmationsRepo';
+import { maintenanceRepo } from './adapters/store/maintenanceRepo';
+import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
+import { cachedCounter } from './adapters/store/cachedCounter';
+import { confirmationEmails } from './adapters/mail/confirmationEmails';
+import type { CampaignStates, CampaignSwitches } from './domain/campaignLifecycle';
+import type { ConfirmationStore, ConfirmDeps, SendConfirmationDeps } from './domain/confirmAction';
+import type { MaintenanceDeps } from './domain/runMaintenance';
+import type { CampaignCounter } from './domain/campaignView';
 import { deliveryEventsRepo } from './adapters/store/deliveryEventsRepo';
 import { signatureChecker } from './adapters/mail/sendgridEvents';
 import { applyDeliveryEvents, type DeliveryEventStore } from './domain/deliveryEvents';
@@ -56,6 +67,16 @@ export interface Deps {
   applyEvents(): Promise<number>;
   /** Deletes the local outbox's copies of these letters (erasure). */
   forgetCopies(letterIds: string[]): Promise<number>;
+  switches: CampaignSwitches;
+  campaignStates: CampaignStates & { forget(slug?: string): void };
+  /** The public counter of confirmed actions, cached per process. */
+  counter: CampaignCounter & { forget(slug: string): void };
+  confirmations: ConfirmationStore;
+  confirm: ConfirmDeps;
+  sendConfirmation: SendConfirmationDeps;
+  maintenance: MaintenanceDeps;
+  /** Queues a campaign's letters that waited while it was paused. */
+  releaseHeld(slug: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -111,6 +132,22 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
       ).flat(),
   });
   const outboxDir = path.join(config.dataDir, 'outbox');
+  const switches = campaignSwitchesRepo(db);
+  // A dashboard switch reaches every other process within this time.
+  const campaignStates = cachedCampaignStates(switches, clock, 3000);
+  const counter = cachedCounter(actions, 10_000);
+  const confirmations = confirmationsRepo(db);
+  const forgetCopies = async (ids: string[]) => {
+    let removed = 0;
+    for (const id of ids) {
+      await fs.rm(path.join(outboxDir, `${id}.eml`)).then(
+        () => (removed += 1),
+        () => undefined,
+      );
+    }
+    return removed;
+  };
+  const maintenanceStore = maintenanceRepo(db);
 
   return {
     config,
@@ -133,18 +170,45 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     deliveryEvents,
     admin: adminRepo(db),
     applyEvents: () => applyDeliveryEvents({ events: deliveryEvents, letters }),
-    async forgetCopies(letterIds) {
-      let removed = 0;
-      for (const id of letterIds) {
-        await fs.rm(path.join(outboxDir, `${id}.eml`)).then(
-          () => (removed += 1),
-          () => undefined,
-        );
+    forgetCopies,
+    switches,
+    campaignStates,
+    counter,
+    confirmations,
+    confirm: { confirmations, queue: queues.port, clock, log },
+    sendConfirmation: {
+      confirmations,
+      mailer,
+      write: confirmationEmails(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
+      organisation: (slug) => {
+        const campaign = campaigns.catalog.get(slug);
+        return { name: campaign.organisation.name[campaign.locales[0]], email: campaign.organisation.email };
+      },
+    },
+    maintenance: {
+      store: maintenanceStore,
+      confirmations,
+      queue: queues.port,
+      representatives,
+      campaigns: campaigns.catalog,
+      clock,
+      log,
+      forgetCopies,
+      graceMs: config.delivery.sweepIntervalMs,
+      retention: { campaigns: campaigns.catalog, states: campaignStates, store: maintenanceStore, clock, log, forgetCopies },
+    },
+    async releaseHeld(slug) {
+      let released = 0;
+      for (let after: string | null = null; ; ) {
+        const ids = await letters.queuedOf(slug, after, 500);
+        released += await queues.port.ensureDelivery(ids);
+        if (ids.length < 500) return released;
+        after = ids[ids.length - 1];
       }
-      return removed;
     },
     submit: {
       campaigns: campaigns.catalog,
+      states: campaignStates,
       representatives,
       renderer: campaigns.renderer,
       actions,
@@ -173,6 +237,8 @@ export function appDeps(deps: Deps): AppDeps {
   const retry = { store: deps.admin, letters: deps.letters, queue: deps.queues.port };
   const supporterRoutes = {
     campaigns: deps.campaigns.catalog,
+    states: deps.campaignStates,
+    counter: deps.counter,
     actions: deps.actions,
     submit: deps.submit,
     publicUrl: config.publicUrl,
@@ -201,6 +267,7 @@ export function appDeps(deps: Deps): AppDeps {
       store: deps.admin,
       retry,
       erasure: { store: deps.admin, forgetCopies: deps.forgetCopies },
+      bundle: { campaigns: deps.campaigns.catalog, renderer: deps.campaigns.renderer, signatures: signaturesRepo(deps.db), clock: deps.clock },
     },
     dashboard: {
       renderer: deps.pages,

@@ -1,5 +1,5 @@
 // BullMQ shell around the deliverLetter use case: turns its outcome into what BullMQ should do.
-import { RateLimitError, type Job, type Queue } from 'bullmq';
+import { DelayedError, RateLimitError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '../src/adapters/logger';
 import type { Metrics } from '../src/adapters/metrics';
 import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
@@ -11,7 +11,7 @@ const MISCONFIGURED_PAUSE_MS = 60_000;
 
 export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>; metrics: Metrics; alerts: ServiceAlerts; log: Logger }) {
   let alerted = false;
-  return async (job: Job<LetterJob>) => {
+  return async (job: Job<LetterJob>, token?: string) => {
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await deliverLetter(deps, job.data.letterId, isLastAttempt);
     deps.metrics.deliveries.inc({ outcome: outcome.kind });
@@ -25,7 +25,13 @@ export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>;
         return outcome;
       case 'failed':
       case 'skipped':
+      // Held by a pause: the job ends; resuming the campaign queues its letters again.
+      case 'held':
         return outcome;
+      case 'wait':
+        // Paced: the same job comes back at the letter's slot, without using an attempt.
+        await job.moveToDelayed(outcome.until.getTime(), token);
+        throw new DelayedError();
       case 'misconfigured':
         alerted = true;
         deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');

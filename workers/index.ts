@@ -3,9 +3,11 @@ import { Worker } from 'bullmq';
 import { workerRedis } from '../src/adapters/redis';
 import { QUEUE } from '../src/adapters/queues';
 import type { Deps } from '../src/deps';
+import { runMaintenance } from '../src/domain/runMaintenance';
 import { deliveryProcessor } from './deliverLetter.processor';
 import { lookupProcessor } from './resolveLookup.processor';
 import { sweepLoop } from './sweepLoop';
+import { confirmationProcessor } from './sendConfirmation.processor';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -22,6 +24,9 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
     deliveryProcessor({
       letters: deps.letters,
       mailer: deps.mailer,
+      campaigns: deps.campaigns.catalog,
+      states: deps.campaignStates,
+      clock: deps.clock,
       staleClaimMs: deps.staleClaimMs,
       queue: queues.letters,
       metrics: deps.metrics,
@@ -47,6 +52,12 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
     // already keeps requests to Represent under REPRESENT_RATE_PER_MIN.
     { ...common, concurrency: 4, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
   );
+  const emails = new Worker(QUEUE.emails, confirmationProcessor(deps.sendConfirmation), {
+    ...common,
+    concurrency: 2,
+    lockDuration: config.delivery.lockMs,
+    stalledInterval: config.delivery.lockMs,
+  });
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
   const sweeper = sweepLoop(
     {
@@ -55,8 +66,14 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
       graceMs: config.delivery.sweepIntervalMs,
       staleClaimMs: deps.staleClaimMs,
       batchSize: 500,
+      pausedCampaigns: async () => {
+        const campaigns = deps.campaigns.catalog.list();
+        const states = await Promise.all(campaigns.map((c) => deps.campaignStates.of(c)));
+        return campaigns.filter((_, i) => states[i].status === 'paused').map((c) => c.slug);
+      },
       log,
       applyEvents: deps.applyEvents,
+      maintenance: () => runMaintenance(deps.maintenance),
     },
     config.delivery.sweepIntervalMs,
   );
@@ -66,7 +83,7 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   await deps.alerts.clear('sendgrid').catch(() => undefined);
   await queues.letters.removeRateLimitKey().catch(() => undefined);
 
-  const workers = [letters, lookups];
+  const workers = [letters, lookups, emails];
   for (const worker of workers) {
     worker.on('error', (error) => log.warn({ err: error.message, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: worker.name, err: error.message }, 'job attempt failed'));

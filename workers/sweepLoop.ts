@@ -1,9 +1,12 @@
-// Runs the outbox sweeper (and applies leftover delivery events) every `intervalMs` in each worker process. Several processes may sweep
+// Runs the outbox sweeper (then leftover delivery events, then maintenance: confirmations, expiry, ridings, retention) every `intervalMs` in each worker process. Several processes may sweep
 // at once: queueing is idempotent (job ids come from letter ids), so that is harmless.
 import type { Logger } from '../src/adapters/logger';
 import { sweepOutbox, type SweepDeps } from '../src/domain/sweepOutbox';
 
-export function sweepLoop(deps: SweepDeps & { log: Logger; applyEvents: () => Promise<number> }, intervalMs: number): { stop(): void } {
+export function sweepLoop(
+  deps: SweepDeps & { log: Logger; applyEvents: () => Promise<number>; maintenance: () => Promise<Record<string, number>> },
+  intervalMs: number,
+): { stop(): void } {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return; // a slow sweep is never stacked under the next one
@@ -14,6 +17,8 @@ export function sweepLoop(deps: SweepDeps & { log: Logger; applyEvents: () => Pr
       // SendGrid events stored but not applied (the web process stopped right after answering).
       const applied = await deps.applyEvents();
       if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');
+      const maintained = await deps.maintenance();
+      if (Object.values(maintained).some((n) => n > 0)) deps.log.info(maintained, 'maintenance done');
     } catch (error) {
       deps.log.warn({ err: (error as Error).message }, 'sweep failed; will try again');
     } finally {

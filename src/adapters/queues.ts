@@ -4,14 +4,20 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LetterQueue } from '../domain/ports';
 
-export const QUEUE = { letters: 'letters', lookups: 'lookups' } as const;
+export const QUEUE = { letters: 'letters', lookups: 'lookups', emails: 'emails' } as const;
 
 export interface LetterJob {
   letterId: string;
 }
 
+/** An email to a supporter about their action (the confirmation link). */
+export interface SupporterEmailJob {
+  actionId: string;
+}
+
 export const deliveryJobId = (letterId: string) => `letter-${letterId}`;
 export const lookupJobId = (letterId: string) => `lookup-${letterId}`;
+export const confirmationJobId = (actionId: string) => `confirm-${actionId}`;
 
 export interface QueueSettings {
   prefix: string;
@@ -22,6 +28,7 @@ export interface QueueSettings {
 export interface Queues {
   letters: Queue<LetterJob>;
   lookups: Queue<LetterJob>;
+  emails: Queue<SupporterEmailJob>;
   port: LetterQueue;
   close(): Promise<void>;
 }
@@ -43,7 +50,8 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   });
   // Lookups wait out Represent outages without using attempts (see workers/resolveLookup.ts).
   const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5, ...keep } });
-  for (const queue of [letters, lookups]) queue.on('error', () => undefined);
+  const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix: settings.prefix, defaultJobOptions: letters.defaultJobOptions });
+  for (const queue of [letters, lookups, emails]) queue.on('error', () => undefined);
 
   const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[], delay = 0) => {
     if (ids.length === 0) return;
@@ -51,32 +59,38 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   };
 
   // Adds a job unless a live one exists; a finished job left behind is removed first, or its id would block the add.
-  const ensure = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[]) => {
+  const ensure = async <T>(queue: Queue<T>, jobId: (id: string) => string, name: string, ids: string[], dataOf: (id: string) => T) => {
     let added = 0;
-    for (const letterId of ids) {
-      const existing = await queue.getJob(jobId(letterId));
+    for (const id of ids) {
+      const existing = await queue.getJob(jobId(id));
       if (existing) {
         const state = await existing.getState();
         if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         await existing.remove().catch(() => undefined);
       }
-      await queue.add(name, { letterId }, { jobId: jobId(letterId) });
+      await (queue as Queue).add(name, dataOf(id), { jobId: jobId(id) });
       added += 1;
     }
     return added;
   };
+  const letter = (letterId: string): LetterJob => ({ letterId });
 
   return {
     letters,
     lookups,
+    emails,
     port: {
       enqueueDeliveries: (ids) => add(letters, deliveryJobId, 'deliver', ids),
       enqueueLookups: (ids, delayMs) => add(lookups, lookupJobId, 'resolve', ids, delayMs),
-      ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids),
-      ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids),
+      ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids, letter),
+      ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids, letter),
+      enqueueConfirmation: async (actionId) => {
+        await emails.add('confirm', { actionId }, { jobId: confirmationJobId(actionId) });
+      },
+      ensureConfirmation: (ids) => ensure(emails, confirmationJobId, 'confirm', ids, (actionId) => ({ actionId })),
     },
     close: async () => {
-      await Promise.all([letters.close(), lookups.close()]);
+      await Promise.all([letters.close(), lookups.close(), emails.close()]);
     },
   };
 }

@@ -19,13 +19,15 @@ function sameSecret(expected: string, given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export type OverallStatus = 'in_progress' | 'sent' | 'partly_sent' | 'failed';
+export type OverallStatus = 'awaiting_confirmation' | 'signed' | 'in_progress' | 'sent' | 'partly_sent' | 'failed';
 
 const UNDERWAY = new Set(['awaiting_lookup', 'queued', 'sending', 'deferred']);
 const NOT_SENT = new Set(['failed', 'bounced', 'dropped']);
 
-/** One word for the whole action, from its letters' statuses. */
-export function overallStatus(letters: Array<{ status: string }>): OverallStatus {
+/** One word for the whole action: waiting for its confirmation, a petition's signature, or from its letters' statuses. */
+export function overallStatus({ confirmed, letters }: { confirmed: boolean; letters: Array<{ status: string }> }): OverallStatus {
+  if (!confirmed) return 'awaiting_confirmation';
+  if (letters.length === 0) return 'signed';
   if (letters.some((l) => UNDERWAY.has(l.status))) return 'in_progress';
   const failed = letters.filter((l) => NOT_SENT.has(l.status)).length;
   if (failed === 0) return 'sent';

@@ -1,11 +1,15 @@
 // What a campaign is, as the rest of the service sees it. Campaigns are data (data/campaigns/<slug>/);
 // src/adapters/campaignLoader.ts reads and validates them at start.
+import type { Pacing } from './pacing';
 
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type Localised = Record<Locale, string>;
 
 export type CampaignStatus = 'open' | 'paused' | 'closed';
+
+/** letter: each supporter's letters go to the targets. petition: supporters sign; the organisation delivers one letter with every name. */
+export type CampaignKind = 'letter' | 'petition';
 
 export interface MpTarget {
   id: string;
@@ -17,16 +21,26 @@ export interface FixedTarget {
   kind: 'fixed';
   name: string;
   role: Localised;
-  email: string;
+  /** Required for letter campaigns; a petition's targets get the bundle from the organisation. */
+  email: string | null;
 }
 
 export type Target = MpTarget | FixedTarget;
 
 export interface Campaign {
   slug: string;
-  kind: 'letter';
+  kind: CampaignKind;
+  /** The definition's status; a campaigner's switch and the dates decide the current one (campaignLifecycle.ts). */
   status: CampaignStatus;
+  startsAt: Date | null;
+  endsAt: Date | null;
   goal: number | null;
+  /** Hold each action until the supporter confirms it from an email. */
+  confirm: boolean;
+  /** Days personal data is kept after the campaign closes; null = until erased by hand. */
+  retentionDays: number | null;
+  /** Letters per target per hour, and office hours; null = send as fast as SendGrid takes them. */
+  pacing: Pacing | null;
   locales: Locale[];
   /** MP offices answer constituents only, so a letter campaign normally asks for the street address. */
   requireAddress: boolean;

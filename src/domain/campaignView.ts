@@ -1,6 +1,7 @@
 // What the public sees of a campaign and of the MPs for a postal code.
 import type { CampaignCatalog } from './campaign';
 import { pickLocale } from './campaign';
+import type { CampaignStates } from './campaignLifecycle';
 import { AppError } from './errors';
 import { normalisePostalCode } from './postalCode';
 import type { RepresentativeFinder, RepresentativeLookup } from './representatives';
@@ -9,17 +10,26 @@ export interface CampaignCounter {
   countActions(campaignSlug: string): Promise<number>;
 }
 
-export async function describeCampaign(catalog: CampaignCatalog, counter: CampaignCounter, slug: string, asked: unknown) {
-  const campaign = catalog.get(slug);
+export interface CampaignViewDeps {
+  campaigns: CampaignCatalog;
+  states: CampaignStates;
+  /** Confirmed actions only (cached: a viral page must not count rows on every view). */
+  counter: CampaignCounter;
+}
+
+export async function describeCampaign(deps: CampaignViewDeps, slug: string, asked: unknown) {
+  const campaign = deps.campaigns.get(slug);
   const locale = pickLocale(campaign, asked);
+  const [state, actions] = await Promise.all([deps.states.of(campaign), deps.counter.countActions(slug)]);
   return {
     slug: campaign.slug,
+    kind: campaign.kind,
     title: campaign.title[locale],
     summary: campaign.summary[locale],
-    status: campaign.status,
+    status: state.status,
     locales: campaign.locales,
     targets: campaign.targets.map((t) => (t.kind === 'mp' ? { kind: 'mp' as const } : { kind: 'fixed' as const, name: t.name, role: t.role[locale] })),
-    counter: { actions: await counter.countActions(slug), goal: campaign.goal },
+    counter: { actions, goal: campaign.goal },
   };
 }
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Campaign, CampaignCatalog, Locale, Target } from './campaign';
 import { pickLocale, roleOf } from './campaign';
+import type { CampaignStates } from './campaignLifecycle';
 import { invalidPostalCode } from './campaignView';
 import { AppError, type FieldProblem } from './errors';
 import type { LetterRenderer, Recipient, RenderedLetter, SupporterDetails } from './letters';
@@ -28,6 +29,7 @@ export interface ActionInput {
 
 export interface ComposeDeps {
   campaigns: CampaignCatalog;
+  states: CampaignStates;
   representatives: RepresentativeFinder;
   renderer: LetterRenderer;
   clock: Clock;
@@ -45,11 +47,12 @@ export interface ComposedAction {
   letters: NewLetter[];
 }
 
-/** The campaign, if it takes letters now. */
-export function openCampaign(campaigns: CampaignCatalog, slug: string): Campaign {
-  const campaign = campaigns.get(slug);
-  if (campaign.status !== 'open') throw new AppError('campaign_closed', 'This campaign is not accepting new letters.');
-  return campaign;
+/**
+ * What a supporter must give beyond name, email and postal code: MP offices answer constituents
+ * only (letters normally need the street address); a petition lists each signer's city.
+ */
+export function requiredDetails(campaign: Campaign): { address: boolean; city: boolean } {
+  return { address: campaign.requireAddress, city: campaign.requireAddress || campaign.kind === 'petition' };
 }
 
 export function checkSupporter(campaign: Campaign, input: ActionInput): SupporterDetails {
@@ -57,8 +60,9 @@ export function checkSupporter(campaign: Campaign, input: ActionInput): Supporte
   const postalCode = normalisePostalCode(input.postalCode);
   const address = input.address?.trim() || null;
   const city = input.city?.trim() || null;
-  if (campaign.requireAddress && !address) fields.address = 'required';
-  if (campaign.requireAddress && !city) fields.city = 'required';
+  const needs = requiredDetails(campaign);
+  if (needs.address && !address) fields.address = 'required';
+  if (needs.city && !city) fields.city = 'required';
   if (Object.keys(fields).length > 0) {
     if (!postalCode) fields.postalCode = 'invalid';
     throw new AppError('validation_failed', 'Some fields need your attention.', { fields });

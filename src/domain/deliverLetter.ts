@@ -1,11 +1,18 @@
-// A worker delivers one letter: claim it (so no other worker sends it too), hand it to the
-// mailer, and record what happened. The outcome tells the queue what to do next.
-import type { LetterStore, Mailer } from './ports';
+// A worker delivers one letter: hold it while its campaign is paused, wait for its slot when
+// its campaign paces letters to each target, claim it (so no other worker sends it too), hand it
+// to the mailer, and record what happened. The outcome tells the queue what to do next.
+import type { CampaignCatalog } from './campaign';
+import type { CampaignStates } from './campaignLifecycle';
+import { isStale, planSlot, type Pacing } from './pacing';
+import type { Clock, DeliveryPlan, LetterStore, Mailer } from './ports';
 import { MailError } from './ports';
 
 export interface DeliverDeps {
   letters: LetterStore;
   mailer: Mailer;
+  campaigns: CampaignCatalog;
+  states: CampaignStates;
+  clock: Clock;
   /** A claim older than this is an abandoned attempt (a worker died mid-send) and may be taken over. */
   staleClaimMs: number;
 }
@@ -20,9 +27,33 @@ export type DeliveryOutcome =
   | { kind: 'retry'; reason: string }
   /** SendGrid refuses our key or sender: nothing can be sent until an operator fixes it. */
   | { kind: 'misconfigured'; reason: string }
-  | { kind: 'rate_limited'; retryAfterMs: number };
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  /** The campaign is paused: the letter stays queued and is queued again when it resumes. */
+  | { kind: 'held' }
+  /** Paced: the letter's slot with its target is later. */
+  | { kind: 'wait'; until: Date };
 
 export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
+  const plan = await deps.letters.deliveryPlan(letterId);
+  if (!plan || plan.status !== 'queued') return sendNow(deps, letterId, isLastAttempt);
+  const campaign = deps.campaigns.list().find((c) => c.slug === plan.campaignSlug);
+  if (campaign && (await deps.states.of(campaign)).status === 'paused') return { kind: 'held' };
+  if (campaign?.pacing && plan.recipientEmail) {
+    const due = await slotOf(deps, letterId, plan, campaign.slug, campaign.pacing);
+    if (due.getTime() > deps.clock.now().getTime()) return { kind: 'wait', until: due };
+  }
+  return sendNow(deps, letterId, isLastAttempt);
+}
+
+/** The letter's planned time: kept while it holds, planned (again) when it has none or is long overdue. */
+async function slotOf(deps: DeliverDeps, letterId: string, plan: DeliveryPlan, slug: string, pacing: Pacing): Promise<Date> {
+  const now = deps.clock.now();
+  if (plan.plannedAt && !isStale(pacing, plan.plannedAt, now)) return plan.plannedAt;
+  // One queue of slots per target and campaign; letters to the same address share it.
+  return deps.letters.reserveSlot(letterId, `${slug}:${plan.recipientEmail!.toLowerCase()}`, (nextFree) => planSlot(pacing, now, nextFree));
+}
+
+async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
   const letter = await deps.letters.claim(letterId, deps.staleClaimMs);
   if (!letter) {
     return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };

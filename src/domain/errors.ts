@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'csrf_failed',
   'admin_not_configured',
   'not_retryable',
+  'not_a_petition',
   'unavailable',
   'internal',
 ] as const;

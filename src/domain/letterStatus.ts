@@ -3,6 +3,7 @@
 // on one letter cannot both win, and a late event can never move a letter backwards.
 
 export const LETTER_STATUSES = [
+  'awaiting_confirmation',
   'awaiting_lookup',
   'queued',
   'sending',
@@ -17,6 +18,8 @@ export const LETTER_STATUSES = [
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
 
 const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
+  // The supporter confirmed from the email (campaigns with `confirm`); their MP may still need looking up.
+  awaiting_confirmation: ['queued', 'awaiting_lookup'],
   // Represent answered (or the riding cannot be resolved).
   awaiting_lookup: ['queued', 'failed'],
   // A worker claims the letter.

@@ -30,6 +30,13 @@ export interface LetterContext {
   date: string;
 }
 
+/** A petition's letter is written once for every signer: no supporter, no single recipient. */
+export interface PetitionContext {
+  campaign: { title: string };
+  organisation: { name: string };
+  date: string;
+}
+
 export interface RenderedLetter {
   subject: string;
   text: string;
@@ -39,6 +46,8 @@ export interface RenderedLetter {
 export interface LetterRenderer {
   /** `subjectIndex` picks one of the campaign's subjects, so MP offices do not see a wall of identical ones. */
   render(campaign: Campaign, targetId: string, locale: Locale, context: LetterContext, subjectIndex: number): RenderedLetter;
+  /** The petition's letter and title (its first subject), to be followed by the list of signers. */
+  renderPetition(campaign: Campaign, locale: Locale, context: PetitionContext): RenderedLetter;
 }
 
 // Made once: building a date formatter costs a hundred times more than using one.
@@ -65,6 +74,10 @@ export function letterContext(input: {
     organisation: { name: campaign.organisation.name[locale] },
     date: DATE_FORMATS[locale].format(input.now),
   };
+}
+
+export function petitionContext(campaign: Campaign, locale: Locale, now: Date): PetitionContext {
+  return { campaign: { title: campaign.title[locale] }, organisation: { name: campaign.organisation.name[locale] }, date: DATE_FORMATS[locale].format(now) };
 }
 
 export function fixedRecipient(target: Extract<Target, { kind: 'fixed' }>, locale: Locale): Recipient {

@@ -32,7 +32,7 @@ export interface NewLetter {
   /** The role shown while the recipient is still unknown (awaiting lookup). */
   role: string;
   rendered: RenderedLetter | null;
-  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'failed'>;
+  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'awaiting_confirmation' | 'failed'>;
   reason: string | null;
 }
 
@@ -46,6 +46,10 @@ export interface NewAction {
   emailKey: string;
   message: string | null;
   district: string | null;
+  /** A petition signature whose riding Represent could not give yet. */
+  districtPending: boolean;
+  /** Set when the campaign asks supporters to confirm by email: the secret of the link, and when it lapses. */
+  confirmation: { token: string; expiresAt: Date } | null;
   consents: ConsentRecord[];
   letters: NewLetter[];
 }
@@ -71,6 +75,8 @@ export interface StoredAction {
   token: string;
   campaignSlug: string;
   createdAt: Date;
+  /** False while a campaign with `confirm` waits for the supporter to confirm by email. */
+  confirmed: boolean;
   letters: StoredLetter[];
 }
 
@@ -111,7 +117,21 @@ export interface ActionStore {
   get(id: string): Promise<StoredAction | null>;
 }
 
+/** What a worker checks before sending a letter: its campaign (paused?), its target (paced?), its planned time. */
+export interface DeliveryPlan {
+  campaignSlug: string;
+  status: LetterStatus;
+  recipientEmail: string | null;
+  plannedAt: Date | null;
+}
+
 export interface LetterStore {
+  deliveryPlan(letterId: string): Promise<DeliveryPlan | null>;
+  /**
+   * Reserves the letter's slot with its target, atomically with every other letter to the same
+   * target: `choose` gets the target's next free slot and returns this letter's slot and the next one.
+   */
+  reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }): Promise<Date>;
   /** Moves a letter to `sending` if the transition table allows it (or its earlier claim went stale). */
   claim(letterId: string, staleAfterMs: number): Promise<LetterToSend | null>;
   /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
@@ -122,8 +142,13 @@ export interface LetterStore {
   pendingLookup(letterId: string): Promise<PendingLookup | null>;
   /** awaiting_lookup → queued with the recipient and the letter as it will be sent. */
   resolveLookup(letterId: string, recipient: Recipient, rendered: RenderedLetter): Promise<boolean>;
-  /** Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper). */
-  stale(statuses: LetterStatus[], olderThanMs: number, limit: number): Promise<Array<{ id: string; status: LetterStatus }>>;
+  /**
+   * Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper),
+   * leaving out the campaigns given (paused) and letters planned for later (their job is waiting).
+   */
+  stale(statuses: LetterStatus[], olderThanMs: number, limit: number, exceptCampaigns?: string[]): Promise<Array<{ id: string; status: LetterStatus }>>;
+  /** Queued letters of a campaign, in id order after `afterId` (to release them after a pause). */
+  queuedOf(campaignSlug: string, afterId: string | null, limit: number): Promise<string[]>;
 }
 
 export interface LetterQueue {
@@ -134,6 +159,9 @@ export interface LetterQueue {
   /** For the sweeper: enqueue again unless a live job already exists. Returns how many were added. */
   ensureDelivery(letterIds: string[]): Promise<number>;
   ensureLookup(letterIds: string[]): Promise<number>;
+  /** The email asking a supporter to confirm their action (`jobId = confirm-<action id>`). */
+  enqueueConfirmation(actionId: string): Promise<void>;
+  ensureConfirmation(actionIds: string[]): Promise<number>;
 }
 
 /** rejected: this letter, for good. misconfigured: our key or sender (every letter waits). */

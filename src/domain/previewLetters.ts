@@ -1,7 +1,8 @@
 // The letters as they would be sent, shown to the supporter before they press Send. Nothing is
 // stored; the subject and text are the ones submitAction will store for the same input today.
 import type { ActionInput, ComposeDeps } from './composeLetters';
-import { checkSupporter, composeLetters, openCampaign } from './composeLetters';
+import { checkSupporter, composeLetters } from './composeLetters';
+import { openCampaign } from './campaignLifecycle';
 
 export interface LetterPreview {
   targetId: string;
@@ -13,7 +14,9 @@ export interface LetterPreview {
 }
 
 export async function previewLetters(deps: ComposeDeps, slug: string, input: ActionInput): Promise<LetterPreview[]> {
-  const campaign = openCampaign(deps.campaigns, slug);
+  const campaign = await openCampaign(deps.campaigns, deps.states, slug);
+  // A petition has one letter for every signer, shown on its page: nothing personal to preview.
+  if (campaign.kind === 'petition') return [];
   const supporter = checkSupporter(campaign, input);
   const { letters } = await composeLetters(deps, campaign, supporter, input);
   return letters.map((letter) => ({

@@ -3,8 +3,12 @@
 // down): the rows are already stored and the sweeper queues them later, so the answer stays 202.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Campaign, Locale } from './campaign';
+import { openCampaign } from './campaignLifecycle';
 import type { ActionInput, ComposeDeps } from './composeLetters';
-import { checkSupporter, composeLetters, openCampaign } from './composeLetters';
+import { checkSupporter, composeLetters } from './composeLetters';
+import { composeSignature } from './composeSignature';
+import { CONFIRMATION_DAYS } from './confirmAction';
+import type { SupporterDetails } from './letters';
 import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
 import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, StoredAction } from './ports';
@@ -35,36 +39,90 @@ export interface SubmitResult {
 }
 
 export async function submitAction(deps: SubmitDeps, slug: string, input: ActionInput, origin: Origin): Promise<SubmitResult> {
-  const campaign = openCampaign(deps.campaigns, slug);
+  const campaign = await openCampaign(deps.campaigns, deps.states, slug);
   const supporter = checkSupporter(campaign, input);
 
   const emailKey = canonicalEmail(supporter.email);
-  const earlier = await deps.actions.findByEmail(slug, emailKey);
-  if (earlier) return { created: false, action: earlier };
-
-  const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input);
+  // No look-up of an earlier action first: create() tells (null) when this email already acted,
+  // so the rare repeat pays for composing letters it does not store, and every first one saves a query.
+  const firstAction = () => deps.actions.findByEmail(slug, emailKey);
+  let composed: Composed;
+  try {
+    composed = await compose(deps, campaign, supporter, input);
+  } catch (error) {
+    // A repeat is answered with the first action even when its letters cannot be written now.
+    const first = await firstAction().catch(() => null);
+    if (first) return { created: false, action: first };
+    throw error;
+  }
+  // With `confirm`, nothing goes anywhere until the supporter confirms from their email.
+  const confirmation = campaign.confirm ? { token: randomBytes(24).toString('base64url'), expiresAt: daysLater(deps.clock.now(), CONFIRMATION_DAYS) } : null;
+  const letters = confirmation ? composed.letters.map(holdForConfirmation) : composed.letters;
   const action = await deps.actions.create({
     id: randomUUID(),
     token: randomBytes(24).toString('base64url'),
     campaignSlug: slug,
-    locale,
+    locale: composed.locale,
     supporter,
     emailKey,
-    message,
-    district: mp?.kind === 'found' ? mp.mp.district : input.district?.trim() || null,
-    consents: consentRecords(campaign, locale, input, origin),
+    message: composed.message,
+    district: composed.district,
+    districtPending: composed.districtPending,
+    confirmation,
+    consents: consentRecords(campaign, composed.locale, input, origin),
     letters,
   });
   if (!action) {
-    // A twin request with the same email committed first: answer with its action.
-    const twin = await deps.actions.findByEmail(slug, emailKey);
-    if (twin) return { created: false, action: twin };
+    // This email already acted on the campaign (or a twin request committed first): answer with that action.
+    const first = await firstAction();
+    if (first) return { created: false, action: first };
     throw new AppError('unavailable', 'The action could not be stored. Please try again.');
   }
 
   deps.onCreated?.(slug);
-  await queueLetters(deps, letters, mp?.kind === 'pending' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0);
+  if (confirmation) await queueConfirmationEmail(deps, action.id);
+  else await queueLetters(deps, letters, composed.lookupDelayMs);
   return { created: true, action };
+}
+
+interface Composed {
+  locale: Locale;
+  message: string | null;
+  district: string | null;
+  districtPending: boolean;
+  letters: NewLetter[];
+  /** Represent failed just now: wait this long before asking again for the MP. */
+  lookupDelayMs: number;
+}
+
+/** A petition's signature carries no letters; a letter campaign's action carries one per target. */
+async function compose(deps: SubmitDeps, campaign: Campaign, supporter: SupporterDetails, input: ActionInput): Promise<Composed> {
+  if (campaign.kind === 'petition') {
+    const signature = await composeSignature(deps.representatives, campaign, supporter.postalCode, input);
+    return { ...signature, message: null, letters: [], lookupDelayMs: 0 };
+  }
+  const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input);
+  return {
+    locale,
+    message,
+    district: mp?.kind === 'found' ? mp.mp.district : input.district?.trim() || null,
+    districtPending: false,
+    letters,
+    lookupDelayMs: mp?.kind === 'pending' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0,
+  };
+}
+
+const holdForConfirmation = (letter: NewLetter): NewLetter =>
+  letter.status === 'failed' ? letter : { ...letter, status: 'awaiting_confirmation' };
+
+const daysLater = (from: Date, days: number) => new Date(from.getTime() + days * 24 * 3600_000);
+
+async function queueConfirmationEmail(deps: SubmitDeps, actionId: string): Promise<void> {
+  try {
+    await deps.queue.enqueueConfirmation(actionId);
+  } catch (error) {
+    deps.log.warn({ err: error, actionId }, 'could not queue the confirmation email now; the sweeper will');
+  }
 }
 
 function consentRecords(campaign: Campaign, locale: Locale, input: ActionInput, origin: Origin): ConsentRecord[] {

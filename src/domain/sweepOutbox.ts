@@ -11,10 +11,12 @@ export interface SweepDeps {
   /** A `sending` claim older than this belongs to a worker that died. */
   staleClaimMs: number;
   batchSize: number;
+  /** Campaigns whose letters wait for a resume rather than for a job. */
+  pausedCampaigns(): Promise<string[]>;
 }
 
 export async function sweepOutbox(deps: SweepDeps): Promise<{ deliveries: number; lookups: number }> {
-  const waiting = await deps.letters.stale(['queued'], deps.graceMs, deps.batchSize);
+  const waiting = await deps.letters.stale(['queued'], deps.graceMs, deps.batchSize, await deps.pausedCampaigns());
   const abandoned = await deps.letters.stale(['sending'], deps.staleClaimMs, deps.batchSize);
   const lookups = await deps.letters.stale(['awaiting_lookup'], deps.graceMs, deps.batchSize);
   return {

@@ -41,12 +41,14 @@ const base = z.object({
   consent: z.object({ updates: ticked.default(false) }, { error: 'invalid' }).optional(),
 });
 
-// Campaigns that write to MPs need the street address and city (MP offices answer constituents only).
-const withAddress = base.extend({ address: requiredText(200), city: requiredText(100) });
+// Campaigns that write to MPs need the street address and city (MP offices answer constituents
+// only); petitions need the city. `requiredDetails` (domain) says which.
+const withCity = base.extend({ city: requiredText(100) });
+const withAddress = withCity.extend({ address: requiredText(200) });
 
-/** Every problem at once, so a supporter fixes the form in one go; `requireAddress` comes from the campaign. */
-export function parseActionBody(body: unknown, requireAddress: boolean): ActionInput {
-  const schema = requireAddress ? withAddress : base;
+/** Every problem at once, so a supporter fixes the form in one go. */
+export function parseActionBody(body: unknown, needs: { address: boolean; city: boolean }): ActionInput {
+  const schema = needs.address ? withAddress : needs.city ? withCity : base;
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new AppError('validation_failed', 'Send the action as a JSON object or a form.', { fields: {} });
   }

@@ -4,10 +4,13 @@ import type { AdminRepo } from '../adapters/store/adminRepo';
 import type { CampaignCatalog } from '../domain/campaign';
 import { campaignStats } from '../domain/campaignStats';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
+import { AppError } from '../domain/errors';
 import { letterHistory, searchLetters } from '../domain/letterSearch';
+import { petitionBundle, type PetitionBundleDeps } from '../domain/petitionBundle';
 import { retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
 import { actor, requireBearer } from './adminAuth';
 import { sendCsv } from './csvExport';
+import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBundle';
 import { param } from './requestParts';
 
 export interface AdminApiDeps {
@@ -16,6 +19,15 @@ export interface AdminApiDeps {
   store: AdminRepo;
   retry: RetryDeps;
   erasure: ErasureDeps;
+  /** A petition's delivery bundle: letter, signers, totals. */
+  bundle: PetitionBundleDeps;
+}
+
+/** `?format=`: html when absent. */
+function bundleFormat(asked: unknown): BundleFormat {
+  if (asked === undefined) return 'html';
+  if (typeof asked === 'string' && (BUNDLE_FORMATS as readonly string[]).includes(asked)) return asked as BundleFormat;
+  throw new AppError('validation_failed', 'format must be html, csv or totals.csv.', { fields: { format: 'invalid' } });
 }
 
 
@@ -34,6 +46,11 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.get('/campaigns/:slug/export.csv', async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
+  });
+
+  router.get('/campaigns/:slug/bundle', async (req, res) => {
+    const format = bundleFormat(req.query.format);
+    await BUNDLE_SENDERS[format](res, await petitionBundle(deps.bundle, param(req.params.slug), req.query.lang));
   });
 
   router.post('/campaigns/:slug/retry', async (req, res) => {

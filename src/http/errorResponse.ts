@@ -15,6 +15,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_signature: 401,
   csrf_failed: 403,
   not_retryable: 409,
+  not_a_petition: 409,
   admin_not_configured: 503,
   not_found: 404,
   campaign_not_found: 404,

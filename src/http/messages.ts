@@ -16,7 +16,7 @@ const en: Catalogue = {
     postal_code_not_found: 'We could not find this postal code. Check it, or try another one nearby.',
     district_required: 'This postal code spans more than one riding. Choose yours.',
     campaign_not_found: 'There is no campaign at this address.',
-    campaign_closed: 'This campaign is not accepting new letters.',
+    campaign_closed: 'This campaign is not taking new letters or signatures right now.',
     lookup_unavailable:
       'We cannot look up Members of Parliament right now. You can still send your letter: we will find your MP and send it shortly.',
     not_found: 'There is nothing at this address.',
@@ -30,6 +30,7 @@ const en: Catalogue = {
     csrf_failed: 'This form has expired. Go back, reload the page and try again.',
     admin_not_configured: 'The campaigners’ side is switched off: set ADMIN_TOKEN (a long random secret) and restart the service.',
     not_retryable: 'Only failed, bounced or dropped letters can be retried.',
+    not_a_petition: 'This campaign is not a petition: it has no bundle of signatures.',
     unavailable: 'We cannot save anything right now. Please try again in a minute.',
     internal: 'Something went wrong on our side. Please try again.',
   },
@@ -57,7 +58,7 @@ const fr: Catalogue = {
     postal_code_not_found: 'Nous ne trouvons pas ce code postal. Vérifiez-le, ou essayez un code voisin.',
     district_required: 'Ce code postal couvre plus d’une circonscription. Choisissez la vôtre.',
     campaign_not_found: 'Il n’y a pas de campagne à cette adresse.',
-    campaign_closed: 'Cette campagne n’accepte plus de nouvelles lettres.',
+    campaign_closed: 'Cette campagne n’accepte pas de nouvelles lettres ni signatures pour le moment.',
     lookup_unavailable:
       'Nous ne pouvons pas trouver les députés pour le moment. Vous pouvez tout de même envoyer votre lettre : nous trouverons votre député et l’enverrons sous peu.',
     not_found: 'Il n’y a rien à cette adresse.',
@@ -71,6 +72,7 @@ const fr: Catalogue = {
     csrf_failed: 'Ce formulaire a expiré. Revenez en arrière, actualisez la page et réessayez.',
     admin_not_configured: 'L’espace des responsables de campagne est désactivé : définissez ADMIN_TOKEN (un long secret aléatoire) et redémarrez le service.',
     not_retryable: 'Seules les lettres non envoyées, refusées ou retenues peuvent être renvoyées.',
+    not_a_petition: 'Cette campagne n’est pas une pétition : elle n’a pas de liasse de signatures.',
     unavailable: 'Nous ne pouvons rien enregistrer pour le moment. Veuillez réessayer dans une minute.',
     internal: 'Une erreur s’est produite de notre côté. Veuillez réessayer.',
   },

@@ -167,7 +167,7 @@ export function statusPage(
   const statusUrl = `${links.publicUrl}${statusPath}`;
   const campaignUrl = `${links.publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
   const title = campaign.title[locale];
-  const inProgress = overallStatus(action.letters) === 'in_progress';
+  const inProgress = overallStatus(action) === 'in_progress';
   const toName = (l: StoredAction['letters'][number]) => l.recipient.name ?? s.toMp;
   return renderer.render('status', locale, {
     thanks: links.thanks,

@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors';
 import { submitAction } from '../domain/submitAction';
 import type { SupporterRouteDeps } from './publicApi';
 import { parseActionBody } from './actionBody';
+import { requiredDetails } from '../domain/composeLetters';
 import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import type { Logger } from '../adapters/logger';
@@ -69,7 +70,7 @@ export function pages(deps: PagesDeps): Router {
     async (req, res) => {
       const slug = param(req.params.slug);
       if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw new AppError('try_again', 'The form came back too fast, or with the hidden field filled.');
-      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress), originOf(req));
+      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug))), originOf(req));
       const locale = pageLocale({ lang: (req.body as { locale?: string }).locale ?? req.query.lang }, req.get('accept-language'), ALL);
       const { action } = result;
       res.redirect(303, `/actions/${action.id}?token=${encodeURIComponent(action.token)}&lang=${locale}&new=1`);

@@ -16,7 +16,7 @@ export function submissionBody(action: StoredAction, publicUrl: string) {
   return {
     id: action.id,
     token: action.token,
-    status: overallStatus(action.letters),
+    status: overallStatus(action),
     statusUrl: statusUrl(publicUrl, action),
     letters: action.letters.map((l) => ({ id: l.id, recipient: recipientOf(l), subject: l.subject, status: l.status })),
   };
@@ -27,7 +27,7 @@ export function statusBody(action: StoredAction) {
     id: action.id,
     campaign: action.campaignSlug,
     createdAt: action.createdAt.toISOString(),
-    status: overallStatus(action.letters),
+    status: overallStatus(action),
     letters: action.letters.map((l) => ({
       id: l.id,
       recipient: recipientOf(l),

@@ -2,7 +2,8 @@
 // answer. Validation of the action body lives in actionBody.ts, error answers in errorResponse.ts.
 import express, { Router, type RequestHandler } from 'express';
 import { getActionStatus } from '../domain/actionStatus';
-import { describeCampaign, findRepresentatives } from '../domain/campaignView';
+import { describeCampaign, findRepresentatives, type CampaignCounter } from '../domain/campaignView';
+import type { CampaignStates } from '../domain/campaignLifecycle';
 import type { CampaignCatalog } from '../domain/campaign';
 import { AppError } from '../domain/errors';
 import type { ActionStore } from '../domain/ports';
@@ -10,12 +11,15 @@ import type { RepresentativeFinder } from '../domain/representatives';
 import { previewLetters } from '../domain/previewLetters';
 import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { parseActionBody } from './actionBody';
+import { requiredDetails } from '../domain/composeLetters';
 import { representativesBody, statusBody, submissionBody } from './presenters';
 import { originOf, param } from './requestParts';
 
 /** What both the JSON API and the pages need to take an action. */
 export interface SupporterRouteDeps {
   campaigns: CampaignCatalog;
+  states: CampaignStates;
+  counter: CampaignCounter;
   actions: ActionStore;
   submit: SubmitDeps;
   publicUrl: string;
@@ -40,7 +44,8 @@ export function publicApi(deps: PublicApiDeps): Router {
   const router = Router();
 
   router.get('/campaigns/:slug', async (req, res) => {
-    res.json(await describeCampaign(deps.campaigns, deps.actions, param(req.params.slug), req.query.lang));
+    // Short-lived public caching too: the counter is at most seconds old anyway.
+    res.set('Cache-Control', 'public, max-age=10').json(await describeCampaign(deps, param(req.params.slug), req.query.lang));
   });
 
   router.get('/campaigns/:slug/representatives', async (req, res) => {
@@ -56,7 +61,7 @@ export function publicApi(deps: PublicApiDeps): Router {
     ...deps.submissionLimits,
     async (req, res) => {
       const slug = param(req.params.slug);
-      const input = parseActionBody(req.body, deps.campaigns.get(slug).requireAddress);
+      const input = parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug)));
       const result = await submitAction(deps.submit, slug, input, originOf(req));
       res.status(result.created ? 202 : 200).json(submissionBody(result.action, deps.publicUrl));
     },
@@ -65,7 +70,7 @@ export function publicApi(deps: PublicApiDeps): Router {
   // Not in the contract: the letters as they would be sent, for the action page's preview.
   router.post('/campaigns/:slug/preview', onlyJsonOrForm, express.json({ limit: BODY_LIMIT }), ...deps.previewLimits, async (req, res) => {
     const slug = param(req.params.slug);
-    const letters = await previewLetters(deps.submit, slug, parseActionBody(req.body, deps.campaigns.get(slug).requireAddress));
+    const letters = await previewLetters(deps.submit, slug, parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug))));
     res.set('Cache-Control', 'no-store').json({ letters });
   });
 

@@ -669,7 +669,7 @@ describe('letters of accepted hostile actions', () => {
     const sentEmail = new Map(acceptedActions.flatMap((a) => a.letterIds.map((id) => [id, a.email] as const)));
     const fixedTargets = service.deps.campaigns.catalog
       .get('xinjiang')
-      .targets.flatMap((t) => (t.kind === 'fixed' ? [t.email.toLowerCase()] : []));
+      .targets.flatMap((t) => (t.kind === 'fixed' && t.email ? [t.email.toLowerCase()] : []));
     const supplied = new Set([...rows.map((r) => r.supporter_email?.toLowerCase()), ...acceptedActions.map((a) => a.email)].filter(Boolean));
 
     const mails: SentMail[] = service.sendgrid.accepted();

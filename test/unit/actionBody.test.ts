@@ -10,7 +10,7 @@ const VALID = {
 
 function validationError(body: unknown): AppError {
   try {
-    parseActionBody(body, false);
+    parseActionBody(body, { address: false, city: false });
   } catch (error) {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('validation_failed');
@@ -30,7 +30,7 @@ describe('parseActionBody', () => {
       locale: 'fr',
       consent: { updates: true },
     };
-    expect(parseActionBody(body, false)).toEqual(body);
+    expect(parseActionBody(body, { address: false, city: false })).toEqual(body);
   });
 
   it('trims what the supporter typed', () => {
@@ -42,7 +42,7 @@ describe('parseActionBody', () => {
       address: '  1 Wellington St ',
       city: ' Ottawa ',
       district: ' Carleton ',
-    }, false);
+    }, { address: false, city: false });
     expect(parsed).toMatchObject({
       firstName: 'Marie',
       lastName: 'Tremblay',
@@ -55,7 +55,7 @@ describe('parseActionBody', () => {
   });
 
   it('reads a form: "" for an empty optional field is undefined', () => {
-    const parsed = parseActionBody({ ...VALID, address: '', city: '  ', message: '', district: '', locale: '' }, false);
+    const parsed = parseActionBody({ ...VALID, address: '', city: '  ', message: '', district: '', locale: '' }, { address: false, city: false });
     for (const key of ['address', 'city', 'message', 'district', 'locale'] as const) {
       expect(parsed[key]).toBeUndefined();
     }
@@ -72,15 +72,15 @@ describe('parseActionBody', () => {
     [true, true],
     [false, false],
   ])('consent {updates: %j} → %s', (updates, expected) => {
-    expect(parseActionBody({ ...VALID, consent: { updates } }, false).consent).toEqual({ updates: expected });
+    expect(parseActionBody({ ...VALID, consent: { updates } }, { address: false, city: false }).consent).toEqual({ updates: expected });
   });
 
   it('an unticked box (consent with no updates) → updates false', () => {
-    expect(parseActionBody({ ...VALID, consent: {} }, false).consent).toEqual({ updates: false });
+    expect(parseActionBody({ ...VALID, consent: {} }, { address: false, city: false }).consent).toEqual({ updates: false });
   });
 
   it('no consent at all → undefined', () => {
-    expect(parseActionBody(VALID, false).consent).toBeUndefined();
+    expect(parseActionBody(VALID, { address: false, city: false }).consent).toBeUndefined();
   });
 
   it('missing firstName and email → validation_failed naming both', () => {
@@ -109,7 +109,7 @@ describe('parseActionBody', () => {
   });
 
   it('a 2,000-character paragraph is fine, 2,001 is not', () => {
-    expect(parseActionBody({ ...VALID, message: 'a'.repeat(2000) }, false).message).toHaveLength(2000);
+    expect(parseActionBody({ ...VALID, message: 'a'.repeat(2000) }, { address: false, city: false }).message).toHaveLength(2000);
     const error = validationError({ ...VALID, message: 'a'.repeat(2001) });
     expect(error.details.fields).toEqual({ message: 'too_long' });
   });
@@ -120,7 +120,7 @@ describe('parseActionBody', () => {
   });
 
   it('ignores fields it does not know', () => {
-    const parsed = parseActionBody({ ...VALID, isAdmin: true }, false);
+    const parsed = parseActionBody({ ...VALID, isAdmin: true }, { address: false, city: false });
     expect(parsed).not.toHaveProperty('isAdmin');
   });
 
@@ -132,7 +132,7 @@ describe('parseActionBody', () => {
 describe('campaigns that require the address', () => {
   it('report a missing address and city together with the other problems', () => {
     try {
-      parseActionBody({ firstName: 'Ana', email: 'nope', postalCode: 'K1A 0A6' }, true);
+      parseActionBody({ firstName: 'Ana', email: 'nope', postalCode: 'K1A 0A6' }, { address: true, city: true });
       throw new Error('expected a validation error');
     } catch (error) {
       expect((error as AppError).details.fields).toEqual({ lastName: 'required', email: 'invalid', address: 'required', city: 'required' });

@@ -5,6 +5,8 @@ import { canMove, type LetterStatus } from '../../src/domain/letterStatus';
 import type { LetterQueue, LetterStore, LetterToSend, Mailer, StatusChange } from '../../src/domain/ports';
 import { MailError } from '../../src/domain/ports';
 import { sweepOutbox } from '../../src/domain/sweepOutbox';
+import type { Campaign, CampaignStatus } from '../../src/domain/campaign';
+import type { Pacing } from '../../src/domain/pacing';
 
 const LETTER_ID = '6d1f3c1e-0000-4000-8000-000000000001';
 
@@ -22,7 +24,7 @@ class MemoryLetters implements LetterStore {
   readonly statuses = new Map<string, LetterStatus>();
   readonly moves: Array<{ id: string; to: LetterStatus; change?: StatusChange }> = [];
   readonly claims: Array<{ id: string; staleAfterMs: number }> = [];
-  readonly staleQueries: Array<{ statuses: LetterStatus[]; olderThanMs: number; limit: number }> = [];
+  readonly staleQueries: Array<{ statuses: LetterStatus[]; olderThanMs: number; limit: number; exceptCampaigns?: string[] }> = [];
   /** What `stale` answers, per status. */
   staleRows: Partial<Record<LetterStatus, string[]>> = {};
 
@@ -54,9 +56,24 @@ class MemoryLetters implements LetterStore {
   async resolveLookup() {
     return false;
   }
-  async stale(statuses: LetterStatus[], olderThanMs: number, limit: number) {
-    this.staleQueries.push({ statuses, olderThanMs, limit });
+  async stale(statuses: LetterStatus[], olderThanMs: number, limit: number, exceptCampaigns: string[] = []) {
+    this.staleQueries.push({ statuses, olderThanMs, limit, ...(exceptCampaigns.length ? { exceptCampaigns } : {}) });
     return statuses.flatMap((status) => (this.staleRows[status] ?? []).map((id) => ({ id, status })));
+  }
+  readonly planned = new Map<string, Date>();
+  readonly slots = new Map<string, Date | null>();
+  async deliveryPlan(letterId: string) {
+    const status = this.statuses.get(letterId);
+    return status ? { campaignSlug: 'xinjiang', status, recipientEmail: 'MP@parl.gc.ca', plannedAt: this.planned.get(letterId) ?? null } : null;
+  }
+  async reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }) {
+    const { slot, nextFree } = choose(this.slots.get(targetKey) ?? null);
+    this.slots.set(targetKey, nextFree);
+    this.planned.set(letterId, slot);
+    return slot;
+  }
+  async queuedOf() {
+    return [];
   }
 }
 
@@ -75,8 +92,17 @@ const failingWith = (error: unknown) =>
     throw error;
   });
 
-function deps(letters: MemoryLetters, mailer: Mailer): DeliverDeps {
-  return { letters, mailer, staleClaimMs: 120_000 };
+/** The sample campaign as the catalog holds it, with what a test changes (pacing), in a state a test sets. */
+function deps(letters: MemoryLetters, mailer: Mailer, options: { status?: CampaignStatus; pacing?: Pacing | null; now?: Date } = {}): DeliverDeps {
+  const campaign = { slug: 'xinjiang', pacing: options.pacing ?? null } as Campaign;
+  return {
+    letters,
+    mailer,
+    campaigns: { get: () => campaign, list: () => [campaign] },
+    states: { of: async () => ({ status: options.status ?? 'open', cause: 'definition', since: null }) },
+    clock: { now: () => options.now ?? new Date('2026-11-23T15:00:00Z') },
+    staleClaimMs: 120_000,
+  };
 }
 
 describe('deliverLetter', () => {
@@ -167,8 +193,51 @@ describe('deliverLetter', () => {
   });
 });
 
+describe('deliverLetter: pauses and pacing', () => {
+  const mailer = () => new ScriptedMailer(() => ({ messageId: 'sg-1' }));
+  const pacing: Pacing = { perTargetPerHour: 4, officeHours: null };
+
+  it('holds a queued letter of a paused campaign: nothing claimed, nothing sent', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const sender = mailer();
+    expect(await deliverLetter(deps(letters, sender, { status: 'paused' }), LETTER_ID, false)).toEqual({ kind: 'held' });
+    expect(sender.sent).toEqual([]);
+    expect(letters.claims).toEqual([]);
+    expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+  });
+
+  it('a closed campaign still sends the letters it accepted', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    expect((await deliverLetter(deps(letters, mailer(), { status: 'closed' }), LETTER_ID, false)).kind).toBe('accepted');
+  });
+
+  it('paces letters to one target: the first goes now, the next waits for its slot, then goes', async () => {
+    const now = new Date('2026-11-23T15:00:00Z');
+    const letters = new MemoryLetters({ a: 'queued', b: 'queued' });
+    const sender = mailer();
+    expect((await deliverLetter(deps(letters, sender, { pacing, now }), 'a', false)).kind).toBe('accepted');
+    expect(await deliverLetter(deps(letters, sender, { pacing, now }), 'b', false)).toEqual({ kind: 'wait', until: new Date('2026-11-23T15:15:00Z') });
+    expect(sender.sent.map((l) => l.id)).toEqual(['a']);
+    // The slot is kept: asked again before it, the same time; at it, sent.
+    expect(await deliverLetter(deps(letters, sender, { pacing, now: new Date('2026-11-23T15:10:00Z') }), 'b', false)).toEqual({
+      kind: 'wait',
+      until: new Date('2026-11-23T15:15:00Z'),
+    });
+    expect((await deliverLetter(deps(letters, sender, { pacing, now: new Date('2026-11-23T15:15:00Z') }), 'b', false)).kind).toBe('accepted');
+    // One queue of slots per campaign and address, whatever the address's case.
+    expect([...letters.slots.keys()]).toEqual(['xinjiang:mp@parl.gc.ca']);
+  });
+
+  it('a letter long past its slot (a worker outage) takes a new one rather than crowd the target', async () => {
+    const letters = new MemoryLetters({ a: 'queued' });
+    letters.planned.set('a', new Date('2026-11-23T12:00:00Z'));
+    letters.slots.set('xinjiang:mp@parl.gc.ca', new Date('2026-11-23T15:30:00Z'));
+    expect(await deliverLetter(deps(letters, mailer(), { pacing }), 'a', false)).toEqual({ kind: 'wait', until: new Date('2026-11-23T15:30:00Z') });
+  });
+});
+
 describe('overallStatus', () => {
-  const of = (...statuses: LetterStatus[]) => overallStatus(statuses.map((status) => ({ status })));
+  const of = (...statuses: LetterStatus[]) => overallStatus({ confirmed: true, letters: statuses.map((status) => ({ status })) });
 
   it.each<[LetterStatus[], string]>([
     [['queued', 'accepted'], 'in_progress'],
@@ -201,13 +270,18 @@ describe('sweepOutbox', () => {
       this.lookups.push(ids);
       return ids.length;
     }
+    async enqueueConfirmation() {}
+    async ensureConfirmation() {
+      return 0;
+    }
   }
+  const nonePaused = async () => [];
 
   it('re-queues queued and abandoned sending letters, and looks up the waiting ones', async () => {
     const letters = new MemoryLetters();
     letters.staleRows = { queued: ['q1', 'q2'], sending: ['s1'], awaiting_lookup: ['l1'], failed: ['f1'], accepted: ['a1'] };
     const queue = new RecordingQueue();
-    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100 });
+    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100, pausedCampaigns: nonePaused });
 
     expect(queue.deliveries).toHaveLength(1);
     expect([...queue.deliveries[0]].sort()).toEqual(['q1', 'q2', 's1']);
@@ -217,13 +291,20 @@ describe('sweepOutbox', () => {
 
   it('uses the grace period for queued and awaiting letters, and the claim timeout for sending ones', async () => {
     const letters = new MemoryLetters();
-    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50 });
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50, pausedCampaigns: nonePaused });
     const byStatus = Object.fromEntries(letters.staleQueries.map((q) => [q.statuses.join(','), q]));
     expect(byStatus.queued).toEqual({ statuses: ['queued'], olderThanMs: 60_000, limit: 50 });
     expect(byStatus.sending).toEqual({ statuses: ['sending'], olderThanMs: 300_000, limit: 50 });
     expect(byStatus.awaiting_lookup).toEqual({ statuses: ['awaiting_lookup'], olderThanMs: 60_000, limit: 50 });
     // Only those three: never a letter that was sent or failed.
     expect(letters.staleQueries.flatMap((q) => q.statuses).sort()).toEqual(['awaiting_lookup', 'queued', 'sending']);
+  });
+
+  it('leaves the queued letters of paused campaigns to the resume', async () => {
+    const letters = new MemoryLetters();
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 1, staleClaimMs: 1, batchSize: 10, pausedCampaigns: async () => ['xinjiang'] });
+    expect(letters.staleQueries.find((q) => q.statuses.includes('queued'))?.exceptCampaigns).toEqual(['xinjiang']);
+    expect(letters.staleQueries.find((q) => q.statuses.includes('sending'))?.exceptCampaigns).toBeUndefined();
   });
 
   it('reports what the queue actually added', async () => {
@@ -234,6 +315,6 @@ describe('sweepOutbox', () => {
       queue.deliveries.push(ids);
       return 1; // one of them already had a live job
     };
-    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10 })).toEqual({ deliveries: 1, lookups: 0 });
+    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10, pausedCampaigns: nonePaused })).toEqual({ deliveries: 1, lookups: 0 });
   });
 });

@@ -54,8 +54,15 @@ describe('letter status transitions', () => {
     expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred', 'sending']);
   });
 
-  it('only a campaigner’s retry of a failed letter goes back to awaiting_lookup', () => {
-    expect(statusesThatCanMoveTo('awaiting_lookup')).toEqual(['failed']);
+  it('awaiting_lookup is reached only by a confirmation or a campaigner’s retry of a failed letter', () => {
+    expect([...statusesThatCanMoveTo('awaiting_lookup')].sort()).toEqual(['awaiting_confirmation', 'failed']);
+  });
+
+  it('a letter waiting for its supporter’s confirmation can only be released (to the queue or the lookup), never sent', () => {
+    expect(canMove('awaiting_confirmation', 'queued')).toBe(true);
+    expect(canMove('awaiting_confirmation', 'awaiting_lookup')).toBe(true);
+    expect(canMove('awaiting_confirmation', 'sending')).toBe(false);
+    expect(statusesThatCanMoveTo('awaiting_confirmation')).toEqual([]);
   });
 
   it.each(LETTER_STATUSES.map((s) => [s]))('status %s has an entry in the table', (status) => {
@@ -65,7 +72,7 @@ describe('letter status transitions', () => {
 
   it('lists every status of the API', () => {
     expect([...LETTER_STATUSES].sort()).toEqual(
-      ['awaiting_lookup', 'queued', 'sending', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
+      ['awaiting_confirmation', 'awaiting_lookup', 'queued', 'sending', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
     );
   });
 });

@@ -5,7 +5,7 @@ import { CampaignError, loadCampaigns } from '../../src/adapters/campaigns/campa
 import { textToHtml, tidyText } from '../../src/adapters/campaigns/letterTemplates';
 import type { Campaign, Locale, Target } from '../../src/domain/campaign';
 import { roleOf } from '../../src/domain/campaign';
-import { fixedRecipient, letterContext, type Recipient, type SupporterDetails } from '../../src/domain/letters';
+import { fixedRecipient, letterContext, petitionContext, type Recipient, type SupporterDetails } from '../../src/domain/letters';
 
 const ROOT = path.join(__dirname, '../..');
 const CAMPAIGNS_DIR = path.join(ROOT, 'data', 'campaigns');
@@ -54,6 +54,7 @@ function render(
 
 const CASES: Array<[string, string, Locale, Campaign, Target]> = loaded.catalog
   .list()
+  .filter((campaign) => campaign.kind === 'letter')
   .flatMap((campaign) =>
     campaign.targets.flatMap((target) => campaign.locales.map((locale): [string, string, Locale, Campaign, Target] => [campaign.slug, target.id, locale, campaign, target])),
   );
@@ -132,6 +133,31 @@ describe.each(CASES)('%s / %s.%s', (_slug, _target, locale, campaign, target) =>
     expect(text).toContain(SUPPORTER.email);
     expect(text).not.toContain(MP.district);
     expect(text).not.toContain(MESSAGE);
+  });
+});
+
+const PETITIONS = loaded.catalog
+  .list()
+  .filter((campaign) => campaign.kind === 'petition')
+  .flatMap((campaign) => campaign.locales.map((locale): [string, Locale, Campaign] => [campaign.slug, locale, campaign]));
+
+it('finds the sample petition in both languages', () => {
+  expect(PETITIONS.map(([slug, locale]) => `${slug}.${locale}`).sort()).toEqual(['xinjiang-petition.en', 'xinjiang-petition.fr']);
+});
+
+describe.each(PETITIONS)('petition %s.%s', (_slug, locale, campaign) => {
+  const letter = loaded.renderer.renderPetition(campaign, locale, petitionContext(campaign, locale, NOW));
+
+  it('is addressed to every target by name, and dated', () => {
+    for (const target of campaign.targets) expect(letter.text).toContain(target.kind === 'fixed' ? target.name : 'no MP in a petition');
+    expect(letter.text).toContain(locale === 'en' ? 'March 14, 2025' : '14 mars 2025');
+  });
+
+  it('has a one-line title and an HTML twin in its language', () => {
+    expect(letter.subject).toMatch(/^[^\n]{10,}$/);
+    expect(letter.html).toContain(`lang="${locale}"`);
+    const firstParagraph = letter.text.split('\n\n')[1];
+    expect(letter.html).toContain(firstParagraph.split('\n')[0].replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;'));
   });
 });
 

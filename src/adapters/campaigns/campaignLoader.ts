@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Campaign, CampaignCatalog, Locale } from '../../domain/campaign';
 import { LOCALES } from '../../domain/campaign';
 import { AppError } from '../../domain/errors';
-import type { LetterContext, LetterRenderer } from '../../domain/letters';
+import type { LetterContext, LetterRenderer, PetitionContext } from '../../domain/letters';
 import type { CompiledTemplate } from './letterTemplates';
 import { compileText, partialsOf, textToHtml, tidyText, variablesOf } from './letterTemplates';
 
@@ -16,13 +16,41 @@ export class CampaignError extends Error {}
 const localised = z.object({ en: z.string().min(1), fr: z.string().min(1) });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
-const definitionSchema = z.object({
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00');
+
+const pacingSchema = z.object({
+  perTargetPerHour: z.number().int().min(1).max(3600),
+  officeHours: z
+    .object({
+      timezone: z.string().default('America/Toronto').refine(isTimeZone, 'an IANA time zone such as America/Toronto'),
+      days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+      start: clock.default('09:00'),
+      end: clock.default('17:00'),
+    })
+    .refine((hours) => hours.start < hours.end, 'start must come before end')
+    .nullable()
+    .default(null),
+});
+
+const fixedTarget = z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() });
+
+const commonFields = {
   slug,
-  kind: z.literal('letter'),
   status: z.enum(['open', 'paused', 'closed']),
+  startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
   goal: z.number().int().positive().nullable().default(null),
   locales: z.array(z.enum(LOCALES)).min(1),
-  requireAddress: z.boolean().default(true),
+  confirm: z.boolean().default(false),
+  retentionDays: z.number().int().positive().nullable().default(null),
   organisation: z.object({ name: localised, email: z.email(), address: z.string().min(1) }),
   title: localised,
   summary: localised,
@@ -31,21 +59,37 @@ const definitionSchema = z.object({
   sendNotice: localised,
   updatesConsent: localised,
   subjects: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
-  targets: z
-    .array(
-      z.discriminatedUnion('kind', [
-        z.object({ id: slug, kind: z.literal('mp') }),
-        z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() }),
-      ]),
-    )
-    .min(1)
-    .refine((targets) => new Set(targets.map((t) => t.id)).size === targets.length, 'target ids must be unique')
-    .refine((targets) => targets.filter((t) => t.kind === 'mp').length <= 1, 'at most one MP target'),
-});
+};
+const uniqueIds = (targets: Array<{ id: string }>) => new Set(targets.map((t) => t.id)).size === targets.length;
+
+const definitionSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      ...commonFields,
+      kind: z.literal('letter'),
+      requireAddress: z.boolean().default(true),
+      pacing: pacingSchema.nullable().default(null),
+      targets: z
+        .array(z.discriminatedUnion('kind', [z.object({ id: slug, kind: z.literal('mp') }), fixedTarget]))
+        .min(1)
+        .refine(uniqueIds, 'target ids must be unique')
+        .refine((targets) => targets.filter((t) => t.kind === 'mp').length <= 1, 'at most one MP target'),
+    }),
+    z.object({
+      ...commonFields,
+      // A signature needs a name, a postal code and a city (for the list the organisation delivers).
+      kind: z.literal('petition'),
+      requireAddress: z.literal(false).default(false),
+      pacing: z.null().default(null),
+      // The organisation delivers the petition itself: its targets need no email.
+      targets: z.array(fixedTarget.extend({ email: z.email().nullable().default(null) })).min(1).refine(uniqueIds, 'target ids must be unique'),
+    }),
+  ])
+  .refine((d) => !d.startsAt || !d.endsAt || Date.parse(d.startsAt) < Date.parse(d.endsAt), { message: 'startsAt must come before endsAt', path: ['endsAt'] });
 
 interface CompiledCampaign {
   campaign: Campaign;
-  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`
+  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`, or `petition.${locale}`
   subjects: Record<Locale, CompiledTemplate[]>;
 }
 
@@ -57,6 +101,13 @@ export const SAMPLE_CONTEXT: LetterContext = {
   },
   recipient: { name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre' },
   riding: 'Ottawa Centre',
+  campaign: { title: 'Sample' },
+  organisation: { name: 'Sample Organisation' },
+  date: 'January 1, 2030',
+};
+
+/** What a petition's letter may use. */
+export const PETITION_CONTEXT: PetitionContext = {
   campaign: { title: 'Sample' },
   organisation: { name: 'Sample Organisation' },
   date: 'January 1, 2030',
@@ -93,16 +144,22 @@ function compileCampaign(folder: string, partialsDir: string): CompiledCampaign 
   if (!parsed.success) {
     fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
   }
-  const campaign = parsed.data as Campaign;
+  const definition = parsed.data!;
+  const campaign: Campaign = {
+    ...definition,
+    startsAt: definition.startsAt ? new Date(definition.startsAt) : null,
+    endsAt: definition.endsAt ? new Date(definition.endsAt) : null,
+  };
   if (campaign.slug !== path.basename(folder)) fail(`slug "${campaign.slug}" must match its folder name "${path.basename(folder)}"`);
 
+  // A petition's letter and title are written once for all signers: no supporter, no recipient.
+  const samples = campaign.kind === 'petition' ? [PETITION_CONTEXT] : [SAMPLE_CONTEXT, EMPTY_CONTEXT];
   const compileChecked = (what: string, locale: Locale, source: string): CompiledTemplate => {
     try {
-      const unknown = variablesOf(source).filter((name) => !hasPath(SAMPLE_CONTEXT, name));
+      const unknown = variablesOf(source).filter((name) => !hasPath(samples[0], name));
       if (unknown.length > 0) throw new Error(`unknown variable ${unknown.map((n) => `{{${n}}}`).join(', ')}`);
       const template = compileText(partialsDir, locale, source);
-      template(SAMPLE_CONTEXT);
-      template(EMPTY_CONTEXT);
+      for (const sample of samples) template(sample);
       return template;
     } catch (error) {
       return fail(`${what}: ${(error as Error).message.split('\n')[0]}`);
@@ -110,7 +167,8 @@ function compileCampaign(folder: string, partialsDir: string): CompiledCampaign 
   };
 
   const letters = new Map<string, CompiledTemplate>();
-  for (const target of campaign.targets) {
+  const letterIds = campaign.kind === 'petition' ? ['petition'] : campaign.targets.map((t) => t.id);
+  for (const target of letterIds.map((id) => ({ id }))) {
     for (const locale of campaign.locales) {
       const templateFile = path.join(folder, 'letters', `${target.id}.${locale}.hbs`);
       if (!fs.existsSync(templateFile)) fail(`missing letter template letters/${target.id}.${locale}.hbs`);
@@ -168,6 +226,13 @@ export function loadCampaigns(campaignsDir: string, partialsDir: string): Loaded
           text,
           html: textToHtml(text, locale),
         };
+      },
+      renderPetition(campaign, locale, context) {
+        const one = find(campaign.slug);
+        const letter = one.letters.get(`petition.${locale}`);
+        if (!letter) throw new Error(`No petition letter for ${campaign.slug}.${locale}`);
+        const text = tidyText(letter(context));
+        return { subject: tidyText(one.subjects[locale][0](context)).replace(/\s+/g, ' '), text, html: textToHtml(text, locale) };
       },
     },
   };

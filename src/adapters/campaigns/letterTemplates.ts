@@ -78,7 +78,7 @@ export function variablesOf(source: string): string[] {
   return [...found];
 }
 
-const escapeHtml = (text: string): string =>
+export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** Tidies rendered text: no trailing spaces, at most one blank line in a row. */

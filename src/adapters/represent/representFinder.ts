@@ -2,6 +2,10 @@
 // flight share one request, and every request spends from the budget all processes share.
 // When the budget is spent or Redis is away, the lookup is "unavailable" (the letter waits),
 // never a request over Represent's limit.
+//
+// In front of Redis, each process keeps the answers it read or fetched for a minute (a small LRU),
+// and remembers for how long the shared budget is spent: a busy campaign asks Redis neither for
+// the same few postal codes nor, past the budget, for a request it cannot have, on every submission.
 import type Redis from 'ioredis';
 import { AppError } from '../../domain/errors';
 import type { RepresentativeFinder, RepresentativeLookup } from '../../domain/representatives';
@@ -11,6 +15,9 @@ import { notFound, unavailable } from './representClient';
 import type { Limiter } from './slidingWindowLimiter';
 
 const NOT_FOUND_TTL_SECONDS = 3600;
+/** How long this process trusts what it read from the shared cache, and how many codes it keeps. */
+const LOCAL_TTL_MS = 60_000;
+const LOCAL_MAX = 2000;
 
 type Cached = { found: RepresentativeLookup } | { notFound: true };
 
@@ -22,33 +29,73 @@ export interface FinderOptions {
   cacheTtlSeconds: number;
   onRequest?: (outcome: 'ok' | 'not_found' | 'unavailable' | 'budget') => void;
   onCache?: (result: 'hit' | 'miss') => void;
+  /** Milliseconds this process keeps an answer in memory (default 60 s, never past the Redis TTL). */
+  localTtlMs?: number;
+}
+
+/** A small map in insertion order: the oldest entries go first when it is full. */
+function localCache(maxEntries: number) {
+  const entries = new Map<string, { value: Cached; until: number }>();
+  return {
+    get(key: string): Cached | null {
+      const entry = entries.get(key);
+      if (!entry) return null;
+      if (entry.until <= Date.now()) {
+        entries.delete(key);
+        return null;
+      }
+      return entry.value;
+    },
+    set(key: string, value: Cached, ttlMs: number): void {
+      if (ttlMs <= 0) return;
+      entries.delete(key);
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(key, { value, until: Date.now() + ttlMs });
+    },
+  };
 }
 
 export function representFinder(options: FinderOptions): RepresentativeFinder {
   const { client, redis, limiter } = options;
   const inFlight = new Map<string, Promise<RepresentativeLookup>>();
+  const local = localCache(LOCAL_MAX);
+  const localTtlMs = (ttlSeconds: number) => Math.min(options.localTtlMs ?? LOCAL_TTL_MS, ttlSeconds * 1000);
+  // The shared budget is a sliding window: once Redis says the next request may go in N ms, no
+  // process can make it sooner, so asking again before then is a round trip for nothing.
+  let budgetSpentUntil = 0;
   // v1: bump when the cached shape or the MP filter changes.
   const cacheKey = (postalCode: string) => `${options.keyPrefix}:represent:v1:${postalCode.replace(' ', '')}`;
 
   async function readCache(postalCode: string): Promise<Cached | null> {
+    const known = local.get(postalCode);
+    if (known) return known;
     try {
-      const raw = await redis.get(cacheKey(postalCode));
-      return raw ? (JSON.parse(raw) as Cached) : null;
+      const key = cacheKey(postalCode);
+      // The value and its remaining life: kept here no longer than in Redis.
+      const [[, raw], [, ttl]] = (await redis.multi().get(key).ttl(key).exec()) as [[unknown, string | null], [unknown, number]];
+      if (!raw) return null;
+      const value = JSON.parse(raw) as Cached;
+      local.set(postalCode, value, localTtlMs(ttl));
+      return value;
     } catch {
       return null; // Redis away: a cache miss, not an error.
     }
   }
 
   async function writeCache(postalCode: string, value: Cached, ttlSeconds: number): Promise<void> {
+    local.set(postalCode, value, localTtlMs(ttlSeconds));
     await redis.set(cacheKey(postalCode), JSON.stringify(value), 'EX', ttlSeconds).catch(() => undefined);
   }
 
   async function fetch(postalCode: string): Promise<RepresentativeLookup> {
-    let waitMs: number;
-    try {
-      waitMs = await limiter.tryAcquire();
-    } catch {
-      throw unavailable('Redis is unreachable, so the shared Represent budget cannot be checked.');
+    let waitMs = budgetSpentUntil - Date.now();
+    if (waitMs <= 0) {
+      try {
+        waitMs = await limiter.tryAcquire();
+      } catch {
+        throw unavailable('Redis is unreachable, so the shared Represent budget cannot be checked.');
+      }
+      if (waitMs > 0) budgetSpentUntil = Math.max(budgetSpentUntil, Date.now() + waitMs);
     }
     if (waitMs > 0) {
       options.onRequest?.('budget');

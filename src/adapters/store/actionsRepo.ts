@@ -3,9 +3,188 @@ import { createHash } from 'node:crypto';
 import type { ActionStore, NewAction, StoredAction, StoredLetter } from '../../domain/ports';
 import type { LetterStatus } from '../../domain/letterStatus';
 import type { Db } from '../db';
-import { valuesList } from './sql';
 
-class AlreadyActed extends Error {}
+// The campaign's consent wordings are few: hash each once.
+const wordingHashes = new Map<string, string>();
+function sha256(wording: string): string {
+  let hash = wordingHashes.get(wording);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(wording).digest('hex');
+    if (wordingHashes.size < 1000) wordingHashes.set(wording, hash);
+  }
+  return hash;
+}
+
+// Parameters of one action in the statement of create(), in this order (see createParams).
+const SUPPORTER_PARAMS = 8; // email, email_key, first_name, last_name, address, city, province, postal_code
+const ACTION_PARAMS = 8; // id, token, locale, district, message, district_pending, confirm_token, confirm_expires_at
+const CONSENT_PARAMS = 8;
+const LETTER_PARAMS = 12;
+const paramsPerAction = (consents: number, letters: number) =>
+  SUPPORTER_PARAMS + ACTION_PARAMS + consents * CONSENT_PARAMS + letters * LETTER_PARAMS;
+
+/** $1 is the campaign; then each action's parameters. */
+function createParams(campaignSlug: string, actions: NewAction[]): unknown[] {
+  const params: unknown[] = [campaignSlug];
+  for (const action of actions) {
+    const { supporter } = action;
+    params.push(
+      supporter.email, action.emailKey, supporter.firstName, supporter.lastName, supporter.address, supporter.city, supporter.province,
+      supporter.postalCode, action.id, action.token, action.locale, action.district, action.message,
+      action.districtPending, action.confirmation?.token ?? null, action.confirmation?.expiresAt ?? null,
+    );
+    for (const c of action.consents) params.push(c.purpose, c.granted, c.wording, sha256(c.wording), c.locale, c.pageUrl, c.ip, c.userAgent);
+    action.letters.forEach((l, position) =>
+      params.push(
+        l.id, l.targetId, position, l.recipient?.name ?? null, l.role, l.recipient?.email ?? null, l.recipient?.district ?? null,
+        l.rendered?.subject ?? null, l.rendered?.text ?? null, l.rendered?.html ?? null, l.status, l.reason,
+      ),
+    );
+  }
+  return params;
+}
+
+/**
+ * One statement storing `count` actions of one campaign (each with so many consents and letters),
+ * so one round trip and atomic without BEGIN/COMMIT: upsert the supporters, insert the actions
+ * (none for a supporter who already acted on the campaign), their consents, letters and the
+ * letters' first events. Rows of the later CTEs reference rows inserted by the earlier ones:
+ * PostgreSQL checks those foreign keys at the end of the statement, when they are there. A
+ * supporter's row is left untouched when they already acted (as the rolled-back transaction this
+ * replaces did). Returns one row per stored letter (one per stored action without letters).
+ * Built once per shape.
+ */
+const createStatements = new Map<string, string>();
+function createSql(count: number, consents: number, letters: number): string {
+  const shape = `${count}:${consents}:${letters}`;
+  let sql = createStatements.get(shape);
+  if (sql) return sql;
+  const width = paramsPerAction(consents, letters);
+  const p = (action: number, n: number) => `$${2 + action * width + n}`; // n counts from 0 within the action
+  const each = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+  const supporterRows = each(count, (i) => `(gen_random_uuid(), ${each(SUPPORTER_PARAMS, (n) => p(i, n)).join(', ')})`);
+  const actionRows = each(count, (i) => {
+    const a = (n: number) => p(i, SUPPORTER_PARAMS + n);
+    return `(${a(0)}::uuid, ${p(i, 1)}, ${a(1)}, ${a(2)}, ${p(i, 7)}, ${p(i, 6)}, ${a(3)}, ${a(4)}, ${a(5)}::boolean, ${a(6)}::text, ${a(7)}::timestamptz)`;
+  });
+  const consentRows = each(count, (i) =>
+    each(consents, (k) => {
+      const c = (n: number) => p(i, SUPPORTER_PARAMS + ACTION_PARAMS + k * CONSENT_PARAMS + n);
+      return `(${i * consents + k}, ${p(i, SUPPORTER_PARAMS)}::uuid, ${c(0)}, ${c(1)}::boolean, ${c(2)}, ${c(3)}, ${c(4)}, ${c(5)}, ${c(6)}, ${c(7)})`;
+    }),
+  ).flat();
+  const letterRows = each(count, (i) =>
+    each(letters, (k) => {
+      const l = (n: number) => p(i, SUPPORTER_PARAMS + ACTION_PARAMS + consents * CONSENT_PARAMS + k * LETTER_PARAMS + n);
+      const cols = each(LETTER_PARAMS, l);
+      cols[0] += '::uuid';
+      cols[2] += '::smallint';
+      return `(${i * letters + k}, ${p(i, SUPPORTER_PARAMS)}::uuid, ${p(i, SUPPORTER_PARAMS + 2)}, ${cols.join(', ')})`;
+    }),
+  ).flat();
+  const consentsCte =
+    consents === 0
+      ? ''
+      : `, c AS (
+      INSERT INTO consents (supporter_id, action_id, campaign_slug, purpose, granted, wording, wording_sha256, locale, page_url, ip, user_agent)
+      SELECT a.supporter_id, a.id, $1, v.purpose, v.granted, v.wording, v.sha, v.locale, v.page_url, v.ip, v.user_agent
+        FROM (VALUES ${consentRows.join(', ')}) AS v (n, action_id, purpose, granted, wording, sha, locale, page_url, ip, user_agent)
+        JOIN a ON a.id = v.action_id
+       ORDER BY v.n
+    )`;
+  const lettersCte =
+    letters === 0
+      ? ''
+      : `, l AS (
+      INSERT INTO letters (id, action_id, campaign_slug, target_id, position, locale, recipient_name, recipient_role, recipient_email,
+        district, subject, body_text, body_html, status, status_reason)
+      SELECT v.id, a.id, $1, v.target_id, v.position, v.locale, v.recipient_name, v.recipient_role, v.recipient_email,
+          v.district, v.subject, v.body_text, v.body_html, v.status, v.status_reason
+        FROM (VALUES ${letterRows.join(', ')}) AS v (n, action_id, locale, id, target_id, position, recipient_name, recipient_role,
+          recipient_email, district, subject, body_text, body_html, status, status_reason)
+        JOIN a ON a.id = v.action_id
+       ORDER BY v.n
+      RETURNING id, action_id, position, status, status_reason, updated_at
+    ), e AS (
+      INSERT INTO letter_events (letter_id, type, reason)
+      SELECT id, status, status_reason FROM l ORDER BY action_id, position
+      RETURNING letter_id, at
+    )`;
+  const result =
+    letters === 0
+      ? 'SELECT a.id AS action_id, a.created_at, NULL::uuid AS letter_id, NULL::timestamptz AS updated_at, NULL::timestamptz AS at FROM a'
+      : `SELECT a.id AS action_id, a.created_at, l.id AS letter_id, l.updated_at, e.at
+      FROM a LEFT JOIN l ON l.action_id = a.id LEFT JOIN e ON e.letter_id = l.id`;
+  sql = `WITH s AS (
+      INSERT INTO supporters AS t (id, email, email_key, first_name, last_name, address, city, province, postal_code)
+      VALUES ${supporterRows.join(', ')}
+      ON CONFLICT (email_key) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+        address = EXCLUDED.address, city = EXCLUDED.city, province = EXCLUDED.province, postal_code = EXCLUDED.postal_code, updated_at = now()
+        WHERE NOT EXISTS (SELECT 1 FROM actions x WHERE x.campaign_slug = $1 AND x.supporter_id = t.id)
+      RETURNING id, email_key
+    ), a AS (
+      INSERT INTO actions (id, campaign_slug, supporter_id, token, locale, postal_code, province, district, message,
+        district_pending, confirm_token, confirm_expires_at, confirmed_at)
+      SELECT v.id, $1, s.id, v.token, v.locale, v.postal_code, v.province, v.district, v.message,
+          v.district_pending, v.confirm_token, v.confirm_expires_at, CASE WHEN v.confirm_token IS NULL THEN now() END
+        FROM (VALUES ${actionRows.join(', ')}) AS v (id, email_key, token, locale, postal_code, province, district, message,
+          district_pending, confirm_token, confirm_expires_at)
+        JOIN s ON s.email_key = v.email_key
+      ON CONFLICT (campaign_slug, supporter_id) DO NOTHING
+      RETURNING id, supporter_id, created_at
+    )${consentsCte}${lettersCte}
+    ${result}`;
+  if (createStatements.size < 500) createStatements.set(shape, sql);
+  return sql;
+}
+
+interface CreatedRow {
+  action_id: string;
+  created_at: Date;
+  letter_id: string | null;
+  updated_at: Date | null;
+  at: Date | null;
+}
+
+/** The stored action, from what create() inserted and the timestamps the database gave it. */
+function storedAction(action: NewAction, rows: CreatedRow[]): StoredAction {
+  const byLetter = new Map(rows.map((r) => [r.letter_id, r]));
+  return {
+    id: action.id,
+    token: action.token,
+    campaignSlug: action.campaignSlug,
+    createdAt: rows[0].created_at,
+    confirmed: action.confirmation === null,
+    letters: action.letters.map((l) => {
+      const row = byLetter.get(l.id);
+      if (!row?.updated_at || !row.at) throw new Error(`letter ${l.id} was not stored with its action`);
+      return {
+        id: l.id,
+        recipient: { name: l.recipient?.name ?? null, role: l.role, district: l.recipient?.district ?? null },
+        subject: l.rendered?.subject ?? null,
+        text: l.rendered?.text ?? null,
+        status: l.status,
+        updatedAt: row.updated_at,
+        events: [{ type: l.status, at: row.at }],
+      };
+    }),
+  };
+}
+
+/**
+ * Group commit: at most MAX_RUNNING create statements run at once; submissions arriving meanwhile
+ * wait and go together in the next one (up to MAX_BATCH actions of one campaign, one per email).
+ * A lone submission goes at once. Under load this spreads a statement's parse, plan, commit and
+ * round trip over many actions, which is most of what storing one costs.
+ */
+const MAX_RUNNING = 3;
+const MAX_BATCH = 32;
+
+interface Waiting {
+  action: NewAction;
+  resolve: (stored: StoredAction | null) => void;
+  reject: (error: unknown) => void;
+}
 
 interface LetterRow {
   id: string;
@@ -21,8 +200,8 @@ interface LetterRow {
 
 export function actionsRepo(db: Db): ActionStore {
   async function get(id: string): Promise<StoredAction | null> {
-    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; created_at: Date }>(
-      'SELECT id, token, campaign_slug, created_at FROM actions WHERE id = $1',
+    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; created_at: Date; confirmed: boolean }>(
+      'SELECT id, token, campaign_slug, created_at, confirmed_at IS NOT NULL AS confirmed FROM actions WHERE id = $1',
       [id],
     );
     if (rows.length === 0) return null;
@@ -32,6 +211,7 @@ export function actionsRepo(db: Db): ActionStore {
       token: action.token,
       campaignSlug: action.campaign_slug,
       createdAt: action.created_at,
+      confirmed: action.confirmed,
       letters: await lettersOf(action.id),
     };
   }
@@ -66,65 +246,87 @@ export function actionsRepo(db: Db): ActionStore {
     return rows.length === 0 ? null : get(rows[0].id);
   }
 
-  async function create(action: NewAction): Promise<StoredAction | null> {
-    const { supporter } = action;
-    try {
-      await db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ id: string }>(
-          `INSERT INTO supporters (id, email, email_key, first_name, last_name, address, city, province, postal_code)
-           VALUES (gen_random_uuid(), $1, $8, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (email_key) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-             address = EXCLUDED.address, city = EXCLUDED.city, province = EXCLUDED.province,
-             postal_code = EXCLUDED.postal_code, updated_at = now()
-           RETURNING id`,
-          [supporter.email, supporter.firstName, supporter.lastName, supporter.address, supporter.city, supporter.province, supporter.postalCode, action.emailKey],
-        );
-        const supporterId = rows[0].id;
-        const inserted = await tx.query(
-          `INSERT INTO actions (id, campaign_slug, supporter_id, token, locale, postal_code, province, district, message)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (campaign_slug, supporter_id) DO NOTHING RETURNING id`,
-          [action.id, action.campaignSlug, supporterId, action.token, action.locale, supporter.postalCode, supporter.province, action.district, action.message],
-        );
-        if (inserted.rows.length === 0) throw new AlreadyActed();
+  const waiting: Waiting[] = [];
+  let running = 0;
 
-        await tx.query(
-          `INSERT INTO consents (supporter_id, action_id, campaign_slug, purpose, granted, wording, wording_sha256, locale, page_url, ip, user_agent)
-           VALUES ${valuesList(action.consents.length, 11)}`,
-          action.consents.flatMap((c) => [
-            supporterId, action.id, action.campaignSlug, c.purpose, c.granted, c.wording,
-            createHash('sha256').update(c.wording).digest('hex'), c.locale, c.pageUrl, c.ip, c.userAgent,
-          ]),
-        );
-        await tx.query(
-          `INSERT INTO letters (id, action_id, campaign_slug, target_id, position, locale, recipient_name, recipient_role, recipient_email,
-             district, subject, body_text, body_html, status, status_reason)
-           VALUES ${valuesList(action.letters.length, 15)}`,
-          action.letters.flatMap((l, position) => [
-            l.id, action.id, action.campaignSlug, l.targetId, position, action.locale, l.recipient?.name ?? null, l.role,
-            l.recipient?.email ?? null, l.recipient?.district ?? null, l.rendered?.subject ?? null,
-            l.rendered?.text ?? null, l.rendered?.html ?? null, l.status, l.reason,
-          ]),
-        );
-        await tx.query(
-          `INSERT INTO letter_events (letter_id, type, reason) VALUES ${valuesList(action.letters.length, 3)}`,
-          action.letters.flatMap((l) => [l.id, l.status, l.reason]),
-        );
-      });
-    } catch (error) {
-      if (error instanceof AlreadyActed || isUniqueViolation(error)) return null;
-      throw error;
+  /** The oldest waiting submission and those that can share its statement. */
+  function nextBatch(): Waiting[] {
+    const first = waiting[0].action;
+    const emails = new Set<string>();
+    const batch: Waiting[] = [];
+    for (let i = 0; i < waiting.length && batch.length < MAX_BATCH; ) {
+      const { action } = waiting[i];
+      const fits =
+        action.campaignSlug === first.campaignSlug &&
+        action.consents.length === first.consents.length &&
+        action.letters.length === first.letters.length &&
+        !emails.has(action.emailKey); // one statement cannot upsert one supporter twice
+      if (fits) {
+        emails.add(action.emailKey);
+        batch.push(...waiting.splice(i, 1));
+      } else {
+        i += 1;
+      }
     }
-    return get(action.id);
+    return batch;
+  }
+
+  function pump(): void {
+    while (running < MAX_RUNNING && waiting.length > 0) {
+      const batch = nextBatch();
+      running += 1;
+      void store(batch).finally(() => {
+        running -= 1;
+        pump();
+      });
+    }
+  }
+
+  async function store(batch: Waiting[]): Promise<void> {
+    const actions = batch.map((w) => w.action);
+    const { consents, letters, campaignSlug } = actions[0];
+    let rows: CreatedRow[];
+    try {
+      ({ rows } = await db.query<CreatedRow>(createSql(actions.length, consents.length, letters.length), createParams(campaignSlug, actions)));
+    } catch (error) {
+      if (batch.length > 1) {
+        // One action's trouble (a race on a unique index, a deadlock with a twin) must not fail the others: each alone.
+        await Promise.all(batch.map((w) => store([w])));
+      } else if (isUniqueViolation(error)) {
+        batch[0].resolve(null); // two first-time submissions with one new email raced
+      } else {
+        batch[0].reject(error);
+      }
+      return;
+    }
+    const byAction = new Map<string, CreatedRow[]>();
+    for (const row of rows) byAction.set(row.action_id, [...(byAction.get(row.action_id) ?? []), row]);
+    for (const w of batch) {
+      const stored = byAction.get(w.action.id);
+      try {
+        // No row: this email already acted on this campaign.
+        w.resolve(stored ? storedAction(w.action, stored) : null);
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+  }
+
+  // Returns the action built from what was inserted: no read-back.
+  function create(action: NewAction): Promise<StoredAction | null> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ action, resolve, reject });
+      pump();
+    });
   }
 
   async function countActions(campaignSlug: string): Promise<number> {
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions WHERE campaign_slug = $1', [campaignSlug]);
+    // Confirmed only: an unconfirmed action may be a bot's, or someone else's address.
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions WHERE campaign_slug = $1 AND confirmed_at IS NOT NULL', [campaignSlug]);
     return rows[0].n;
   }
 
   return { findByEmail, create, get, countActions };
 }
 
-// Two first-time submissions with one new email can race on the supporters row itself.
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown })?.code === '23505';

@@ -7,6 +7,7 @@ import type { LetterFilters, LetterHistory, LetterSearchStore, LetterSummary } f
 import { invalidCursor } from '../../domain/letterSearch';
 import type { RetryStore } from '../../domain/retryLetters';
 import type { Db } from '../db';
+import { eraseActions } from './eraseActions';
 
 export type { CampaignStats };
 
@@ -208,35 +209,11 @@ export function adminRepo(db: Db): AdminRepo {
         if (found.rows.length === 0) return null;
         const supporterId = found.rows[0].id;
         const actions = (await tx.query<{ id: string }>('SELECT id FROM actions WHERE supporter_id = $1', [supporterId])).rows.map((r) => r.id);
-        // Letters not yet sent will not be: they would carry data that no longer exists.
-        const stopped = await tx.query(
-          `WITH stopped AS (
-             UPDATE letters SET status = 'failed', status_reason = 'The supporter asked for their data to be erased.', updated_at = now()
-              WHERE action_id = ANY($1) AND status IN ('awaiting_lookup', 'queued')
-             RETURNING id)
-           INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'failed', 'erased' FROM stopped RETURNING letter_id`,
-          [actions],
-        );
-        const letters = await tx.query<{ id: string }>(
-          'UPDATE letters SET subject = NULL, body_text = NULL, body_html = NULL WHERE action_id = ANY($1) RETURNING id',
-          [actions],
-        );
-        const consents = await tx.query('DELETE FROM consents WHERE supporter_id = $1 RETURNING id', [supporterId]);
-        const erasedActions = await tx.query(
-          `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(), erased_at = now()
-            WHERE id = ANY($1) RETURNING id`,
-          [actions],
-        );
+        const erased = await eraseActions(tx, actions, 'The supporter asked for their data to be erased.');
         await tx.query('DELETE FROM supporters WHERE id = $1', [supporterId]);
-        const rows = {
-          supporters: 1,
-          actions: erasedActions.rows.length,
-          consents: consents.rows.length,
-          letters: letters.rows.length,
-          letters_stopped: stopped.rows.length,
-        };
+        const rows = { supporters: 1, ...erased.rows };
         await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', [by, JSON.stringify(rows)]);
-        return { rows, letterIds: letters.rows.map((r) => r.id) };
+        return { rows, letterIds: erased.letterIds };
       });
     },
   };

@@ -114,14 +114,44 @@ export function lettersRepo(db: Db): LetterStore {
       return rows.length > 0;
     },
 
-    async stale(statuses, olderThanMs, limit) {
+    async stale(statuses, olderThanMs, limit, exceptCampaigns = []) {
       const { rows } = await db.query<{ id: string; status: LetterStatus }>(
         `SELECT id, status FROM letters
           WHERE status = ANY($1) AND updated_at < now() - $2 * interval '1 millisecond'
+            AND NOT (campaign_slug = ANY($4)) AND (planned_at IS NULL OR planned_at < now())
           ORDER BY updated_at LIMIT $3`,
-        [statuses, olderThanMs, limit],
+        [statuses, olderThanMs, limit, exceptCampaigns],
       );
       return rows;
+    },
+
+    async queuedOf(campaignSlug, afterId, limit) {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM letters WHERE campaign_slug = $1 AND status = 'queued' AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+        [campaignSlug, afterId, limit],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    async deliveryPlan(letterId) {
+      const { rows } = await db.query<{ campaign_slug: string; status: LetterStatus; recipient_email: string | null; planned_at: Date | null }>(
+        'SELECT campaign_slug, status, recipient_email, planned_at FROM letters WHERE id = $1',
+        [letterId],
+      );
+      const r = rows[0];
+      return r ? { campaignSlug: r.campaign_slug, status: r.status, recipientEmail: r.recipient_email, plannedAt: r.planned_at } : null;
+    },
+
+    async reserveSlot(letterId, targetKey, choose) {
+      return db.transaction(async (tx) => {
+        // The row lock makes letters to one target take their slots one after another.
+        await tx.query(`INSERT INTO target_slots (target_key, next_free) VALUES ($1, NULL) ON CONFLICT (target_key) DO NOTHING`, [targetKey]);
+        const { rows } = await tx.query<{ next_free: Date | null }>('SELECT next_free FROM target_slots WHERE target_key = $1 FOR UPDATE', [targetKey]);
+        const planned = choose(rows[0].next_free);
+        await tx.query('UPDATE target_slots SET next_free = $2 WHERE target_key = $1', [targetKey, planned.nextFree]);
+        await tx.query('UPDATE letters SET planned_at = $2 WHERE id = $1', [letterId, planned.slot]);
+        return planned.slot;
+      });
     },
   };
 }

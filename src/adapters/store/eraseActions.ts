@@ -1,0 +1,37 @@
+// Removing the personal data of some actions while keeping what counts them: the action row
+// (campaign, province, riding, date) and each letter's recipient and status. Shared by a
+// supporter's erasure, the retention scrub and nothing else; runs inside the caller's transaction.
+import type { Queryable } from '../db';
+
+export interface ErasedRows {
+  rows: { actions: number; consents: number; letters: number; letters_stopped: number };
+  /** Letters whose copies outside the database (the local outbox) must go too. */
+  letterIds: string[];
+}
+
+export async function eraseActions(tx: Queryable, actionIds: string[], reason: string): Promise<ErasedRows> {
+  // Letters not yet sent will not be: they would carry data that no longer exists.
+  const stopped = await tx.query(
+    `WITH stopped AS (
+       UPDATE letters SET status = 'failed', status_reason = $2, updated_at = now()
+        WHERE action_id = ANY($1) AND status IN ('awaiting_confirmation', 'awaiting_lookup', 'queued')
+       RETURNING id)
+     INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'failed', 'erased' FROM stopped RETURNING letter_id`,
+    [actionIds, reason],
+  );
+  const letters = await tx.query<{ id: string }>(
+    'UPDATE letters SET subject = NULL, body_text = NULL, body_html = NULL WHERE action_id = ANY($1) RETURNING id',
+    [actionIds],
+  );
+  const consents = await tx.query('DELETE FROM consents WHERE action_id = ANY($1) RETURNING id', [actionIds]);
+  const actions = await tx.query(
+    `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(),
+            confirm_token = NULL, erased_at = now()
+      WHERE id = ANY($1) RETURNING id`,
+    [actionIds],
+  );
+  return {
+    rows: { actions: actions.rows.length, consents: consents.rows.length, letters: letters.rows.length, letters_stopped: stopped.rows.length },
+    letterIds: letters.rows.map((r) => r.id),
+  };
+}

@@ -1,0 +1,68 @@
+// Whether a campaign takes actions now. Three things decide: the definition's status, its start
+// and end dates, and the campaigners' switch on the dashboard. The most recent of them wins, so a
+// campaigner can reopen a campaign after its end date, and an end date still closes a campaign
+// that was switched open before it.
+import type { Campaign, CampaignCatalog, CampaignStatus } from './campaign';
+import { AppError } from './errors';
+
+export interface CampaignSwitch {
+  status: CampaignStatus;
+  at: Date;
+  by: string;
+}
+
+export type StatusCause = 'definition' | 'not_started' | 'ended' | 'switch';
+
+export interface CampaignState {
+  status: CampaignStatus;
+  cause: StatusCause;
+  /** Since when the campaign has had this status (null: since it was defined). */
+  since: Date | null;
+}
+
+export function campaignState(campaign: Campaign, latestSwitch: CampaignSwitch | null, now: Date): CampaignState {
+  const decisions: Array<CampaignState & { at: number }> = [
+    { status: campaign.startsAt ? 'closed' : campaign.status, cause: campaign.startsAt ? 'not_started' : 'definition', since: null, at: -Infinity },
+  ];
+  if (campaign.startsAt) decisions.push({ status: campaign.status, cause: 'definition', since: campaign.startsAt, at: campaign.startsAt.getTime() });
+  if (campaign.endsAt) decisions.push({ status: 'closed', cause: 'ended', since: campaign.endsAt, at: campaign.endsAt.getTime() });
+  if (latestSwitch) decisions.push({ status: latestSwitch.status, cause: 'switch', since: latestSwitch.at, at: latestSwitch.at.getTime() });
+  const current = decisions.filter((d) => d.at <= now.getTime()).reduce((latest, d) => (d.at >= latest.at ? d : latest));
+  return { status: current.status, cause: current.cause, since: current.since };
+}
+
+/** The campaigners' switches, as stored. */
+export interface CampaignSwitches {
+  latest(slug: string): Promise<CampaignSwitch | null>;
+  record(slug: string, status: CampaignStatus, by: string): Promise<void>;
+}
+
+/** What the rest of the service asks: the state of one campaign now (cached by the adapter). */
+export interface CampaignStates {
+  of(campaign: Campaign): Promise<CampaignState>;
+}
+
+/** The campaign, if it takes actions now; 409 `campaign_closed` otherwise (paused, closed, or not open yet). */
+export async function openCampaign(catalog: CampaignCatalog, states: CampaignStates, slug: string): Promise<Campaign> {
+  const campaign = catalog.get(slug);
+  if ((await states.of(campaign)).status === 'open') return campaign;
+  throw new AppError('campaign_closed', 'This campaign is not taking new actions now.');
+}
+
+export interface SwitchDeps {
+  catalog: CampaignCatalog;
+  switches: CampaignSwitches;
+  states: CampaignStates & { forget?(slug: string): void };
+  /** Queues letters that waited while the campaign was paused. */
+  releaseHeld(slug: string): Promise<number>;
+}
+
+/** A campaigner opens, pauses or closes a campaign. Opening after a pause releases the letters it held. */
+export async function switchCampaign(deps: SwitchDeps, slug: string, status: CampaignStatus, by: string): Promise<{ state: CampaignState; released: number }> {
+  const campaign = deps.catalog.get(slug);
+  await deps.switches.record(slug, status, by);
+  deps.states.forget?.(slug);
+  const state = await deps.states.of(campaign);
+  const released = state.status === 'paused' ? 0 : await deps.releaseHeld(slug);
+  return { state, released };
+}

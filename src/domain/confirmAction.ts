@@ -1,0 +1,130 @@
+// Campaigns with `confirm: true` hold each action until its supporter proves the email is
+// theirs. The email carries a link to a page whose button POSTs the confirmation: mail security
+// scanners follow GET links, and following a link must never confirm anything. A token works
+// once; a second click says "already confirmed". Unconfirmed actions expire (expireUnconfirmed).
+import { AppError } from './errors';
+import type { Clock, LetterQueue, Log, Mailer } from './ports';
+import { MailError } from './ports';
+import type { Locale } from './campaign';
+
+export const CONFIRMATION_DAYS = 7;
+
+export interface PendingConfirmation {
+  actionId: string;
+  campaignSlug: string;
+  locale: Locale;
+  confirmedAt: Date | null;
+  expiresAt: Date;
+}
+
+export interface ConfirmationEmail extends PendingConfirmation {
+  token: string;
+  sentAt: Date | null;
+  supporter: { email: string; firstName: string; lastName: string };
+}
+
+export interface ConfirmationStore {
+  /** The action behind a token, confirmed or not; null when unknown, erased or expired unconfirmed. */
+  find(token: string, now: Date): Promise<PendingConfirmation | null>;
+  /**
+   * Confirms it (once) and moves its letters on; `letters` are those released now (none when it
+   * was already confirmed). Null when the token is unknown or expired.
+   */
+  confirm(token: string, now: Date): Promise<{ action: PendingConfirmation; newly: boolean; letters: Array<{ id: string; status: string }> } | null>;
+  emailFor(actionId: string): Promise<ConfirmationEmail | null>;
+  markSent(actionId: string): Promise<void>;
+  /** Unconfirmed actions whose email has not gone yet, older than `olderThanMs` (for the sweeper). */
+  unsent(olderThanMs: number, limit: number): Promise<string[]>;
+  /** Deletes unconfirmed actions past their expiry, with their letters and consents; returns what went. */
+  deleteExpired(now: Date, limit: number): Promise<{ actions: number; supporters: number; letterIds: string[]; actionIds: string[] }>;
+}
+
+const expired = () => new AppError('not_found', 'This confirmation link is not valid or has expired.');
+
+/** GET: what the link's page shows. Never changes anything. */
+export async function lookUpConfirmation(deps: { confirmations: ConfirmationStore; clock: Clock }, token: string): Promise<PendingConfirmation> {
+  const found = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await deps.confirmations.find(token, deps.clock.now()) : null;
+  if (!found) throw expired();
+  return found;
+}
+
+export interface ConfirmDeps {
+  confirmations: ConfirmationStore;
+  queue: LetterQueue;
+  clock: Clock;
+  log: Log;
+  /** Told of each new confirmation (the public counter's cache). */
+  onConfirmed?: (campaignSlug: string) => void;
+}
+
+/** POST: the supporter pressed Confirm. Their letters go on (or wait for their MP's lookup). */
+export async function confirmAction(deps: ConfirmDeps, token: string): Promise<{ action: PendingConfirmation; alreadyConfirmed: boolean }> {
+  const result = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await deps.confirmations.confirm(token, deps.clock.now()) : null;
+  if (!result) throw expired();
+  if (result.newly) {
+    deps.onConfirmed?.(result.action.campaignSlug);
+    const ids = (status: string) => result.letters.filter((l) => l.status === status).map((l) => l.id);
+    try {
+      await deps.queue.enqueueDeliveries(ids('queued'));
+      await deps.queue.enqueueLookups(ids('awaiting_lookup'));
+    } catch (error) {
+      deps.log.warn({ err: error, actionId: result.action.actionId }, 'could not queue confirmed letters now; the sweeper will');
+    }
+  }
+  return { action: result.action, alreadyConfirmed: !result.newly };
+}
+
+export interface ConfirmationMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface SendConfirmationDeps {
+  confirmations: ConfirmationStore;
+  mailer: Mailer;
+  /** Writes the email in the supporter's language, with the link to the confirmation page. */
+  write(email: ConfirmationEmail): ConfirmationMessage;
+  organisation(campaignSlug: string): { name: string; email: string };
+}
+
+export type SendConfirmationOutcome = 'sent' | 'skipped' | 'rejected';
+
+/** The worker sends the confirmation email once; MailErrors other than a refusal are retried by the queue. */
+export async function sendConfirmation(deps: SendConfirmationDeps, actionId: string): Promise<SendConfirmationOutcome> {
+  const pending = await deps.confirmations.emailFor(actionId);
+  if (!pending || pending.sentAt || pending.confirmedAt) return 'skipped';
+  const message = deps.write(pending);
+  const organisation = deps.organisation(pending.campaignSlug);
+  try {
+    await deps.mailer.send({
+      id: `confirm-${actionId}`,
+      to: { email: pending.supporter.email, name: `${pending.supporter.firstName} ${pending.supporter.lastName}` },
+      replyTo: organisation,
+      ...message,
+    });
+  } catch (error) {
+    // A refused address will not become valid by trying again; the action expires unconfirmed.
+    if (error instanceof MailError && error.kind === 'rejected') {
+      await deps.confirmations.markSent(actionId);
+      return 'rejected';
+    }
+    throw error;
+  }
+  await deps.confirmations.markSent(actionId);
+  return 'sent';
+}
+
+/** Unconfirmed actions past their 7 days are deleted with everything they held. */
+export async function expireUnconfirmed(
+  deps: { confirmations: ConfirmationStore; clock: Clock; forgetCopies(ids: string[]): Promise<number> },
+  batchSize = 500,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const gone = await deps.confirmations.deleteExpired(deps.clock.now(), batchSize);
+    await deps.forgetCopies([...gone.letterIds, ...gone.actionIds.map((id) => `confirm-${id}`)]);
+    total += gone.actions;
+    if (gone.actions < batchSize) return total;
+  }
+}
