@@ -175,14 +175,14 @@ export async function buildDeps(config: Config, log: Logger, overrides: { redisU
     campaignStates,
     counter,
     confirmations,
-    confirm: { confirmations, queue: queues.port, clock, log },
+    confirm: { confirmations, queue: queues.port, clock, log, onConfirmed: (slug) => counter.forget(slug) },
     sendConfirmation: {
       confirmations,
       mailer,
       write: confirmationEmails(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
-      organisation: (slug) => {
-        const campaign = campaigns.catalog.get(slug);
-        return { name: campaign.organisation.name[campaign.locales[0]], email: campaign.organisation.email };
+      organisation: (slug, locale) => {
+        const { organisation } = campaigns.catalog.get(slug);
+        return { name: organisation.name[locale], email: organisation.email };
       },
     },
     maintenance: {
@@ -235,6 +235,9 @@ export function appDeps(deps: Deps): AppDeps {
     prefix: config.redisPrefix,
   });
   const retry = { store: deps.admin, letters: deps.letters, queue: deps.queues.port };
+  // The campaigners' switch and the petition bundle: the same for the API and the dashboard.
+  const lifecycle = { catalog: deps.campaigns.catalog, switches: deps.switches, states: deps.campaignStates, releaseHeld: (slug: string) => deps.releaseHeld(slug) };
+  const bundle = { campaigns: deps.campaigns.catalog, renderer: deps.campaigns.renderer, signatures: signaturesRepo(deps.db), clock: deps.clock };
   const supporterRoutes = {
     campaigns: deps.campaigns.catalog,
     states: deps.campaignStates,
@@ -259,6 +262,7 @@ export function appDeps(deps: Deps): AppDeps {
       renderer: deps.pages,
       log: deps.log,
       minFormMs: config.limits.formMinMs,
+      confirm: deps.confirm,
     },
     webhook: { verify: signatureChecker(config.sendgrid.webhookPublicKey), events: deps.deliveryEvents, applyEvents: deps.applyEvents, log: deps.log },
     adminApi: {
@@ -267,7 +271,8 @@ export function appDeps(deps: Deps): AppDeps {
       store: deps.admin,
       retry,
       erasure: { store: deps.admin, forgetCopies: deps.forgetCopies },
-      bundle: { campaigns: deps.campaigns.catalog, renderer: deps.campaigns.renderer, signatures: signaturesRepo(deps.db), clock: deps.clock },
+      bundle,
+      lifecycle,
     },
     dashboard: {
       renderer: deps.pages,
@@ -276,6 +281,9 @@ export function appDeps(deps: Deps): AppDeps {
       store: deps.admin,
       retry,
       queues: [deps.queues.letters, deps.queues.lookups],
+      lifecycle,
+      bundle,
+      retention: deps.maintenance.retention,
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,

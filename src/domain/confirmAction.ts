@@ -85,7 +85,8 @@ export interface SendConfirmationDeps {
   mailer: Mailer;
   /** Writes the email in the supporter's language, with the link to the confirmation page. */
   write(email: ConfirmationEmail): ConfirmationMessage;
-  organisation(campaignSlug: string): { name: string; email: string };
+  /** Who the supporter's reply reaches, named in their language. */
+  organisation(campaignSlug: string, locale: Locale): { name: string; email: string };
 }
 
 export type SendConfirmationOutcome = 'sent' | 'skipped' | 'rejected';
@@ -95,7 +96,7 @@ export async function sendConfirmation(deps: SendConfirmationDeps, actionId: str
   const pending = await deps.confirmations.emailFor(actionId);
   if (!pending || pending.sentAt || pending.confirmedAt) return 'skipped';
   const message = deps.write(pending);
-  const organisation = deps.organisation(pending.campaignSlug);
+  const organisation = deps.organisation(pending.campaignSlug, pending.locale);
   try {
     await deps.mailer.send({
       id: `confirm-${actionId}`,

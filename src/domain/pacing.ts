@@ -61,14 +61,21 @@ export function nextOpening(from: Date, hours: OfficeHours | null): Date {
 }
 
 /**
- * Spacing between two letters to one target. Rounded up to a whole millisecond, because a Date
- * drops fractions: with 3,600,000 / 7 truncated, eight slots would fit in 3,599,995 ms.
+ * How late a letter may still go in its own slot. A worker never sends exactly on time (queue
+ * promotion, a busy worker), so slots are spaced by (1 h + this) / cap: then cap + 1 letters, each
+ * sent at most this late, can never fall inside one hour. Later than this, it takes a new slot.
+ */
+export const LATE_TOLERANCE_MS = 120_000;
+
+/**
+ * Spacing between two letters to one target: see LATE_TOLERANCE_MS. Rounded up to a whole
+ * millisecond, because a Date drops fractions (truncated, cap + 1 slots could fit in an hour).
  */
 export function slotSpacingMs(pacing: Pacing): number {
   if (!Number.isInteger(pacing.perTargetPerHour) || pacing.perTargetPerHour < 1) {
     throw new Error('perTargetPerHour must be an integer ≥ 1');
   }
-  return Math.ceil(HOUR_MS / pacing.perTargetPerHour);
+  return Math.ceil((HOUR_MS + LATE_TOLERANCE_MS) / pacing.perTargetPerHour);
 }
 
 /**
@@ -83,7 +90,13 @@ export function planSlot(pacing: Pacing, now: Date, nextFree: Date | null): { sl
   return { slot, nextFree: new Date(slot.getTime() + spacing) };
 }
 
-/** True when a letter planned at `plannedAt` should be planned again: it is so late (a worker outage) that sending it now could crowd the target; i.e. now - plannedAt > spacing. */
+/**
+ * True when a letter whose slot has come must take a new one instead of going now: it is more
+ * than LATE_TOLERANCE_MS late (the retry of a failed attempt, a worker outage), or the office has
+ * closed since its slot. Before its slot it is never stale: it waits.
+ */
 export function isStale(pacing: Pacing, plannedAt: Date, now: Date): boolean {
-  return now.getTime() - plannedAt.getTime() > slotSpacingMs(pacing);
+  const late = now.getTime() - plannedAt.getTime();
+  if (late <= 0) return false;
+  return late > LATE_TOLERANCE_MS || nextOpening(now, pacing.officeHours).getTime() !== now.getTime();
 }

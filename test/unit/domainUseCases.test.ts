@@ -216,16 +216,23 @@ describe('deliverLetter: pauses and pacing', () => {
     const letters = new MemoryLetters({ a: 'queued', b: 'queued' });
     const sender = mailer();
     expect((await deliverLetter(deps(letters, sender, { pacing, now }), 'a', false)).kind).toBe('accepted');
-    expect(await deliverLetter(deps(letters, sender, { pacing, now }), 'b', false)).toEqual({ kind: 'wait', until: new Date('2026-11-23T15:15:00Z') });
+    expect(await deliverLetter(deps(letters, sender, { pacing, now }), 'b', false)).toEqual({ kind: 'wait', until: new Date('2026-11-23T15:15:30Z') });
     expect(sender.sent.map((l) => l.id)).toEqual(['a']);
     // The slot is kept: asked again before it, the same time; at it, sent.
     expect(await deliverLetter(deps(letters, sender, { pacing, now: new Date('2026-11-23T15:10:00Z') }), 'b', false)).toEqual({
       kind: 'wait',
-      until: new Date('2026-11-23T15:15:00Z'),
+      until: new Date('2026-11-23T15:15:30Z'),
     });
-    expect((await deliverLetter(deps(letters, sender, { pacing, now: new Date('2026-11-23T15:15:00Z') }), 'b', false)).kind).toBe('accepted');
+    expect((await deliverLetter(deps(letters, sender, { pacing, now: new Date('2026-11-23T15:15:30Z') }), 'b', false)).kind).toBe('accepted');
     // One queue of slots per campaign and address, whatever the address's case.
     expect([...letters.slots.keys()]).toEqual(['xinjiang:mp@parl.gc.ca']);
+  });
+
+  it('the retry of a failed attempt, minutes after its slot, takes a new slot', async () => {
+    const letters = new MemoryLetters({ a: 'queued' });
+    letters.planned.set('a', new Date('2026-11-23T14:55:00Z'));
+    letters.slots.set('xinjiang:mp@parl.gc.ca', new Date('2026-11-23T15:10:30Z'));
+    expect(await deliverLetter(deps(letters, mailer(), { pacing }), 'a', false)).toEqual({ kind: 'wait', until: new Date('2026-11-23T15:10:30Z') });
   });
 
   it('a letter long past its slot (a worker outage) takes a new one rather than crowd the target', async () => {

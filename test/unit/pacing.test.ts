@@ -1,4 +1,4 @@
-import { isStale, nextOpening, planSlot, slotSpacingMs, type OfficeHours, type Pacing } from '../../src/domain/pacing';
+import { isStale, LATE_TOLERANCE_MS, nextOpening, planSlot, slotSpacingMs, type OfficeHours, type Pacing } from '../../src/domain/pacing';
 
 const HOUR = 3_600_000;
 const weekdays: OfficeHours = { timezone: 'America/Toronto', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
@@ -137,17 +137,17 @@ describe('nextOpening', () => {
 
 describe('slotSpacingMs', () => {
   it.each([
-    [1, 3_600_000],
-    [60, 60_000],
-    [3600, 1_000],
-  ])('spaces %i letters an hour exactly %i ms apart', (cap, spacing) => {
+    [1, 3_720_000],
+    [60, 62_000],
+    [3600, 1_034],
+  ])('spaces %i letters an hour %i ms apart (an hour and the lateness allowed, shared by the cap)', (cap, spacing) => {
     expect(slotSpacingMs({ perTargetPerHour: cap, officeHours: null })).toBe(spacing);
   });
 
   it('rounds an uneven spacing up, so whole-millisecond slots still respect the cap', () => {
     const spacing = slotSpacingMs({ perTargetPerHour: 7, officeHours: null });
-    expect(spacing).toBe(514_286);
-    expect(7 * spacing).toBeGreaterThanOrEqual(HOUR);
+    expect(spacing).toBe(531_429);
+    expect(7 * spacing).toBeGreaterThanOrEqual(HOUR + LATE_TOLERANCE_MS);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a cap of %p', (cap) => {
@@ -157,7 +157,7 @@ describe('slotSpacingMs', () => {
 
 describe('planSlot', () => {
   const anyTime: Pacing = { perTargetPerHour: 7, officeHours: null };
-  const spacing = 514_286;
+  const spacing = 531_429;
 
   it('without office hours, spaces slots exactly one spacing apart starting at now', () => {
     const now = at('2026-01-10T03:17:42.123Z');
@@ -209,7 +209,7 @@ describe('planSlot', () => {
       expect(toronto(at(fridayIso))).toMatchObject({ weekday: 'Fri', time: '16:30:00' });
       expect(slots[0]).toEqual(at(fridayIso));
       expect(slots.slice(0, 4).map((s) => toronto(s).weekday)).toEqual(['Fri', 'Fri', 'Fri', 'Fri']);
-      expect(slots[3].getTime()).toBe(at(fridayIso).getTime() + 3 * spacing); // 16:55:42.858
+      expect(slots[3].getTime()).toBe(at(fridayIso).getTime() + 3 * spacing); // 16:56:34.287
       expect(slots[4]).toEqual(at(mondayIso));
       expect(toronto(slots[4])).toMatchObject({ weekday: 'Mon', time: '09:00:00' });
     });
@@ -243,22 +243,23 @@ describe('planSlot', () => {
 
 describe('isStale', () => {
   const pacing: Pacing = { perTargetPerHour: 60, officeHours: weekdays };
-  const plannedAt = at('2026-01-14T15:00:00.000Z');
+  const plannedAt = at('2026-01-14T15:00:00.000Z'); // Wednesday 10:00 in Toronto
 
-  it('is false before, at and up to exactly one spacing after the planned time', () => {
+  it('is false before its slot, at it, and up to the lateness allowed', () => {
     expect(isStale(pacing, plannedAt, at('2026-01-14T14:59:00.000Z'))).toBe(false);
     expect(isStale(pacing, plannedAt, plannedAt)).toBe(false);
-    expect(isStale(pacing, plannedAt, at('2026-01-14T15:01:00.000Z'))).toBe(false);
+    expect(isStale(pacing, plannedAt, new Date(plannedAt.getTime() + LATE_TOLERANCE_MS))).toBe(false);
   });
 
-  it('is true once more than one spacing late', () => {
-    expect(isStale(pacing, plannedAt, at('2026-01-14T15:01:00.001Z'))).toBe(true);
+  it('is true once later than that (a retry, an outage), whatever the cap', () => {
+    expect(isStale(pacing, plannedAt, new Date(plannedAt.getTime() + LATE_TOLERANCE_MS + 1))).toBe(true);
+    expect(isStale({ perTargetPerHour: 1, officeHours: null }, plannedAt, new Date(plannedAt.getTime() + LATE_TOLERANCE_MS + 1))).toBe(true);
     expect(isStale(pacing, plannedAt, at('2026-01-19T15:00:00.000Z'))).toBe(true);
   });
 
-  it('uses the cap of the pacing', () => {
-    const slow: Pacing = { perTargetPerHour: 1, officeHours: null };
-    expect(isStale(slow, plannedAt, at('2026-01-14T16:00:00.000Z'))).toBe(false);
-    expect(isStale(slow, plannedAt, at('2026-01-14T16:00:00.001Z'))).toBe(true);
+  it('is true when the office closed since its slot, even a minute late', () => {
+    const lastSlot = at('2026-01-14T21:59:30.000Z'); // 16:59:30 in Toronto
+    expect(isStale(pacing, lastSlot, at('2026-01-14T22:00:30.000Z'))).toBe(true);
+    expect(isStale({ ...pacing, officeHours: null }, lastSlot, at('2026-01-14T22:00:30.000Z'))).toBe(false);
   });
 });
