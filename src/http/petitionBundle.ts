@@ -5,7 +5,7 @@
 // Only what the supporter agreed to hand over leaves: no email, no postal code, no address.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { stringify, type Stringifier } from 'csv-stringify';
 import type { Response } from 'express';
 import type { Locale } from '../domain/campaign';
 import type { PetitionBundle, Signer } from '../domain/petitionBundle';
@@ -93,11 +93,19 @@ const LONG_DATES: Record<Locale, Intl.DateTimeFormat> = {
 // Days in Eastern time, where the House sits (as the dashboard counts them).
 const DAY_PARTS = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'America/Toronto' });
 
-/** YYYY-MM-DD in Eastern time. */
-export function signedOn(at: Date): string {
-  const parts = Object.fromEntries(DAY_PARTS.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
+/** YYYY-MM-DD in Eastern time. Signers come in time order: the day is worked out once an hour (Toronto's offsets are whole hours). */
+export const signedOn = (() => {
+  let hour = NaN;
+  let day = '';
+  return (at: Date): string => {
+    const thisHour = Math.floor(at.getTime() / 3_600_000);
+    if (thisHour !== hour) {
+      const parts = Object.fromEntries(DAY_PARTS.formatToParts(at).map((p) => [p.type, p.value]));
+      [hour, day] = [thisHour, `${parts.year}-${parts.month}-${parts.day}`];
+    }
+    return day;
+  };
+})();
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;', '=': '&#61;' };
 export const escapeHtml = (value: string | number | null | undefined): string => String(value ?? '').replace(/[&<>"'`=]/g, (c) => ESCAPES[c]);
@@ -110,10 +118,12 @@ function headers(res: Response, type: string, disposition: string): void {
 }
 
 /**
- * Pipes the stream into the response. The database failing midway is an error (the response is cut
- * short, so the download cannot pass for complete); the campaigner closing the download is not.
+ * Pipes the stream (through a CSV writer, if given) into the response, in chunks of about 16 KB:
+ * one socket write per chunk, not per row. The database failing midway is an error (the
+ * response is cut short, so the download cannot pass for complete); the campaigner closing the
+ * download is not.
  */
-async function send<T>(res: Response, source: AsyncIterable<T>, ...through: NodeJS.ReadWriteStream[]): Promise<void> {
+async function send(res: Response, source: AsyncIterable<unknown>, csv?: Stringifier): Promise<void> {
   const failure: { error?: unknown } = {};
   const watched = (async function* () {
     try {
@@ -123,8 +133,9 @@ async function send<T>(res: Response, source: AsyncIterable<T>, ...through: Node
       throw error;
     }
   })();
+  const input = Readable.from(watched);
   try {
-    await pipeline([Readable.from(watched), ...through, res]);
+    await (csv ? pipeline(input, csv.setEncoding('utf8'), chunked, res) : pipeline(input, chunked, res));
   } catch (error) {
     if (failure.error !== undefined) throw failure.error;
     // The campaigner closed the download: nothing to answer any more.
@@ -132,12 +143,13 @@ async function send<T>(res: Response, source: AsyncIterable<T>, ...through: Node
   }
 }
 
-/** Groups small pieces into chunks of about 16 KB: one socket write per chunk, not per row. */
-async function* chunked(pieces: AsyncIterable<string>, size = 16 * 1024): AsyncGenerator<string> {
+const CHUNK = 16 * 1024;
+
+async function* chunked(pieces: AsyncIterable<string>): AsyncGenerator<string> {
   let buffer = '';
   for await (const piece of pieces) {
     buffer += piece;
-    if (buffer.length >= size) {
+    if (buffer.length >= CHUNK) {
       yield buffer;
       buffer = '';
     }
@@ -231,7 +243,7 @@ ${totalsTables(bundle, t, number)}
 /** The printable document: letter, totals, every signer. Shown in the browser (print it from there). */
 export async function sendBundleHtml(res: Response, bundle: PetitionBundle): Promise<void> {
   headers(res, 'text/html; charset=utf-8', `inline; filename="${bundle.campaign.slug}-petition.html"`);
-  await send(res, chunked(htmlDocument(bundle)));
+  await send(res, htmlDocument(bundle));
 }
 
 const signerCells = (s: Signer): string[] => [s.firstName, s.lastName, s.city, s.province, s.district, signedOn(s.signedAt)].map(defuse);
@@ -254,13 +266,7 @@ export async function sendBundleTotalsCsv(res: Response, bundle: PetitionBundle)
     ...totals.byProvince.map((r) => ['province', r.province, null, r.signatures]),
     ...totals.byDistrict.map((r) => ['riding', r.province, r.district, r.signatures]),
   ].map((row) => row.map(defuse));
-  await send(
-    res,
-    (async function* () {
-      yield* rows;
-    })(),
-    stringify({ header: true, columns: TOTALS_COLUMNS, bom: true }),
-  );
+  await send(res, Readable.from(rows), stringify({ header: true, columns: TOTALS_COLUMNS, bom: true }));
 }
 
 export const BUNDLE_SENDERS: Record<BundleFormat, (res: Response, bundle: PetitionBundle) => Promise<void>> = {
