@@ -1,6 +1,7 @@
 // "How many, where, and what happened": the numbers a campaigner watches, straight from the
 // letters and actions in the database (no separate counters that could drift).
-import type { CampaignCatalog } from './campaign';
+import type { CampaignCatalog, CampaignKind, CampaignStatus } from './campaign';
+import type { CampaignStates } from './campaignLifecycle';
 import type { LetterStatus } from './letterStatus';
 import { LETTER_STATUSES } from './letterStatus';
 
@@ -11,19 +12,28 @@ export interface CampaignStats {
   byDistrict: Array<{ district: string; actions: number }>;
   lastHour: number;
   perDay: Array<{ day: string; actions: number }>;
+  /** The current status (definition, dates and the campaigners' switch). */
+  status: CampaignStatus;
+  kind: CampaignKind;
+  goal: number | null;
+  /** Actions confirmed by their supporter (every action, for campaigns that do not ask): what counts towards the goal. */
+  confirmedActions: number;
+  /** Actions still waiting for their supporter to confirm by email. */
+  unconfirmedActions: number;
 }
 
 export interface StatsStore {
-  actionCounts(slug: string): Promise<{ actions: number; lastHour: number }>;
+  actionCounts(slug: string): Promise<{ actions: number; lastHour: number; confirmed: number; unconfirmed: number }>;
   letterCounts(slug: string): Promise<Array<{ status: LetterStatus; count: number }>>;
   actionsByProvince(slug: string): Promise<Array<{ province: string | null; actions: number }>>;
   actionsByDistrict(slug: string): Promise<Array<{ district: string | null; actions: number }>>;
   actionsPerDay(slug: string): Promise<Array<{ day: string; actions: number }>>;
 }
 
-export async function campaignStats(store: StatsStore, catalog: CampaignCatalog, slug: string): Promise<CampaignStats> {
-  catalog.get(slug);
-  const [counts, letters, provinces, districts, perDay] = await Promise.all([
+export async function campaignStats(store: StatsStore, catalog: CampaignCatalog, states: CampaignStates, slug: string): Promise<CampaignStats> {
+  const campaign = catalog.get(slug);
+  const [state, counts, letters, provinces, districts, perDay] = await Promise.all([
+    states.of(campaign),
     store.actionCounts(slug),
     store.letterCounts(slug),
     store.actionsByProvince(slug),
@@ -40,5 +50,10 @@ export async function campaignStats(store: StatsStore, catalog: CampaignCatalog,
     byDistrict: districts.map((d) => ({ district: d.district ?? 'unknown', actions: d.actions })),
     lastHour: counts.lastHour,
     perDay,
+    status: state.status,
+    kind: campaign.kind,
+    goal: campaign.goal,
+    confirmedActions: counts.confirmed,
+    unconfirmedActions: counts.unconfirmed,
   };
 }

@@ -24,6 +24,8 @@ export interface LetterSummary {
   attempts: number;
   createdAt: Date;
   updatedAt: Date;
+  /** When a paced campaign plans to send it (null: as soon as possible, or not planned yet). */
+  plannedAt: Date | null;
 }
 
 export interface LetterHistory extends LetterSummary {

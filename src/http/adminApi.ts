@@ -1,7 +1,8 @@
 // The campaigner API of API.md (bearer token). Thin routes over the domain functions.
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { AdminRepo } from '../adapters/store/adminRepo';
-import type { CampaignCatalog } from '../domain/campaign';
+import type { CampaignCatalog, CampaignStatus } from '../domain/campaign';
+import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats } from '../domain/campaignStats';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
 import { AppError } from '../domain/errors';
@@ -21,6 +22,17 @@ export interface AdminApiDeps {
   erasure: ErasureDeps;
   /** A petition's delivery bundle: letter, signers, totals. */
   bundle: PetitionBundleDeps;
+  /** Open / pause / close, and each campaign's current state. */
+  lifecycle: SwitchDeps;
+}
+
+const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
+
+/** `{status: "open"|"paused"|"closed"}`, or 400 validation_failed. */
+export function readSwitch(body: unknown): CampaignStatus {
+  const status = (body as { status?: unknown } | null | undefined)?.status;
+  if (typeof status === 'string' && (SWITCHABLE as readonly string[]).includes(status)) return status as CampaignStatus;
+  throw new AppError('validation_failed', 'status must be open, paused or closed.', { fields: { status: 'invalid' } });
 }
 
 /** `?format=`: html when absent. */
@@ -36,7 +48,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(requireBearer(deps.adminToken));
 
   router.get('/campaigns/:slug/stats', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await campaignStats(deps.store, deps.campaigns, param(req.params.slug)));
+    res.set('Cache-Control', 'no-store').json(await campaignStats(deps.store, deps.campaigns, deps.lifecycle.states, param(req.params.slug)));
   });
 
   router.get('/campaigns/:slug/letters', async (req, res) => {
@@ -51,6 +63,14 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.get('/campaigns/:slug/bundle', async (req, res) => {
     const format = bundleFormat(req.query.format);
     await BUNDLE_SENDERS[format](res, await petitionBundle(deps.bundle, param(req.params.slug), req.query.lang));
+  });
+
+  // Open, pause or close a campaign. Opening (or closing) after a pause queues the letters it held.
+  router.post('/campaigns/:slug/status', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+    const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    const status = readSwitch(req.body);
+    const { state, released } = await switchCampaign(deps.lifecycle, slug, status, actor(req));
+    res.set('Cache-Control', 'no-store').json({ slug, status: state.status, cause: state.cause, since: state.since, released });
   });
 
   router.post('/campaigns/:slug/retry', async (req, res) => {

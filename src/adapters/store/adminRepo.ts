@@ -38,10 +38,11 @@ interface LetterRow {
   attempts: number;
   created_at: Date;
   updated_at: Date;
+  planned_at: Date | null;
 }
 
 const LETTER_COLUMNS = `l.id, l.action_id, l.target_id, l.recipient_name, l.recipient_role, l.district, l.recipient_email,
-  l.subject, l.status, l.status_reason, l.attempts, l.created_at, l.updated_at`;
+  l.subject, l.status, l.status_reason, l.attempts, l.created_at, l.updated_at, l.planned_at`;
 
 const summary = (r: LetterRow): LetterSummary => ({
   id: r.id,
@@ -54,6 +55,7 @@ const summary = (r: LetterRow): LetterSummary => ({
   attempts: r.attempts,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  plannedAt: r.planned_at,
 });
 
 export interface ExportRow {
@@ -84,12 +86,14 @@ export interface AdminRepo extends StatsStore, LetterSearchStore, RetryStore, Er
 export function adminRepo(db: Db): AdminRepo {
   return {
     async actionCounts(slug) {
-      const { rows } = await db.query<{ actions: number; last_hour: number }>(
-        `SELECT count(*)::int AS actions, count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS last_hour
+      const { rows } = await db.query<{ actions: number; last_hour: number; confirmed: number; unconfirmed: number }>(
+        `SELECT count(*)::int AS actions, count(*) FILTER (WHERE created_at > now() - interval '1 hour')::int AS last_hour,
+                count(*) FILTER (WHERE confirmed_at IS NOT NULL)::int AS confirmed, count(*) FILTER (WHERE confirmed_at IS NULL)::int AS unconfirmed
            FROM actions WHERE campaign_slug = $1`,
         [slug],
       );
-      return { actions: rows[0].actions, lastHour: rows[0].last_hour };
+      const r = rows[0];
+      return { actions: r.actions, lastHour: r.last_hour, confirmed: r.confirmed, unconfirmed: r.unconfirmed };
     },
     async letterCounts(slug) {
       const { rows } = await db.query<{ status: LetterStatus; count: number }>(
