@@ -17,7 +17,7 @@ export interface PageRenderer {
   render(page: PageName, locale: Locale, model: Record<string, unknown> & { layout: LayoutModel }): string;
 }
 
-export type PageName = 'action' | 'status' | 'message' | 'admin/login' | 'admin/home' | 'admin/letter';
+export type PageName = 'action' | 'petition' | 'closed' | 'confirm' | 'status' | 'message' | 'admin/login' | 'admin/home' | 'admin/letter';
 
 export interface LayoutModel {
   title: string;
@@ -46,10 +46,11 @@ export function pageRenderer(templatesDir: string): PageRenderer {
   const read = (name: string) => fs.readFileSync(path.join(pagesDir, `${name}.hbs`), 'utf8');
   env.registerPartial('field', read('field'));
   env.registerPartial('mpCard', read('mpCard'));
+  env.registerPartial('counter', read('counter'));
   // preventIndent: an indented partial call must not indent a textarea's text on every line.
   const compile = (source: string) => env.compile(source, { preventIndent: true });
   const layout = compile(read('layout'));
-  const names: PageName[] = ['action', 'status', 'message', 'admin/login', 'admin/home', 'admin/letter'];
+  const names: PageName[] = ['action', 'petition', 'closed', 'confirm', 'status', 'message', 'admin/login', 'admin/home', 'admin/letter'];
   const pages = Object.fromEntries(names.map((name) => [name, compile(read(name))])) as Record<PageName, HandlebarsTemplateDelegate>;
   const texts = Object.fromEntries(
     LOCALES.map((locale) => [locale, JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n', `${locale}.json`), 'utf8')) as PageText]),

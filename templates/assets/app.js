@@ -1,6 +1,7 @@
-// Progressive enhancement for the action and status pages. Without this script both pages work
-// as plain forms and links; with it, the form goes step by step, finds the MP as the supporter
-// types, previews the letters and sends without leaving the page. No framework, no dependencies.
+// Progressive enhancement for the action, petition and status pages. Without this script they work
+// as plain forms and links; with it, the letter form goes step by step, finds the MP as the
+// supporter types, previews the letters and sends without leaving the page; the petition's form
+// posts as it is, once. No framework, no dependencies.
 (function () {
   'use strict';
   var dataEl = document.getElementById('page-data');
@@ -34,6 +35,7 @@
   }
 
   if (data.page === 'action') actionPage();
+  if (data.page === 'petition') petitionPage();
   if (data.page === 'status') statusPage();
 
   function actionPage() {
@@ -231,6 +233,27 @@
         }
         showErrors(error);
       });
+    });
+  }
+
+  // The Sign form posts to the server (the same path as without JavaScript); this only keeps a
+  // double press from posting twice and says that it is on its way.
+  function petitionPage() {
+    var form = document.getElementById('petition-form');
+    var sign = document.getElementById('sign');
+    if (!form || !sign) return;
+    var sending = false;
+    form.addEventListener('submit', function (event) {
+      if (sending) { event.preventDefault(); return; }
+      sending = true;
+      sign.setAttribute('aria-disabled', 'true');
+      sign.textContent = t.signing;
+    });
+    // Back from the next page (kept in the back/forward cache): the button works again.
+    window.addEventListener('pageshow', function () {
+      sending = false;
+      sign.removeAttribute('aria-disabled');
+      sign.textContent = t.sign;
     });
   }
 
