@@ -5,6 +5,7 @@ import type { ErrorCode } from '../domain/errors';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../adapters/logger';
 import { errorMessage, fieldMessages, requestLocale } from './messages';
+import { loggedPath } from './requestParts';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -62,8 +63,8 @@ export function asAppError(error: unknown): { error: AppError; expected: boolean
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const { error: appError, expected } = asAppError(error);
-    if (!expected) log.error({ err: error, path: req.path }, 'unexpected error');
-    else if (appError.details.internal) log.warn({ code: appError.code, why: appError.details.internal, path: req.path }, appError.code);
+    if (!expected) log.error({ err: error, path: loggedPath(req) }, 'unexpected error');
+    else if (appError.details.internal) log.warn({ code: appError.code, why: appError.details.internal, path: loggedPath(req) }, appError.code);
     const { fields, choices, retryAfterSeconds } = appError.details;
     const locale = requestLocale(req);
     if (retryAfterSeconds) res.set('Retry-After', String(retryAfterSeconds));

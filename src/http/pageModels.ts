@@ -41,7 +41,9 @@ export function layout(
   return {
     title: input.title,
     organisation: org ? org.name[locale] : 'dearmp',
-    footer: org ? fill(String(text.footer), { organisation: org.name[locale], email: org.email }) : '',
+    footer: org
+      ? fill(String(input.campaign?.kind === 'petition' ? text.footerPetition : text.footer), { organisation: org.name[locale], email: org.email })
+      : '',
     skipTarget: input.skipTarget,
     skipLabel: input.skipLabel,
     otherLanguage: { code: other.code, name: other.name, href: withLang(input.url, other.code) },

@@ -19,7 +19,7 @@ import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import type { Logger } from '../adapters/logger';
 import { actionPage, closedPage, confirmPage, messagePage, pageLocale, petitionPage, statusPage, type FormState } from './pageModels';
-import { originOf, param } from './requestParts';
+import { loggedPath, originOf, param } from './requestParts';
 
 export interface PagesDeps extends SupporterRouteDeps {
   renderer: PageRenderer;
@@ -131,7 +131,7 @@ export function pages(deps: PagesDeps): Router {
 function pageErrors(deps: PagesDeps): ErrorRequestHandler {
   return async (caught, req: Request, res, _next) => {
     const { error, expected } = asAppError(caught);
-    if (!expected) deps.log.error({ err: caught, path: req.path }, 'unexpected error on a page');
+    if (!expected) deps.log.error({ err: caught, path: loggedPath(req) }, 'unexpected error on a page');
     const locale = pageLocale({ lang: (req.body as { locale?: string } | undefined)?.locale ?? req.query.lang }, req.get('accept-language'), ALL);
     if (error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
     res.status(httpStatusOf(error.code)).type('html').set('Cache-Control', 'no-store');

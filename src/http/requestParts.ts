@@ -11,3 +11,6 @@ export const originOf = (req: Request): Origin => ({
   userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
   pageUrl: (req.get('referer') ?? req.get('origin'))?.slice(0, 1000) ?? null,
 });
+
+/** The path as logs may show it: a confirmation link's secret is masked. */
+export const loggedPath = (req: Request): string => req.path.replace(/^\/confirm\/[^/]+/, '/confirm/[token]');

@@ -520,7 +520,7 @@ describe('GET routes with hostile params and query strings', () => {
   it.each(KINDS)('%s values in /api and page routes get a 2xx or a contract 4xx', async (kind) => {
     const failures = new Failures();
     const entries = PARAM_ENTRIES.filter((e) => e.kind === kind);
-    const jobs: Array<{ route: string; label: string; url: string; page: boolean; hostile: string[]; headers?: Record<string, string> }> = [];
+    const jobs: Array<{ route: string; label: string; url: string; page: boolean; hostile: string[]; headers?: Record<string, string>; method?: string }> = [];
     for (const entry of entries) {
       const value = VALUES.get(entry) as string;
       const label = `"${entry.name}"`;
@@ -536,6 +536,8 @@ describe('GET routes with hostile params and query strings', () => {
         jobs.push({ route: 'GET /campaigns/xinjiang?lang= (page)', label: l, url: `/campaigns/xinjiang?lang=${text}&x=${text}`, page: true, hostile: [value] });
         jobs.push({ route: 'GET /actions/:id (page)', label: l, url: `/actions/${text}?token=${text}&lang=${text}`, page: true, hostile: [value] });
         jobs.push({ route: 'GET /actions/<valid id>?token= (page)', label: l, url: `/actions/${validActionId}?token=${text}&new=1`, page: true, hostile: [value] });
+        jobs.push({ route: 'GET /confirm/:token (page)', label: l, url: `/confirm/${text}?lang=${text}`, page: true, hostile: [value] });
+        jobs.push({ route: 'POST /confirm/:token (page)', label: l, url: `/confirm/${text}?lang=${text}`, page: true, hostile: [value], method: 'POST' });
       }
       // Repeated query keys arrive as arrays.
       jobs.push({ route: 'GET /api/campaigns/xinjiang/representatives?postalCode[]', label, url: `/api/campaigns/xinjiang/representatives?postalCode=${pct(value)}&postalCode=M5V3L9`, page: false, hostile: [value] });
@@ -547,7 +549,10 @@ describe('GET routes with hostile params and query strings', () => {
     }
     await inBatches(jobs, CONCURRENCY, (job) =>
       failures.guard(job.route, job.label, async () => {
-        const res = await hit('GET', job.url, { headers: job.headers });
+        const res =
+          job.method === 'POST'
+            ? await hit('POST', job.url, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.alloc(0) })
+            : await hit('GET', job.url, { headers: job.headers });
         if (refusedByNode(res, job.url, job.headers)) return;
         failures.add(job.route, job.label, job.page ? pageProblems(res, job.hostile) : apiProblems(res), res);
       }),
