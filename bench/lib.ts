@@ -34,11 +34,13 @@ export interface Child {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** Runs `node <script> ...args` with exactly `env` (plus PATH), its output appended to `logFile`. */
-export function spawnNode(name: string, script: string, args: string[], env: Record<string, string>, logFile: string, cwd: string): Child {
+/** Runs `node ...nodeFlags <script> ...args` with exactly `env` (plus PATH), its output appended to `logFile`. */
+export function spawnNode(
+  name: string, script: string, args: string[], env: Record<string, string>, logFile: string, cwd: string, nodeFlags: string[] = [],
+): Child {
   const out = fs.openSync(logFile, 'a');
-  fs.writeSync(out, `\n===== ${name}: node ${script} ${args.join(' ')} (${new Date().toISOString()})\n`);
-  const proc = spawn(process.execPath, [script, ...args], {
+  fs.writeSync(out, `\n===== ${name}: node ${[...nodeFlags, script, ...args].join(' ')} (${new Date().toISOString()})\n`);
+  const proc = spawn(process.execPath, [...nodeFlags, script, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', out, out],

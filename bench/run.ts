@@ -1,8 +1,9 @@
 // `npm run bench`: starts the real service (separate `web` and `worker` processes, built in dist/)
 // on this machine's PostgreSQL and Redis, with a fake Represent (enforcing its rate limit) and a
 // fake SendGrid (answering in 50 ms), drives it with autocannon, measures the floors in the same
-// run, prints one table and exits non-zero when a bar is missed. Everything stays on 127.0.0.1;
-// the database and the Redis keys it makes are removed at the end.
+// run, prints one table and exits non-zero when a bar is missed. Each process of the service is
+// started with the node flags of its `npm run start:<role>` script, as an operator starts it.
+// Everything stays on 127.0.0.1; the database and the Redis keys it makes are removed at the end.
 //
 // Settings (environment, all optional):
 //   BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3),
@@ -164,8 +165,20 @@ function serviceEnv(w: World): Record<string, string> {
   };
 }
 
+/**
+ * The node flags an operator's `npm run start:<role>` gives the service (package.json), so the
+ * bench runs each process exactly as production does (the web role's heap settings, for one).
+ */
+function nodeFlagsOf(role: 'web' | 'worker'): string[] {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts[`start:${role}`] ?? '').trim().split(/\s+/);
+  const main = words.indexOf('dist/src/main.js');
+  if (words[0] !== 'node' || main < 0) throw new Error(`package.json "start:${role}" is not "node [flags] dist/src/main.js ${role}"`);
+  return words.slice(1, main);
+}
+
 function startService(w: World, role: 'web' | 'worker'): Child {
-  const child = spawnNode(role, path.join(DIST, 'src', 'main.js'), [role], serviceEnv(w), w.logFile, ROOT);
+  const child = spawnNode(role, path.join(DIST, 'src', 'main.js'), [role], serviceEnv(w), w.logFile, ROOT, nodeFlagsOf(role));
   w.children.add(child);
   void child.exited.then(() => w.children.delete(child));
   return child;
@@ -544,6 +557,9 @@ async function main(): Promise<number> {
     for (const code of w.burstCodes) w.represent.addPostcode({ ...template, code });
     w.sendgrid = await startSlowSendgrid(S.sendgridDelayMs);
 
+    const flags = (role: 'web' | 'worker') => nodeFlagsOf(role).join(' ') || 'none';
+    machine += `; node flags (npm run start:web / start:worker): ${flags('web')} / ${flags('worker')}`;
+    say(`the service starts as npm run start:web and start:worker do, node flags: ${flags('web')} / ${flags('worker')}`);
     w.webPort = await freePort();
     w.web = startService(w, 'web');
     await waitForHttp(`http://127.0.0.1:${w.webPort}/healthz`, w.web, 60_000, 200);

@@ -40,8 +40,26 @@ function requestLog(log: Logger, metrics: Metrics): RequestHandler {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      if (log.isLevelEnabled('debug')) log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
+    next();
+  };
+}
+
+// The security headers are the same on every answer: helmet works them out once here, and each
+// request gets them copied, instead of passing through helmet's dozen middlewares.
+function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const headers: Array<[string, string]> = [];
+  const probe = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  let synchronous = false;
+  void middleware({ headers: {}, method: 'GET', url: '/' } as never, probe as never, () => (synchronous = true));
+  if (!synchronous) return middleware; // not as expected: let it run per request
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
 }
@@ -51,32 +69,35 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.trustProxy);
   app.disable('x-powered-by');
   app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          // MP photos come from the House of Commons site; nothing else leaves this server.
-          imgSrc: ["'self'", 'data:', 'https://www.ourcommons.ca'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'self'", ...deps.frameAncestors],
-          baseUri: ["'self'"],
-          objectSrc: ["'none'"],
+    fixedHeaders(
+      helmet({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            // MP photos come from the House of Commons site; nothing else leaves this server.
+            imgSrc: ["'self'", 'data:', 'https://www.ourcommons.ca'],
+            connectSrc: ["'self'"],
+            formAction: ["'self'"],
+            frameAncestors: ["'self'", ...deps.frameAncestors],
+            baseUri: ["'self'"],
+            objectSrc: ["'none'"],
+          },
         },
-      },
-      // frame-ancestors decides who may frame the pages; X-Frame-Options cannot list sites.
-      xFrameOptions: deps.frameAncestors.length > 0 ? false : { action: 'sameorigin' },
-      referrerPolicy: { policy: 'same-origin' },
-    }),
+        // frame-ancestors decides who may frame the pages; X-Frame-Options cannot list sites.
+        xFrameOptions: deps.frameAncestors.length > 0 ? false : { action: 'sameorigin' },
+        referrerPolicy: { policy: 'same-origin' },
+      }),
+    ),
   );
   app.use(requestLog(deps.log, deps.metrics));
   app.use(operations(deps.healthChecks, deps.alerts, deps.metrics));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
-  app.use('/api', cors({ origin: deps.corsOrigins.length > 0 ? deps.corsOrigins : false, maxAge: 600 }));
+  // Only when some origin may call the API: otherwise there is nothing to add to any answer.
+  if (deps.corsOrigins.length > 0) app.use('/api', cors({ origin: deps.corsOrigins, maxAge: 600 }));
   app.use('/api/admin', adminApi(deps.adminApi));
   app.use('/api', publicApi(deps.api));
   app.use(dashboard(deps.dashboard));

@@ -1,7 +1,7 @@
 // The worker role: delivers letters, resolves MP lookups that had to wait, sweeps the outbox.
 import { Worker } from 'bullmq';
 import { workerRedis } from '../src/adapters/redis';
-import { QUEUE } from '../src/adapters/queues';
+import { KEEP_FINISHED, QUEUE } from '../src/adapters/queues';
 import type { Deps } from '../src/deps';
 import { runMaintenance } from '../src/domain/runMaintenance';
 import { deliveryProcessor } from './deliverLetter.processor';
@@ -17,7 +17,7 @@ export interface RunningWorkers {
 export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   const { config, log, queues } = deps;
   const connection = workerRedis(deps.redisUrl, log);
-  const common = { connection, prefix: config.redisPrefix };
+  const common = { connection, prefix: config.redisPrefix, ...KEEP_FINISHED };
 
   const letters = new Worker(
     QUEUE.letters,

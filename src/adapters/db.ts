@@ -5,7 +5,11 @@ import path from 'node:path';
 import { AppError } from '../domain/errors';
 
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  /**
+   * `prepareAs`: a name for the statement, so PostgreSQL parses and plans it once per connection
+   * (for hot statements that are long to parse). The same name must always carry the same SQL.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], prepareAs?: string): Promise<{ rows: Row[] }>;
   /** Runs a script of several statements, without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -43,7 +47,8 @@ export async function openPostgres(url: string): Promise<Db> {
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return {
-    query: (sql, params) => guarded(() => pool.query(sql, params as unknown[]) as never),
+    query: (sql, params, prepareAs) =>
+      guarded(() => (prepareAs ? pool.query({ name: prepareAs, text: sql, values: params as unknown[] }) : pool.query(sql, params as unknown[])) as never),
     exec: (sql) => guarded(async () => void (await pool.query(sql))),
     transaction: (work) =>
       guarded(async () => {

@@ -1,6 +1,6 @@
 // BullMQ queues. Jobs carry a letter id and nothing else: supporters' data stays in the
 // database. Job ids are derived from letter ids, so adding a letter twice adds one job.
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LetterQueue } from '../domain/ports';
 
@@ -33,11 +33,16 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/**
+ * How long finished jobs stay in Redis (for the queue dashboard). Set on the workers, not on each
+ * job: every job would otherwise carry these options in its hash, at every submission.
+ */
+export const KEEP_FINISHED: Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
 export function createQueues(connection: Redis, settings: QueueSettings): Queues {
-  const keep: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
-    removeOnComplete: { age: 3600, count: 10_000 },
-    removeOnFail: { age: 14 * 24 * 3600 },
-  };
   const letters = new Queue<LetterJob>(QUEUE.letters, {
     connection,
     prefix: settings.prefix,
@@ -45,18 +50,38 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       attempts: settings.attempts,
       // Jitter spreads retries so a SendGrid outage does not end in a thundering herd.
       backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
-      ...keep,
     },
   });
   // Lookups wait out Represent outages without using attempts (see workers/resolveLookup.ts).
-  const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5, ...keep } });
+  const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5 } });
   const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix: settings.prefix, defaultJobOptions: letters.defaultJobOptions });
   for (const queue of [letters, lookups, emails]) queue.on('error', () => undefined);
 
-  const add = async (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string, ids: string[], delay = 0) => {
-    if (ids.length === 0) return;
-    await queue.addBulk(ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId), ...(delay > 0 ? { delay } : {}) } })));
+  // Letters stored together are queued together: one addBulk (one Redis write) per queue per turn
+  // of the event loop, whatever the number of submissions that got there in that turn.
+  const batched = (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string) => {
+    let pending: Array<{ ids: string[]; delay: number; resolve: () => void; reject: (error: unknown) => void }> = [];
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      const jobs = batch.flatMap(({ ids, delay }) =>
+        ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId), ...(delay > 0 ? { delay } : {}) } })),
+      );
+      queue.addBulk(jobs).then(
+        () => batch.forEach((b) => b.resolve()),
+        (error: unknown) => batch.forEach((b) => b.reject(error)),
+      );
+    };
+    return (ids: string[], delay = 0): Promise<void> =>
+      ids.length === 0
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => {
+            if (pending.length === 0) setImmediate(flush);
+            pending.push({ ids, delay, resolve, reject });
+          });
   };
+  const addDeliveries = batched(letters, deliveryJobId, 'deliver');
+  const addLookups = batched(lookups, lookupJobId, 'resolve');
 
   // Adds a job unless a live one exists; a finished job left behind is removed first, or its id would block the add.
   const ensure = async <T>(queue: Queue<T>, jobId: (id: string) => string, name: string, ids: string[], dataOf: (id: string) => T) => {
@@ -80,8 +105,8 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
     lookups,
     emails,
     port: {
-      enqueueDeliveries: (ids) => add(letters, deliveryJobId, 'deliver', ids),
-      enqueueLookups: (ids, delayMs) => add(lookups, lookupJobId, 'resolve', ids, delayMs),
+      enqueueDeliveries: (ids) => addDeliveries(ids),
+      enqueueLookups: (ids, delayMs) => addLookups(ids, delayMs),
       ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids, letter),
       ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids, letter),
       enqueueConfirmation: async (actionId) => {

@@ -37,9 +37,14 @@ export interface PetitionContext {
   date: string;
 }
 
+/** A letter as stored and sent: its HTML twin is made from the text when it is sent (textToHtml). */
 export interface RenderedLetter {
   subject: string;
   text: string;
+}
+
+/** The petition's letter for the bundle, with its HTML. */
+export interface PetitionLetter extends RenderedLetter {
   html: string;
 }
 
@@ -47,7 +52,7 @@ export interface LetterRenderer {
   /** `subjectIndex` picks one of the campaign's subjects, so MP offices do not see a wall of identical ones. */
   render(campaign: Campaign, targetId: string, locale: Locale, context: LetterContext, subjectIndex: number): RenderedLetter;
   /** The petition's letter and title (its first subject), to be followed by the list of signers. */
-  renderPetition(campaign: Campaign, locale: Locale, context: PetitionContext): RenderedLetter;
+  renderPetition(campaign: Campaign, locale: Locale, context: PetitionContext): PetitionLetter;
 }
 
 // Made once: building a date formatter costs a hundred times more than using one.

@@ -4,7 +4,7 @@
 import type { Campaign, CampaignCatalog, Locale } from './campaign';
 import { pickLocale } from './campaign';
 import { AppError } from './errors';
-import type { LetterRenderer, RenderedLetter } from './letters';
+import type { LetterRenderer, PetitionLetter } from './letters';
 import { petitionContext } from './letters';
 import type { Clock } from './ports';
 
@@ -49,7 +49,7 @@ export interface PetitionBundle {
   campaign: Campaign;
   locale: Locale;
   /** subject = the petition's title; text and html = the letter, dated today. */
-  letter: RenderedLetter;
+  letter: PetitionLetter;
   /** As of the bundle's time: a signature confirmed while the list streams is in neither. */
   totals: SignatureTotals;
   signers: AsyncIterable<Signer>;

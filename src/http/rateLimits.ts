@@ -54,20 +54,34 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
-type WithCount = Redis & { dearmpRateCount?: (...args: unknown[]) => Promise<number[]> };
+type Pending = { keys: string[]; windowsMs: number[]; done: (counts: Count[] | null) => void };
 
 function redisCounter(redis: Redis): Counter {
-  const client = redis as WithCount;
-  // EVALSHA, falling back to EVAL once after a Redis restart (ioredis does both).
-  if (typeof client.dearmpRateCount !== 'function') redis.defineCommand('dearmpRateCount', { lua: COUNT_SCRIPT });
-  return async (keys, windowsMs) => {
-    try {
-      const reply = await client.dearmpRateCount!(keys.length, ...keys, ...windowsMs);
-      return keys.map((_, i) => ({ hits: Number(reply[2 * i]), ttlMs: Number(reply[2 * i + 1]) }));
-    } catch {
-      return null; // Redis away: count nothing, quietly
-    }
+  // EVALSHA, falling back to EVAL after a Redis restart (ioredis does both, in pipelines too).
+  if (!('dearmpRateCount' in redis)) redis.defineCommand('dearmpRateCount', { lua: COUNT_SCRIPT });
+  // The submissions that arrive together are counted together: one pipeline, one write, per turn
+  // of the event loop.
+  let pending: Pending[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & { dearmpRateCount(...args: unknown[]): unknown };
+    for (const { keys, windowsMs } of batch) pipeline.dearmpRateCount(keys.length, ...keys, ...windowsMs);
+    pipeline.exec().then(
+      (results) =>
+        batch.forEach(({ keys, done }, i) => {
+          const [error, reply] = results?.[i] ?? [new Error('no reply'), null];
+          // Redis away: count nothing, quietly.
+          done(error ? null : keys.map((_, k) => ({ hits: Number((reply as number[])[2 * k]), ttlMs: Number((reply as number[])[2 * k + 1]) })));
+        }),
+      () => batch.forEach(({ done }) => done(null)),
+    );
   };
+  return (keys, windowsMs) =>
+    new Promise((done) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ keys, windowsMs, done });
+    });
 }
 
 // Tests of the HTTP layer alone: the same counting, in this process.
@@ -124,7 +138,18 @@ const emailOf = (req: Request): string | null => {
   return typeof email === 'string' && email.trim() ? canonicalEmail(email) : null;
 };
 
-const ipOf = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+// ipKeyGenerator parses IPv6 addresses (and IPv4 ones mapped into IPv6) every time: remember the last few.
+const ipKeys = new Map<string, string>();
+const ipOf = (req: Request): string => {
+  const ip = req.ip ?? 'unknown';
+  let key = ipKeys.get(ip);
+  if (key === undefined) {
+    key = ipKeyGenerator(ip);
+    if (ipKeys.size >= 10_000) ipKeys.clear();
+    ipKeys.set(ip, key);
+  }
+  return key;
+};
 
 export function submissionLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[] } {
   const counter = settings.redis ? redisCounter(settings.redis) : memoryCounter();

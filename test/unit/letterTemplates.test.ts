@@ -49,7 +49,9 @@ function render(
     riding: overrides.riding === undefined ? MP.district : overrides.riding,
     now: NOW,
   });
-  return loaded.renderer.render(campaign, target.id, locale, context, subjectIndex);
+  const letter = loaded.renderer.render(campaign, target.id, locale, context, subjectIndex);
+  // The HTML twin, as the mailer makes it from the stored text when it sends the letter.
+  return { ...letter, html: textToHtml(letter.text, locale) };
 }
 
 const CASES: Array<[string, string, Locale, Campaign, Target]> = loaded.catalog

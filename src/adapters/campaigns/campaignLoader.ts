@@ -219,12 +219,10 @@ export function loadCampaigns(campaignsDir: string, partialsDir: string): Loaded
         const letter = one.letters.get(`${targetId}.${locale}`);
         if (!letter) throw new Error(`No letter template for ${campaign.slug}/${targetId}.${locale}`);
         const subjects = one.subjects[locale];
-        const text = tidyText(letter(context));
         return {
           // One line: a stray newline in a subject would break the mail header.
           subject: tidyText(subjects[subjectIndex % subjects.length](context)).replace(/\s+/g, ' '),
-          text,
-          html: textToHtml(text, locale),
+          text: tidyText(letter(context)),
         };
       },
       renderPetition(campaign, locale, context) {

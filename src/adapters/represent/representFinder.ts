@@ -72,7 +72,7 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
     try {
       const key = cacheKey(postalCode);
       // The value and its remaining life: kept here no longer than in Redis.
-      const [[, raw], [, ttl]] = (await redis.multi().get(key).ttl(key).exec()) as [[unknown, string | null], [unknown, number]];
+      const [[, raw], [, ttl]] = (await redis.pipeline().get(key).ttl(key).exec()) as [[unknown, string | null], [unknown, number]];
       if (!raw) return null;
       const value = JSON.parse(raw) as Cached;
       local.set(postalCode, value, localTtlMs(ttl));

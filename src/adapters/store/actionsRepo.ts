@@ -19,7 +19,7 @@ function sha256(wording: string): string {
 const SUPPORTER_PARAMS = 8; // email, email_key, first_name, last_name, address, city, province, postal_code
 const ACTION_PARAMS = 8; // id, token, locale, district, message, district_pending, confirm_token, confirm_expires_at
 const CONSENT_PARAMS = 8;
-const LETTER_PARAMS = 12;
+const LETTER_PARAMS = 11;
 const paramsPerAction = (consents: number, letters: number) =>
   SUPPORTER_PARAMS + ACTION_PARAMS + consents * CONSENT_PARAMS + letters * LETTER_PARAMS;
 
@@ -37,7 +37,7 @@ function createParams(campaignSlug: string, actions: NewAction[]): unknown[] {
     action.letters.forEach((l, position) =>
       params.push(
         l.id, l.targetId, position, l.recipient?.name ?? null, l.role, l.recipient?.email ?? null, l.recipient?.district ?? null,
-        l.rendered?.subject ?? null, l.rendered?.text ?? null, l.rendered?.html ?? null, l.status, l.reason,
+        l.rendered?.subject ?? null, l.rendered?.text ?? null, l.status, l.reason,
       ),
     );
   }
@@ -46,13 +46,14 @@ function createParams(campaignSlug: string, actions: NewAction[]): unknown[] {
 
 /**
  * One statement storing `count` actions of one campaign (each with so many consents and letters),
- * so one round trip and atomic without BEGIN/COMMIT: upsert the supporters, insert the actions
- * (none for a supporter who already acted on the campaign), their consents, letters and the
- * letters' first events. Rows of the later CTEs reference rows inserted by the earlier ones:
- * PostgreSQL checks those foreign keys at the end of the statement, when they are there. A
- * supporter's row is left untouched when they already acted (as the rolled-back transaction this
- * replaces did). Returns one row per stored letter (one per stored action without letters).
- * Built once per shape.
+ * so one round trip and atomic without BEGIN/COMMIT: insert the new supporters (`fresh`), find the
+ * known ones (`s`), insert the actions (none for a supporter who already acted on the campaign,
+ * nor for one whose twin request inserted the supporter meanwhile), bring the known supporters'
+ * details up to date only where their action went in (`u`: as the rolled-back transaction this
+ * replaces did), then the consents, letters and the letters' first events. Rows of the later CTEs
+ * reference rows inserted by the earlier ones: PostgreSQL checks those foreign keys at the end of
+ * the statement, when they are there. Returns one row per stored letter (one per stored action
+ * without letters). Built once per shape.
  */
 const createStatements = new Map<string, string>();
 function createSql(count: number, consents: number, letters: number): string {
@@ -97,11 +98,11 @@ function createSql(count: number, consents: number, letters: number): string {
       ? ''
       : `, l AS (
       INSERT INTO letters (id, action_id, campaign_slug, target_id, position, locale, recipient_name, recipient_role, recipient_email,
-        district, subject, body_text, body_html, status, status_reason)
+        district, subject, body_text, status, status_reason)
       SELECT v.id, a.id, $1, v.target_id, v.position, v.locale, v.recipient_name, v.recipient_role, v.recipient_email,
-          v.district, v.subject, v.body_text, v.body_html, v.status, v.status_reason
+          v.district, v.subject, v.body_text, v.status, v.status_reason
         FROM (VALUES ${letterRows.join(', ')}) AS v (n, action_id, locale, id, target_id, position, recipient_name, recipient_role,
-          recipient_email, district, subject, body_text, body_html, status, status_reason)
+          recipient_email, district, subject, body_text, status, status_reason)
         JOIN a ON a.id = v.action_id
        ORDER BY v.n
       RETURNING id, action_id, position, status, status_reason, updated_at
@@ -115,13 +116,15 @@ function createSql(count: number, consents: number, letters: number): string {
       ? 'SELECT a.id AS action_id, a.created_at, NULL::uuid AS letter_id, NULL::timestamptz AS updated_at, NULL::timestamptz AS at FROM a'
       : `SELECT a.id AS action_id, a.created_at, l.id AS letter_id, l.updated_at, e.at
       FROM a LEFT JOIN l ON l.action_id = a.id LEFT JOIN e ON e.letter_id = l.id`;
-  sql = `WITH s AS (
-      INSERT INTO supporters AS t (id, email, email_key, first_name, last_name, address, city, province, postal_code)
+  sql = `WITH fresh AS (
+      INSERT INTO supporters (id, email, email_key, first_name, last_name, address, city, province, postal_code)
       VALUES ${supporterRows.join(', ')}
-      ON CONFLICT (email_key) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-        address = EXCLUDED.address, city = EXCLUDED.city, province = EXCLUDED.province, postal_code = EXCLUDED.postal_code, updated_at = now()
-        WHERE NOT EXISTS (SELECT 1 FROM actions x WHERE x.campaign_slug = $1 AND x.supporter_id = t.id)
+      ON CONFLICT (email_key) DO NOTHING
       RETURNING id, email_key
+    ), s AS (
+      SELECT id, email_key FROM fresh
+      UNION ALL
+      SELECT id, email_key FROM supporters WHERE email_key IN (${each(count, (i) => p(i, 1)).join(', ')})
     ), a AS (
       INSERT INTO actions (id, campaign_slug, supporter_id, token, locale, postal_code, province, district, message,
         district_pending, confirm_token, confirm_expires_at, confirmed_at)
@@ -132,6 +135,13 @@ function createSql(count: number, consents: number, letters: number): string {
         JOIN s ON s.email_key = v.email_key
       ON CONFLICT (campaign_slug, supporter_id) DO NOTHING
       RETURNING id, supporter_id, created_at
+    ), u AS (
+      UPDATE supporters t SET email = v.email, first_name = v.first_name, last_name = v.last_name, address = v.address,
+          city = v.city, province = v.province, postal_code = v.postal_code, updated_at = now()
+        FROM (VALUES ${each(count, (i) => `(${each(SUPPORTER_PARAMS, (n) => p(i, n)).join(', ')})`).join(', ')})
+               AS v (email, email_key, first_name, last_name, address, city, province, postal_code),
+             a
+       WHERE t.email_key = v.email_key AND t.id = a.supporter_id
     )${consentsCte}${lettersCte}
     ${result}`;
   if (createStatements.size < 500) createStatements.set(shape, sql);
@@ -260,7 +270,7 @@ export function actionsRepo(db: Db): ActionStore {
         action.campaignSlug === first.campaignSlug &&
         action.consents.length === first.consents.length &&
         action.letters.length === first.letters.length &&
-        !emails.has(action.emailKey); // one statement cannot upsert one supporter twice
+        !emails.has(action.emailKey); // one statement must not write one supporter's row twice
       if (fits) {
         emails.add(action.emailKey);
         batch.push(...waiting.splice(i, 1));
@@ -282,18 +292,20 @@ export function actionsRepo(db: Db): ActionStore {
     }
   }
 
-  async function store(batch: Waiting[]): Promise<void> {
-    const actions = batch.map((w) => w.action);
-    const { consents, letters, campaignSlug } = actions[0];
+  /** `alone`: a second try, on its own, of an action a shared statement could not store. */
+  async function store(batch: Waiting[], alone = false): Promise<void> {
     let rows: CreatedRow[];
     try {
-      ({ rows } = await db.query<CreatedRow>(createSql(actions.length, consents.length, letters.length), createParams(campaignSlug, actions)));
+      const actions = batch.map((w) => w.action);
+      const { consents, letters, campaignSlug } = actions[0];
+      const shape = `${actions.length}:${consents.length}:${letters.length}`;
+      ({ rows } = await db.query<CreatedRow>(createSql(actions.length, consents.length, letters.length), createParams(campaignSlug, actions), `create_action_${shape.replace(/:/g, '_')}`));
     } catch (error) {
       if (batch.length > 1) {
-        // One action's trouble (a race on a unique index, a deadlock with a twin) must not fail the others: each alone.
-        await Promise.all(batch.map((w) => store([w])));
+        // One action's trouble (a deadlock with a twin request, say) must not fail the others: each alone.
+        await Promise.all(batch.map((w) => store([w], true)));
       } else if (isUniqueViolation(error)) {
-        batch[0].resolve(null); // two first-time submissions with one new email raced
+        batch[0].resolve(null); // a twin request with the same email won the race
       } else {
         batch[0].reject(error);
       }
@@ -301,15 +313,24 @@ export function actionsRepo(db: Db): ActionStore {
     }
     const byAction = new Map<string, CreatedRow[]>();
     for (const row of rows) byAction.set(row.action_id, [...(byAction.get(row.action_id) ?? []), row]);
+    const again: Waiting[] = [];
     for (const w of batch) {
       const stored = byAction.get(w.action.id);
-      try {
-        // No row: this email already acted on this campaign.
-        w.resolve(stored ? storedAction(w.action, stored) : null);
-      } catch (error) {
-        w.reject(error);
+      if (stored) {
+        try {
+          w.resolve(storedAction(w.action, stored));
+        } catch (error) {
+          w.reject(error);
+        }
+      } else if (alone) {
+        w.resolve(null); // this email already acted on this campaign
+      } else {
+        // Usually this email already acted; but a request with the same new email (on another
+        // campaign) may have added the supporter after this statement began: once more, alone.
+        again.push(w);
       }
     }
+    await Promise.all(again.map((w) => store([w], true)));
   }
 
   // Returns the action built from what was inserted: no read-back.

@@ -6,6 +6,7 @@ import { statusesThatCanMoveTo } from '../../domain/letterStatus';
 import type { Recipient, RenderedLetter } from '../../domain/letters';
 import type { LetterStore, LetterToSend, PendingLookup, StatusChange } from '../../domain/ports';
 import type { Db } from '../db';
+import { textToHtml } from '../campaigns/letterTemplates';
 
 interface ClaimRow {
   id: string;
@@ -13,7 +14,9 @@ interface ClaimRow {
   recipient_name: string;
   subject: string;
   body_text: string;
-  body_html: string;
+  /** Written by versions that stored the HTML twin; now made from the text when sent. */
+  body_html: string | null;
+  locale: Locale;
   email: string;
   first_name: string;
   last_name: string;
@@ -28,7 +31,7 @@ export function lettersRepo(db: Db): LetterStore {
              FROM actions a JOIN supporters s ON s.id = a.supporter_id
             WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL
               AND (l.status = ANY($2) OR (l.status = 'sending' AND l.updated_at < now() - $3 * interval '1 millisecond'))
-           RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, s.email, s.first_name, s.last_name
+           RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, l.locale, s.email, s.first_name, s.last_name
          ), noted AS (
            INSERT INTO letter_events (letter_id, type) SELECT id, 'sending' FROM claimed
          )
@@ -43,7 +46,7 @@ export function lettersRepo(db: Db): LetterStore {
         replyTo: { email: r.email, name: `${r.first_name} ${r.last_name}` },
         subject: r.subject,
         text: r.body_text,
-        html: r.body_html,
+        html: r.body_html ?? textToHtml(r.body_text, r.locale),
       };
     },
 
@@ -104,12 +107,12 @@ export function lettersRepo(db: Db): LetterStore {
       const { rows } = await db.query(
         `WITH resolved AS (
            UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5,
-                  subject = $6, body_text = $7, body_html = $8, status = 'queued', updated_at = now()
+                  subject = $6, body_text = $7, status = 'queued', updated_at = now()
             WHERE id = $1 AND status = 'awaiting_lookup'
            RETURNING id
          )
          INSERT INTO letter_events (letter_id, type) SELECT id, 'queued' FROM resolved RETURNING letter_id`,
-        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text, rendered.html],
+        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text],
       );
       return rows.length > 0;
     },
