@@ -190,17 +190,7 @@ export function actionPage(renderer: PageRenderer, campaign: Campaign, locale: L
   const choices = error?.details.choices?.map((c) => ({ ...c, checked: c.district === form.values.district }));
 
   return renderer.render('action', locale, {
-    campaign: {
-      slug: campaign.slug,
-      title: campaign.title[locale],
-      summary: campaign.summary[locale],
-      contentWarning: campaign.contentWarning?.[locale],
-      body: campaign.body[locale],
-      counter: counterModel(text, campaign, locale, actions),
-      writesTo: fill(String(text.writesTo), { targets: writesTo }),
-      sendNotice: campaign.sendNotice[locale],
-      updatesConsent: campaign.updatesConsent[locale],
-    },
+    campaign: { ...campaignModel(text, campaign, locale, actions), writesTo: fill(String(text.writesTo), { targets: writesTo }) },
     shownAt: Date.now(),
     form: {
       fields,
@@ -318,16 +308,7 @@ export function petitionPage(
     postalCode: p.postalCodeHint,
   });
   return renderer.render('petition', locale, {
-    campaign: {
-      slug: campaign.slug,
-      title: campaign.title[locale],
-      summary: campaign.summary[locale],
-      contentWarning: campaign.contentWarning?.[locale],
-      body: campaign.body[locale],
-      counter: counterModel(text, campaign, locale, actions),
-      sendNotice: campaign.sendNotice[locale],
-      updatesConsent: campaign.updatesConsent[locale],
-    },
+    campaign: campaignModel(text, campaign, locale, actions),
     petition: { subject: letter.subject, text: letter.text },
     shownAt: Date.now(),
     form: { fields, values: { ...form.values, consentUpdates: form.consentUpdates }, errorList },
@@ -382,6 +363,20 @@ export function closedPage(
       skipLabel: messages[0],
     }),
   });
+}
+
+/** What the letter form and the petition form both show of their campaign. */
+function campaignModel(text: PageText, campaign: Campaign, locale: Locale, actions: number) {
+  return {
+    slug: campaign.slug,
+    title: campaign.title[locale],
+    summary: campaign.summary[locale],
+    contentWarning: campaign.contentWarning?.[locale],
+    body: campaign.body[locale],
+    counter: counterModel(text, campaign, locale, actions),
+    sendNotice: campaign.sendNotice[locale],
+    updatesConsent: campaign.updatesConsent[locale],
+  };
 }
 
 export type ConfirmStep = 'ask' | 'done' | 'already';

@@ -4,8 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import express from 'express';
 import request from 'supertest';
 import { createLogger } from '../../src/adapters/logger';
@@ -14,6 +12,7 @@ import type { PetitionBundle, Signer } from '../../src/domain/petitionBundle';
 import { errorHandler } from '../../src/http/errorResponse';
 import { sendBundleCsv, sendBundleHtml } from '../../src/http/petitionBundle';
 import { startTestService, type TestService } from '../helpers/testService';
+import { streamedDownload } from '../helpers/streamedDownload';
 
 const TOKEN = 'test-admin-token-0123456789';
 const auth = { Authorization: `Bearer ${TOKEN}` };
@@ -308,52 +307,10 @@ describe('petition bundle: 100,000 signatures', () => {
   }, 120_000);
   afterAll(() => big.close());
 
-  /** Downloads through a real socket, counting lines, reading the live heap every 10,000 lines. */
-  async function download(path: string, onLine: (line: string) => void): Promise<{ bytes: number; growth: number; status: number; head: string }> {
-    const server = http.createServer(big.app).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const { port } = server.address() as AddressInfo;
-    // Live memory, not garbage waiting for the collector: collect before each reading.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const liveHeap = () => {
-      gc();
-      return process.memoryUsage().heapUsed;
-    };
-    const baseline = liveHeap();
-    let peak = baseline;
-    let nextReading = 10_000;
-    let bytes = 0;
-    let lines = 0;
-    let head = '';
-    let tail = '';
-    let status = 0;
-    await new Promise<void>((resolve, reject) => {
-      http.get({ port, path, headers: auth }, (response) => {
-        status = response.statusCode ?? 0;
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          bytes += Buffer.byteLength(chunk);
-          if (head.length < 4000) head += chunk;
-          const parts = (tail + chunk).split('\n');
-          tail = parts.pop() ?? '';
-          for (const line of parts) onLine(line);
-          lines += parts.length;
-          if (lines >= nextReading) {
-            peak = Math.max(peak, liveHeap());
-            nextReading += 10_000;
-          }
-        });
-        response.on('end', () => {
-          if (tail) onLine(tail);
-          resolve();
-        });
-        response.on('error', reject);
-      }).on('error', reject);
-    });
-    server.close();
-    return { bytes, growth: peak - baseline, status, head };
-  }
+  const download = async (path: string, onLine: (line: string) => void) => {
+    const got = await streamedDownload(big.app, path, auth, onLine);
+    return { bytes: got.bytes, growth: got.heapGrowth, status: got.status, head: got.head };
+  };
 
   it('streams the HTML document with flat memory', async () => {
     let rows = 0;
