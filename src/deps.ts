@@ -66,7 +66,7 @@ export interface Deps {
   /** Applies stored SendGrid events to letters (after the webhook answers, and in the sweeper). */
   applyEvents(): Promise<number>;
   /** Deletes the local outbox's copies of these letters (erasure). */
-  forgetCopies(letterIds: string[]): Promise<number>;
+  forgetCopies(copies: string[]): Promise<number>;
   switches: CampaignSwitches;
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */

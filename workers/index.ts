@@ -78,16 +78,18 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
     config.delivery.sweepIntervalMs,
   );
 
-  // A fresh start may follow a fix (a new SENDGRID_API_KEY): lift the hold, and let the next
-  // letter tell whether SendGrid accepts us again.
-  await deps.alerts.clear('sendgrid').catch(() => undefined);
-  await queues.letters.removeRateLimitKey().catch(() => undefined);
-
+  // Listening before anything is awaited: with Redis away, a worker with no listener prints
+  // every reconnection error as a raw stack trace.
   const workers = [letters, lookups, emails];
   for (const worker of workers) {
     worker.on('error', (error) => log.warn({ err: error.message, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: worker.name, err: error.message }, 'job attempt failed'));
   }
+
+  // A fresh start may follow a fix (a new SENDGRID_API_KEY): lift the hold, and let the next
+  // letter tell whether SendGrid accepts us again.
+  await deps.alerts.clear('sendgrid').catch(() => undefined);
+  await queues.letters.removeRateLimitKey().catch(() => undefined);
   return {
     workers,
     async close() {

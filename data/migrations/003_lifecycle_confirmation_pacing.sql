@@ -28,6 +28,9 @@ CREATE INDEX actions_district_pending ON actions (created_at) WHERE district_pen
 
 -- The confirmation email to the supporter: sent by the worker, once.
 ALTER TABLE actions ADD COLUMN confirm_sent_at timestamptz;
+-- What an unconfirmed action's supporter typed (name, address…): applied to a known supporter's
+-- row only once confirmed, since anyone can type anyone's email. Deleted with the action.
+ALTER TABLE actions ADD COLUMN pending_details jsonb;
 
 -- Pacing: when a letter is planned to go (null = as soon as possible), and each target's next free slot.
 ALTER TABLE letters ADD COLUMN planned_at timestamptz;

@@ -1,7 +1,8 @@
 // Whether a campaign takes actions now. Three things decide: the definition's status, its start
 // and end dates, and the campaigners' switch on the dashboard. The most recent of them wins, so a
 // campaigner can reopen a campaign after its end date, and an end date still closes a campaign
-// that was switched open before it.
+// that was switched open before it. A switch made before the start date holds past it (a
+// campaign paused or opened early stays so).
 import type { Campaign, CampaignCatalog, CampaignStatus } from './campaign';
 import { AppError } from './errors';
 
@@ -24,7 +25,11 @@ export function campaignState(campaign: Campaign, latestSwitch: CampaignSwitch |
   const decisions: Array<CampaignState & { at: number }> = [
     { status: campaign.startsAt ? 'closed' : campaign.status, cause: campaign.startsAt ? 'not_started' : 'definition', since: null, at: -Infinity },
   ];
-  if (campaign.startsAt) decisions.push({ status: campaign.status, cause: 'definition', since: campaign.startsAt, at: campaign.startsAt.getTime() });
+  // The start date opens the campaign unless a campaigner already decided otherwise before it.
+  const switchedBeforeStart = campaign.startsAt && latestSwitch && latestSwitch.at.getTime() < campaign.startsAt.getTime();
+  if (campaign.startsAt && !switchedBeforeStart) {
+    decisions.push({ status: campaign.status, cause: 'definition', since: campaign.startsAt, at: campaign.startsAt.getTime() });
+  }
   if (campaign.endsAt) decisions.push({ status: 'closed', cause: 'ended', since: campaign.endsAt, at: campaign.endsAt.getTime() });
   if (latestSwitch) decisions.push({ status: latestSwitch.status, cause: 'switch', since: latestSwitch.at, at: latestSwitch.at.getTime() });
   const current = decisions.filter((d) => d.at <= now.getTime()).reduce((latest, d) => (d.at >= latest.at ? d : latest));

@@ -9,6 +9,9 @@ import type { Locale } from './campaign';
 
 export const CONFIRMATION_DAYS = 7;
 
+/** The confirmation email's id: its outbox file's name, and never a letter id (webhook events of it are not stored). */
+export const confirmationCopy = (actionId: string) => `confirm-${actionId}`;
+
 export interface PendingConfirmation {
   actionId: string;
   campaignSlug: string;
@@ -36,7 +39,7 @@ export interface ConfirmationStore {
   /** Unconfirmed actions whose email has not gone yet, older than `olderThanMs` (for the sweeper). */
   unsent(olderThanMs: number, limit: number): Promise<string[]>;
   /** Deletes unconfirmed actions past their expiry, with their letters and consents; returns what went. */
-  deleteExpired(now: Date, limit: number): Promise<{ actions: number; supporters: number; letterIds: string[]; actionIds: string[] }>;
+  deleteExpired(now: Date, limit: number): Promise<{ actions: number; supporters: number; copies: string[] }>;
 }
 
 const expired = () => new AppError('not_found', 'This confirmation link is not valid or has expired.');
@@ -99,7 +102,7 @@ export async function sendConfirmation(deps: SendConfirmationDeps, actionId: str
   const organisation = deps.organisation(pending.campaignSlug, pending.locale);
   try {
     await deps.mailer.send({
-      id: `confirm-${actionId}`,
+      id: confirmationCopy(actionId),
       to: { email: pending.supporter.email, name: `${pending.supporter.firstName} ${pending.supporter.lastName}` },
       replyTo: organisation,
       ...message,
@@ -124,7 +127,7 @@ export async function expireUnconfirmed(
   let total = 0;
   for (;;) {
     const gone = await deps.confirmations.deleteExpired(deps.clock.now(), batchSize);
-    await deps.forgetCopies([...gone.letterIds, ...gone.actionIds.map((id) => `confirm-${id}`)]);
+    await deps.forgetCopies(gone.copies);
     total += gone.actions;
     if (gone.actions < batchSize) return total;
   }

@@ -9,7 +9,7 @@ export interface RetentionStore {
   /** When the campaign's last action was taken (a campaign closed in its definition has no close date). */
   lastActionAt(slug: string): Promise<Date | null>;
   /** Scrubs up to `limit` actions of the campaign still holding personal data; returns what it did. */
-  scrubBatch(slug: string, limit: number): Promise<{ actions: number; supporters: number; consents: number; letters: number; letterIds: string[] }>;
+  scrubBatch(slug: string, limit: number): Promise<{ actions: number; supporters: number; consents: number; letters: number; copies: string[] }>;
   logErasure(by: string, rows: Record<string, number>): Promise<void>;
 }
 
@@ -19,7 +19,8 @@ export interface RetentionDeps {
   store: RetentionStore;
   clock: Clock;
   log: Log;
-  forgetCopies(letterIds: string[]): Promise<number>;
+  /** Removes copies kept outside the database (the local outbox's files); returns how many. */
+  forgetCopies(copies: string[]): Promise<number>;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -45,7 +46,7 @@ export async function applyRetention(deps: RetentionDeps, batchSize = 1000): Pro
       totals.supporters += batch.supporters;
       totals.consents += batch.consents;
       totals.letters += batch.letters;
-      totals.outbox_files += await deps.forgetCopies(batch.letterIds);
+      totals.outbox_files += await deps.forgetCopies(batch.copies);
       if (batch.actions < batchSize) break;
     }
     if (totals.actions === 0) continue;

@@ -9,7 +9,8 @@ export const RETRYABLE: LetterStatus[] = ['failed', 'bounced', 'dropped'];
 
 export interface RetryStore {
   /** What retrying needs to know of a letter; null if there is none. */
-  retryInfo(letterId: string): Promise<{ status: LetterStatus; hasAddress: boolean; erased: boolean } | null>;
+  retryInfo(letterId: string): Promise<{ status: LetterStatus; hasAddress: boolean; erased: boolean; confirmed: boolean } | null>;
+  /** Failed, bounced or dropped letters of confirmed, not erased actions. */
   retryable(slug: string, statuses: LetterStatus[], limit: number): Promise<string[]>;
 }
 
@@ -22,8 +23,9 @@ export interface RetryDeps {
 export async function retryLetter(deps: RetryDeps, letterId: string, by: string): Promise<{ status: LetterStatus }> {
   const info = /^[0-9a-f-]{36}$/i.test(letterId) ? await deps.store.retryInfo(letterId) : null;
   if (!info) throw new AppError('not_found', 'No letter has this id.');
-  if (!RETRYABLE.includes(info.status) || info.erased) {
-    throw new AppError('not_retryable', `A letter that is ${info.erased ? 'erased' : info.status} cannot be retried.`);
+  if (!RETRYABLE.includes(info.status) || info.erased || !info.confirmed) {
+    const why = info.erased ? 'erased' : !info.confirmed ? 'waiting for its supporter to confirm' : info.status;
+    throw new AppError('not_retryable', `A letter that is ${why} cannot be retried.`);
   }
   const to: LetterStatus = info.hasAddress ? 'queued' : 'awaiting_lookup';
   // Conditional: two campaigners clicking at once retry the letter once.

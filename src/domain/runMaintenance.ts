@@ -3,6 +3,7 @@
 // could not give at signing, and once a day scrub personal data past its retention.
 import type { CampaignCatalog } from './campaign';
 import { findRiding } from './composeSignature';
+import { AppError } from './errors';
 import { expireUnconfirmed, type ConfirmationStore } from './confirmAction';
 import type { Clock, LetterQueue, Log } from './ports';
 import type { RepresentativeFinder } from './representatives';
@@ -46,7 +47,14 @@ export async function runMaintenance(deps: MaintenanceDeps): Promise<Record<stri
 export async function fillPendingRidings(deps: Pick<MaintenanceDeps, 'store' | 'representatives'>, limit: number): Promise<number> {
   let filled = 0;
   for (const pending of await deps.store.pendingRidings(limit)) {
-    const riding = await findRiding(deps.representatives, pending.postalCode, null).catch(() => ({ district: null, districtPending: false }));
+    let riding: { district: string | null; districtPending: boolean };
+    try {
+      riding = await findRiding(deps.representatives, pending.postalCode, null);
+    } catch (error) {
+      // Represent does not know the code: counted by province only. Anything else: next sweep.
+      if (error instanceof AppError && error.code === 'postal_code_not_found') riding = { district: null, districtPending: false };
+      else break;
+    }
     if (riding.districtPending) break; // still away: try on the next sweep
     await deps.store.setRiding(pending.actionId, riding.district);
     filled += 1;

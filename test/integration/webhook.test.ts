@@ -365,6 +365,18 @@ describe('odd bodies', () => {
     expect(letters.rows[0].n).toBe(0);
   });
 
+  it('keeps nothing of the events of confirmation emails (they are about a supporter’s own address), and still takes the letters’ events of the batch', async () => {
+    const stranger: Letter = { id: crypto.randomUUID(), actionId: '', token: '', messageId: crypto.randomBytes(16).toString('base64url'), email: 'chi.nguyen@parl.gc.ca' };
+    const letterEvent = eventFor(stranger, 'delivered');
+    const confirmation = { ...eventFor(stranger, 'delivered'), letter_id: `confirm-${crypto.randomUUID()}`, email: 'supporter@example.org' };
+    await postEvents([confirmation, letterEvent]);
+    const { rows } = await service.deps.db.query<{ sg_event_id: string }>(
+      'SELECT sg_event_id FROM delivery_events WHERE sg_event_id = ANY($1) OR recipient = $2',
+      [[confirmation.sg_event_id, letterEvent.sg_event_id], 'supporter@example.org'],
+    );
+    expect(rows.map((r) => r.sg_event_id)).toEqual([letterEvent.sg_event_id]);
+  });
+
   it('takes a several-megabyte batch of 3,000 events', async () => {
     const [letter] = await acceptedLetters(1);
     const base = nextSecond();

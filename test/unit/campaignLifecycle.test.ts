@@ -36,6 +36,12 @@ describe('campaignState: the most recent decision wins', () => {
     });
   });
 
+  it('a switch made before the start date holds past it', () => {
+    const c = campaign({ startsAt: at('2026-05-10T00:00:00Z') });
+    expect(campaignState(c, flip('paused', '2026-05-01T00:00:00Z'), at('2026-05-11T00:00:00Z'))).toMatchObject({ status: 'paused', cause: 'switch' });
+    expect(campaignState(c, flip('open', '2026-05-01T00:00:00Z'), at('2026-05-02T00:00:00Z'))).toMatchObject({ status: 'open', cause: 'switch' });
+  });
+
   it('a switch dated in the future (clock skew) does not count yet', () => {
     expect(campaignState(campaign(), flip('closed', '2026-05-05T00:00:00Z'), at('2026-05-04T00:00:00Z')).status).toBe('open');
   });

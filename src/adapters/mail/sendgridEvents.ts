@@ -2,6 +2,7 @@
 // and reading the JSON array of events into DeliveryEvents.
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import type { DeliveryEvent } from '../../domain/deliveryEvents';
+import { confirmationCopy } from '../../domain/confirmAction';
 
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
@@ -42,7 +43,7 @@ function withoutNul(value: unknown): unknown {
 }
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null);
 
-/** The events of a webhook body; null when the body is not a JSON array of events. */
+/** The letters' events of a webhook body; null when the body is not a JSON array of events. */
 export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
   let body: unknown;
   try {
@@ -59,6 +60,9 @@ export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
     const occurredAt = timeOf(e.timestamp);
     if (!event || !occurredAt) return null;
     const letterId = text(e.letter_id);
+    // Events of the emails asking supporters to confirm: about a supporter's own address, not a
+    // letter; not kept (nothing would ever erase them).
+    if (letterId?.startsWith(confirmationCopy(''))) continue;
     // Bounces and drops say why in `reason`; deferrals in `response`.
     const reason = [text(e.type), text(e.status), text(e.reason) ?? text(e.response)].filter(Boolean).join(' ') || null;
     events.push({

@@ -50,7 +50,10 @@ function createParams(campaignSlug: string, actions: NewAction[]): unknown[] {
  * known ones (`s`), insert the actions (none for a supporter who already acted on the campaign,
  * nor for one whose twin request inserted the supporter meanwhile), bring the known supporters'
  * details up to date only where their action went in (`u`: as the rolled-back transaction this
- * replaces did), then the consents, letters and the letters' first events. Rows of the later CTEs
+ * replaces did), then the consents, letters and the letters' first events. A form that did
+ * not ask for the street address or city (a petition) keeps the ones known; an action waiting for
+ * its email to be confirmed changes nothing of a known supporter (anyone can type anyone's email):
+ * what was typed waits on the action (`pending_details`) until it is confirmed. Rows of the later CTEs
  * reference rows inserted by the earlier ones: PostgreSQL checks those foreign keys at the end of
  * the statement, when they are there. Returns one row per stored letter (one per stored action
  * without letters). Built once per shape.
@@ -66,7 +69,9 @@ function createSql(count: number, consents: number, letters: number): string {
   const supporterRows = each(count, (i) => `(gen_random_uuid(), ${each(SUPPORTER_PARAMS, (n) => p(i, n)).join(', ')})`);
   const actionRows = each(count, (i) => {
     const a = (n: number) => p(i, SUPPORTER_PARAMS + n);
-    return `(${a(0)}::uuid, ${p(i, 1)}, ${a(1)}, ${a(2)}, ${p(i, 7)}, ${p(i, 6)}, ${a(3)}, ${a(4)}, ${a(5)}::boolean, ${a(6)}::text, ${a(7)}::timestamptz)`;
+    const details = `jsonb_build_object('email', ${p(i, 0)}::text, 'first_name', ${p(i, 2)}::text, 'last_name', ${p(i, 3)}::text,
+      'address', ${p(i, 4)}::text, 'city', ${p(i, 5)}::text, 'province', ${p(i, 6)}::text, 'postal_code', ${p(i, 7)}::text)`;
+    return `(${a(0)}::uuid, ${p(i, 1)}, ${a(1)}, ${a(2)}, ${p(i, 7)}, ${p(i, 6)}, ${a(3)}, ${a(4)}, ${a(5)}::boolean, ${a(6)}::text, ${a(7)}::timestamptz, ${details})`;
   });
   const consentRows = each(count, (i) =>
     each(consents, (k) => {
@@ -127,21 +132,23 @@ function createSql(count: number, consents: number, letters: number): string {
       SELECT id, email_key FROM supporters WHERE email_key IN (${each(count, (i) => p(i, 1)).join(', ')})
     ), a AS (
       INSERT INTO actions (id, campaign_slug, supporter_id, token, locale, postal_code, province, district, message,
-        district_pending, confirm_token, confirm_expires_at, confirmed_at)
+        district_pending, confirm_token, confirm_expires_at, confirmed_at, pending_details)
       SELECT v.id, $1, s.id, v.token, v.locale, v.postal_code, v.province, v.district, v.message,
-          v.district_pending, v.confirm_token, v.confirm_expires_at, CASE WHEN v.confirm_token IS NULL THEN now() END
+          v.district_pending, v.confirm_token, v.confirm_expires_at, CASE WHEN v.confirm_token IS NULL THEN now() END,
+          CASE WHEN v.confirm_token IS NOT NULL THEN v.details END
         FROM (VALUES ${actionRows.join(', ')}) AS v (id, email_key, token, locale, postal_code, province, district, message,
-          district_pending, confirm_token, confirm_expires_at)
+          district_pending, confirm_token, confirm_expires_at, details)
         JOIN s ON s.email_key = v.email_key
       ON CONFLICT (campaign_slug, supporter_id) DO NOTHING
-      RETURNING id, supporter_id, created_at
+      RETURNING id, supporter_id, created_at, confirm_token
     ), u AS (
-      UPDATE supporters t SET email = v.email, first_name = v.first_name, last_name = v.last_name, address = v.address,
-          city = v.city, province = v.province, postal_code = v.postal_code, updated_at = now()
+      UPDATE supporters t SET email = v.email, first_name = v.first_name, last_name = v.last_name,
+          address = COALESCE(v.address, t.address), city = COALESCE(v.city, t.city), province = v.province,
+          postal_code = v.postal_code, updated_at = now()
         FROM (VALUES ${each(count, (i) => `(${each(SUPPORTER_PARAMS, (n) => p(i, n)).join(', ')})`).join(', ')})
                AS v (email, email_key, first_name, last_name, address, city, province, postal_code),
              a
-       WHERE t.email_key = v.email_key AND t.id = a.supporter_id
+       WHERE t.email_key = v.email_key AND t.id = a.supporter_id AND a.confirm_token IS NULL
     )${consentsCte}${lettersCte}
     ${result}`;
   if (createStatements.size < 500) createStatements.set(shape, sql);

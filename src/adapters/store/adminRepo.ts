@@ -168,17 +168,19 @@ export function adminRepo(db: Db): AdminRepo {
     },
 
     async retryInfo(letterId) {
-      const { rows } = await db.query<{ status: LetterStatus; has_address: boolean; erased: boolean }>(
-        `SELECT l.status, l.recipient_email IS NOT NULL AS has_address, a.erased_at IS NOT NULL AS erased
+      const { rows } = await db.query<{ status: LetterStatus; has_address: boolean; erased: boolean; confirmed: boolean }>(
+        `SELECT l.status, l.recipient_email IS NOT NULL AS has_address, a.erased_at IS NOT NULL AS erased, a.confirmed_at IS NOT NULL AS confirmed
            FROM letters l JOIN actions a ON a.id = l.action_id WHERE l.id = $1`,
         [letterId],
       );
-      return rows[0] ? { status: rows[0].status, hasAddress: rows[0].has_address, erased: rows[0].erased } : null;
+      const r = rows[0];
+      return r ? { status: r.status, hasAddress: r.has_address, erased: r.erased, confirmed: r.confirmed } : null;
     },
     async retryable(slug, statuses, limit) {
       const { rows } = await db.query<{ id: string }>(
         `SELECT l.id FROM letters l JOIN actions a ON a.id = l.action_id
-          WHERE l.campaign_slug = $1 AND l.status = ANY($2) AND a.erased_at IS NULL ORDER BY l.created_at LIMIT $3`,
+          WHERE l.campaign_slug = $1 AND l.status = ANY($2) AND a.erased_at IS NULL AND a.confirmed_at IS NOT NULL
+          ORDER BY l.created_at LIMIT $3`,
         [slug, statuses, limit],
       );
       return rows.map((r) => r.id);
@@ -217,7 +219,7 @@ export function adminRepo(db: Db): AdminRepo {
         await tx.query('DELETE FROM supporters WHERE id = $1', [supporterId]);
         const rows = { supporters: 1, ...erased.rows };
         await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', [by, JSON.stringify(rows)]);
-        return { rows, letterIds: erased.letterIds };
+        return { rows, copies: erased.copies };
       });
     },
   };

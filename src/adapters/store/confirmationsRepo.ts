@@ -1,7 +1,7 @@
 // ConfirmationStore on PostgreSQL/PGlite. Confirming is one statement: two clicks at once
 // cannot both release the letters (the second finds confirmed_at already set).
 import type { Locale } from '../../domain/campaign';
-import type { ConfirmationEmail, ConfirmationStore, PendingConfirmation } from '../../domain/confirmAction';
+import { confirmationCopy, type ConfirmationEmail, type ConfirmationStore, type PendingConfirmation } from '../../domain/confirmAction';
 import type { Db } from '../db';
 
 interface ActionRow {
@@ -38,7 +38,17 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
         `WITH target AS (
            SELECT id, campaign_slug, locale, confirmed_at, confirm_expires_at FROM actions WHERE ${LIVE}
          ), confirmed AS (
-           UPDATE actions a SET confirmed_at = $2 FROM target t WHERE a.id = t.id AND a.confirmed_at IS NULL RETURNING a.id
+           UPDATE actions a SET confirmed_at = $2, pending_details = NULL FROM target t
+            WHERE a.id = t.id AND a.confirmed_at IS NULL AND a.erased_at IS NULL AND a.confirm_token = $1 RETURNING a.id
+         ), applied AS (
+           -- What the supporter typed with this action, now that the address is proven theirs (a
+           -- form that did not ask for the street address or city keeps the known ones).
+           UPDATE supporters t SET email = d.email, first_name = d.first_name, last_name = d.last_name,
+                  address = COALESCE(d.address, t.address), city = COALESCE(d.city, t.city), province = d.province,
+                  postal_code = d.postal_code, updated_at = now()
+             FROM actions a CROSS JOIN LATERAL jsonb_to_record(a.pending_details)
+                  AS d (email text, first_name text, last_name text, address text, city text, province text, postal_code text)
+            WHERE a.id IN (SELECT id FROM confirmed) AND t.id = a.supporter_id
          ), released AS (
            UPDATE letters l SET status = CASE WHEN l.body_text IS NULL THEN 'awaiting_lookup' ELSE 'queued' END, updated_at = now()
              FROM confirmed c WHERE l.action_id = c.id AND l.status = 'awaiting_confirmation'
@@ -98,7 +108,7 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
           [now, limit],
         );
         const actionIds = doomed.rows.map((r) => r.id);
-        if (actionIds.length === 0) return { actions: 0, supporters: 0, letterIds: [], actionIds: [] };
+        if (actionIds.length === 0) return { actions: 0, supporters: 0, copies: [] };
         const letters = await tx.query<{ id: string }>('SELECT id FROM letters WHERE action_id = ANY($1)', [actionIds]);
         // Letters, their events and the consents go with the action (ON DELETE CASCADE).
         await tx.query('DELETE FROM actions WHERE id = ANY($1)', [actionIds]);
@@ -108,7 +118,7 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
         );
         const rows = { actions: actionIds.length, supporters: supporters.rows.length, letters: letters.rows.length };
         await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', ['expiry of unconfirmed actions', JSON.stringify(rows)]);
-        return { actions: actionIds.length, supporters: supporters.rows.length, letterIds: letters.rows.map((r) => r.id), actionIds };
+        return { actions: actionIds.length, supporters: supporters.rows.length, copies: [...letters.rows.map((r) => r.id), ...actionIds.map(confirmationCopy)] };
       });
     },
   };

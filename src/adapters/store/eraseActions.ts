@@ -2,11 +2,12 @@
 // (campaign, province, riding, date) and each letter's recipient and status. Shared by a
 // supporter's erasure, the retention scrub and nothing else; runs inside the caller's transaction.
 import type { Queryable } from '../db';
+import { confirmationCopy } from '../../domain/confirmAction';
 
 export interface ErasedRows {
   rows: { actions: number; consents: number; letters: number; letters_stopped: number };
-  /** Letters whose copies outside the database (the local outbox) must go too. */
-  letterIds: string[];
+  /** Copies kept outside the database (local outbox files: letters and confirmation emails) that must go too. */
+  copies: string[];
 }
 
 export async function eraseActions(tx: Queryable, actionIds: string[], reason: string): Promise<ErasedRows> {
@@ -24,14 +25,14 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
     [actionIds],
   );
   const consents = await tx.query('DELETE FROM consents WHERE action_id = ANY($1) RETURNING id', [actionIds]);
-  const actions = await tx.query(
+  const actions = await tx.query<{ id: string }>(
     `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(),
-            confirm_token = NULL, erased_at = now()
+            confirm_token = NULL, pending_details = NULL, erased_at = now()
       WHERE id = ANY($1) RETURNING id`,
     [actionIds],
   );
   return {
     rows: { actions: actions.rows.length, consents: consents.rows.length, letters: letters.rows.length, letters_stopped: stopped.rows.length },
-    letterIds: letters.rows.map((r) => r.id),
+    copies: [...letters.rows.map((r) => r.id), ...actions.rows.map((r) => confirmationCopy(r.id))],
   };
 }

@@ -29,7 +29,7 @@ export function lettersRepo(db: Db): LetterStore {
         `WITH claimed AS (
            UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now()
              FROM actions a JOIN supporters s ON s.id = a.supporter_id
-            WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL
+            WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL AND a.confirmed_at IS NOT NULL
               AND (l.status = ANY($2) OR (l.status = 'sending' AND l.updated_at < now() - $3 * interval '1 millisecond'))
            RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, l.locale, s.email, s.first_name, s.last_name
          ), noted AS (
@@ -84,7 +84,7 @@ export function lettersRepo(db: Db): LetterStore {
         `SELECT l.id, l.campaign_slug, l.target_id, l.locale, a.district, a.message,
                 s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
            FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
-          WHERE l.id = $1 AND l.status = 'awaiting_lookup'`,
+          WHERE l.id = $1 AND l.status = 'awaiting_lookup' AND a.confirmed_at IS NOT NULL`,
         [letterId],
       );
       if (rows.length === 0) return null;

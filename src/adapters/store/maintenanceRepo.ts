@@ -42,7 +42,7 @@ export function maintenanceRepo(db: Db): MaintenanceStore & RetentionStore {
             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [slug, limit],
         );
-        if (rows.length === 0) return { actions: 0, supporters: 0, consents: 0, letters: 0, letterIds: [] };
+        if (rows.length === 0) return { actions: 0, supporters: 0, consents: 0, letters: 0, copies: [] };
         const erased = await eraseActions(tx, rows.map((r) => r.id), 'The campaign’s retention period is over.');
         // A supporter who acted on other campaigns stays for those; the others go entirely.
         const supporters = await tx.query(
@@ -54,7 +54,7 @@ export function maintenanceRepo(db: Db): MaintenanceStore & RetentionStore {
           supporters: supporters.rows.length,
           consents: erased.rows.consents,
           letters: erased.rows.letters,
-          letterIds: erased.letterIds,
+          copies: erased.copies,
         };
       });
     },
