@@ -34,7 +34,11 @@ export type DeliveryOutcome =
   | { kind: 'wait'; until: Date };
 
 export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
-  const plan = await deps.letters.deliveryPlan(letterId);
+  let plan = await deps.letters.deliveryPlan(letterId, deps.staleClaimMs);
+  if (plan?.abandoned && (await deps.letters.move(letterId, 'queued', { reason: 'The worker sending it stopped; queued again.' }))) {
+    // Back in the queue, it waits for a resume or its slot like any other letter.
+    plan = { ...plan, status: 'queued', abandoned: false };
+  }
   if (!plan || plan.status !== 'queued') return sendNow(deps, letterId, isLastAttempt);
   const campaign = deps.campaigns.list().find((c) => c.slug === plan.campaignSlug);
   if (campaign && (await deps.states.of(campaign)).status === 'paused') return { kind: 'held' };

@@ -123,10 +123,12 @@ export interface DeliveryPlan {
   status: LetterStatus;
   recipientEmail: string | null;
   plannedAt: Date | null;
+  /** `sending` for longer than the stale-claim time: the worker sending it died. */
+  abandoned: boolean;
 }
 
 export interface LetterStore {
-  deliveryPlan(letterId: string): Promise<DeliveryPlan | null>;
+  deliveryPlan(letterId: string, staleAfterMs: number): Promise<DeliveryPlan | null>;
   /**
    * Reserves the letter's slot with its target, atomically with every other letter to the same
    * target: `choose` gets the target's next free slot and returns this letter's slot and the next one.

@@ -61,10 +61,14 @@ class MemoryLetters implements LetterStore {
     return statuses.flatMap((status) => (this.staleRows[status] ?? []).map((id) => ({ id, status })));
   }
   readonly planned = new Map<string, Date>();
+  /** Letters whose `sending` claim is stale (their worker died). */
+  readonly abandoned = new Set<string>();
   readonly slots = new Map<string, Date | null>();
   async deliveryPlan(letterId: string) {
     const status = this.statuses.get(letterId);
-    return status ? { campaignSlug: 'xinjiang', status, recipientEmail: 'MP@parl.gc.ca', plannedAt: this.planned.get(letterId) ?? null } : null;
+    return status
+      ? { campaignSlug: 'xinjiang', status, recipientEmail: 'MP@parl.gc.ca', plannedAt: this.planned.get(letterId) ?? null, abandoned: this.abandoned.has(letterId) }
+      : null;
   }
   async reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }) {
     const { slot, nextFree } = choose(this.slots.get(targetKey) ?? null);
@@ -204,6 +208,15 @@ describe('deliverLetter: pauses and pacing', () => {
     expect(sender.sent).toEqual([]);
     expect(letters.claims).toEqual([]);
     expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+  });
+
+  it('a letter whose worker died mid-send goes back to the queue and is held like the others while paused', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'sending' });
+    letters.abandoned.add(LETTER_ID);
+    const sender = mailer();
+    expect(await deliverLetter(deps(letters, sender, { status: 'paused' }), LETTER_ID, false)).toEqual({ kind: 'held' });
+    expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+    expect(sender.sent).toEqual([]);
   });
 
   it('a closed campaign still sends the letters it accepted', async () => {

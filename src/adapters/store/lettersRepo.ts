@@ -136,13 +136,15 @@ export function lettersRepo(db: Db): LetterStore {
       return rows.map((r) => r.id);
     },
 
-    async deliveryPlan(letterId) {
-      const { rows } = await db.query<{ campaign_slug: string; status: LetterStatus; recipient_email: string | null; planned_at: Date | null }>(
-        'SELECT campaign_slug, status, recipient_email, planned_at FROM letters WHERE id = $1',
-        [letterId],
+    async deliveryPlan(letterId, staleAfterMs) {
+      const { rows } = await db.query<{ campaign_slug: string; status: LetterStatus; recipient_email: string | null; planned_at: Date | null; abandoned: boolean }>(
+        `SELECT campaign_slug, status, recipient_email, planned_at,
+                status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond' AS abandoned
+           FROM letters WHERE id = $1`,
+        [letterId, staleAfterMs],
       );
       const r = rows[0];
-      return r ? { campaignSlug: r.campaign_slug, status: r.status, recipientEmail: r.recipient_email, plannedAt: r.planned_at } : null;
+      return r ? { campaignSlug: r.campaign_slug, status: r.status, recipientEmail: r.recipient_email, plannedAt: r.planned_at, abandoned: r.abandoned } : null;
     },
 
     async reserveSlot(letterId, targetKey, choose) {
