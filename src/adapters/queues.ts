@@ -17,7 +17,7 @@ export interface SupporterEmailJob {
 
 export const deliveryJobId = (letterId: string) => `letter-${letterId}`;
 export const lookupJobId = (letterId: string) => `lookup-${letterId}`;
-export const confirmationJobId = (actionId: string) => `confirm-${actionId}`;
+const confirmationJobId = (actionId: string) => `confirm-${actionId}`;
 
 export interface QueueSettings {
   prefix: string;

@@ -61,6 +61,9 @@ const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
   fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
 };
 
+/** A day as people write it, in Ottawa's time: "March 14, 2025" / "14 mars 2025" (letters, emails, pages). */
+export const longDate = (locale: Locale, date: Date): string => DATE_FORMATS[locale].format(date);
+
 export function letterContext(input: {
   campaign: Campaign;
   locale: Locale;
@@ -77,12 +80,12 @@ export function letterContext(input: {
     riding: input.riding,
     campaign: { title: campaign.title[locale] },
     organisation: { name: campaign.organisation.name[locale] },
-    date: DATE_FORMATS[locale].format(input.now),
+    date: longDate(locale, input.now),
   };
 }
 
 export function petitionContext(campaign: Campaign, locale: Locale, now: Date): PetitionContext {
-  return { campaign: { title: campaign.title[locale] }, organisation: { name: campaign.organisation.name[locale] }, date: DATE_FORMATS[locale].format(now) };
+  return { campaign: { title: campaign.title[locale] }, organisation: { name: campaign.organisation.name[locale] }, date: longDate(locale, now) };
 }
 
 export function fixedRecipient(target: Extract<Target, { kind: 'fixed' }>, locale: Locale): Recipient {

@@ -13,6 +13,7 @@ import { switchCampaign, type CampaignState, type StatusCause, type SwitchDeps }
 import { campaignStats, type CampaignStats } from '../domain/campaignStats';
 import { AppError } from '../domain/errors';
 import { letterHistory } from '../domain/letterSearch';
+import { longDate } from '../domain/letters';
 import type { Pacing } from '../domain/pacing';
 import { petitionBundle, type PetitionBundleDeps } from '../domain/petitionBundle';
 import { scrubDueAt, type RetentionDeps } from '../domain/retention';
@@ -54,7 +55,6 @@ const TORONTO_PARTS = new Intl.DateTimeFormat('en-US', {
   hourCycle: 'h23',
   timeZone: 'America/Toronto',
 });
-const TORONTO_DAY = new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' });
 
 /** "Mon 24 Nov 09:06" in Toronto time (with the year when asked: "Mon 24 Nov 2025 09:06"). */
 export function torontoTime(d: Date, withYear = false): string {
@@ -164,7 +164,7 @@ async function lifecycleModel(deps: DashboardDeps, campaign: Campaign, stats: Ca
         ? { text: 'Personal data is kept until you erase it', due: null }
         : {
             text: `Personal data is kept ${plural(campaign.retentionDays, 'day', 'days')} after the campaign closes`,
-            due: due ? TORONTO_DAY.format(due) : null,
+            due: due ? longDate('en', due) : null,
             dueIso: due?.toISOString() ?? null,
           },
   };

@@ -1,7 +1,7 @@
 // What the pages show, built from domain results and page text. Templates only lay it out.
 import type { Campaign, Locale } from '../domain/campaign';
 import type { CampaignState } from '../domain/campaignLifecycle';
-import type { RenderedLetter } from '../domain/letters';
+import { longDate, type RenderedLetter } from '../domain/letters';
 import { overallStatus } from '../domain/actionStatus';
 import type { AppError } from '../domain/errors';
 import type { StoredAction } from '../domain/ports';
@@ -323,11 +323,6 @@ export function petitionPage(
   });
 }
 
-const DATE_FORMATS: Record<Locale, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-};
-
 /** A campaign that takes no action now (paused, closed, not open yet): why, the counter, and where else to go. */
 export function closedPage(
   renderer: PageRenderer,
@@ -345,7 +340,7 @@ export function closedPage(
     state.status === 'paused'
       ? [c.paused]
       : state.cause === 'not_started' && campaign.startsAt
-        ? [fill(c.notStarted, { date: DATE_FORMATS[locale].format(campaign.startsAt) })]
+        ? [fill(c.notStarted, { date: longDate(locale, campaign.startsAt) })]
         : [c.closed, actions > 0 ? fill(c.thanks[pluralOf(locale, actions)], { count }) : c.thanksNone];
   return renderer.render('closed', locale, {
     campaign: { title: campaign.title[locale], summary: campaign.summary[locale] },

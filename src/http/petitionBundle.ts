@@ -9,6 +9,7 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import type { Response } from 'express';
 import type { Locale } from '../domain/campaign';
 import type { PetitionBundle, Signer } from '../domain/petitionBundle';
+import { longDate } from '../domain/letters';
 import { defuse } from './csvExport';
 
 export const BUNDLE_FORMATS = ['html', 'csv', 'totals.csv'] as const;
@@ -86,10 +87,6 @@ const LABELS: Record<Locale, Labels> = {
 };
 
 const NUMBERS: Record<Locale, Intl.NumberFormat> = { en: new Intl.NumberFormat('en-CA'), fr: new Intl.NumberFormat('fr-CA') };
-const LONG_DATES: Record<Locale, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-};
 // Days in Eastern time, where the House sits (as the dashboard counts them).
 const DAY_PARTS = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'America/Toronto' });
 
@@ -232,7 +229,7 @@ ${totalsTables(bundle, t, number)}
 </section>
 <footer class="closing">
 <p>${escapeHtml(t.end(number(listed), listed))}</p>
-<p>${escapeHtml(t.prepared(organisation, LONG_DATES[locale].format(bundle.generatedAt)))}</p>
+<p>${escapeHtml(t.prepared(organisation, longDate(locale, bundle.generatedAt)))}</p>
 </footer>
 </main>
 </body>

@@ -4,22 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import { browserEnvForFile, uniqueEmail } from './browserEnv';
 import { focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
 
-let env: BrowserEnv;
-
-beforeAll(async () => {
-  env = await startBrowserEnv();
-});
-afterAll(() => env.close());
-beforeEach(() => {
-  env.service.sendgrid.reset();
-  env.service.represent.reset();
-});
-
-let counter = 0;
-const uniqueEmail = () => `supporter${Date.now()}${(counter += 1)}@example.com`;
+const envOf = browserEnvForFile();
 
 async function fillDetails(page: Page, email: string) {
   await page.getByLabel(/^First name/).fill('Mei');
@@ -29,11 +17,11 @@ async function fillDetails(page: Page, email: string) {
   await page.getByLabel(/^City or town/).fill('Toronto');
 }
 
-const sentTo = () => env.service.sendgrid.accepted().map((m) => m.body.personalizations[0].to[0].email).sort();
+const sentTo = () => envOf().service.sendgrid.accepted().map((m) => m.body.personalizations[0].to[0].email).sort();
 
 describe('with JavaScript', () => {
   it('finds the MP, previews both letters and sends them: two accepted letters', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     expect(await page.locator('#step-details').isHidden()).toBe(true);
     await page.getByLabel(/^Postal code/).fill('m5v3l9');
@@ -42,7 +30,7 @@ describe('with JavaScript', () => {
     expect(await page.locator('.mp-card').innerText()).toContain('Spadina—Harbourfront');
     expect(await focusedId(page)).toBe('firstName');
 
-    await fillDetails(page, uniqueEmail());
+    await fillDetails(page, uniqueEmail('supporter'));
     await page.getByLabel(/^Your own words \(optional\)/).fill('My cousin in Ürümqi has not called since 2019.');
     expect(await page.locator('#message-count').innerText()).toBe(`${(2000 - 46).toLocaleString('en-CA')} characters left`);
     await page.getByRole('button', { name: 'Preview my letters' }).click();
@@ -57,7 +45,7 @@ describe('with JavaScript', () => {
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\/[0-9a-f-]+\?token=.+&new=1/);
     expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
-    const mails = await env.service.sendgrid.waitForAccepted(2);
+    const mails = await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
     // The preview was the letter as sent, subject included.
     const sentMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'chi.nguyen@parl.gc.ca')!;
@@ -68,7 +56,7 @@ describe('with JavaScript', () => {
   });
 
   it('lets the supporter pick their riding when the postal code spans two', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('K0A 1K0');
     await page.getByRole('button', { name: 'Find my MP' }).click();
@@ -77,15 +65,15 @@ describe('with JavaScript', () => {
     expect(await page.getByRole('radio').count()).toBe(2);
     await choice.check();
     await page.locator('.mp-card', { hasText: 'Giovanna Mingarelli' }).waitFor();
-    await fillDetails(page, uniqueEmail());
+    await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\//);
-    await env.service.sendgrid.waitForAccepted(2);
+    await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'giovanna.mingarelli@parl.gc.ca']);
   });
 
   it('shows errors next to their fields, announces them and moves focus to the first', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('D0D 0D0');
     await page.getByRole('button', { name: 'Find my MP' }).click();
@@ -100,28 +88,28 @@ describe('with JavaScript', () => {
   it('still sends when Represent is down, saying the MP will be found shortly', async () => {
     // A postal code no other test has looked up, so nothing is cached for it.
     const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/represent/postcode-M5V3L9-single-mp.json'), 'utf8'));
-    env.service.represent.addPostcode({ ...recorded, code: 'M5V3L8' });
-    env.service.represent.setMode('fail');
-    const page = await (await env.context()).newPage();
+    envOf().service.represent.addPostcode({ ...recorded, code: 'M5V3L8' });
+    envOf().service.represent.setMode('fail');
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('M5V 3L8');
     await page.getByRole('button', { name: 'Find my MP' }).click();
     await page.locator('#mp-result .notice').waitFor();
     expect(await page.locator('#mp-result').innerText()).toMatch(/we will find your MP and send it shortly/);
-    await fillDetails(page, uniqueEmail());
+    await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\//);
     expect(await page.locator('.thanks .notice').innerText()).toMatch(/We will find them and send your letter shortly/);
     expect(await page.locator('.letter-status').first().innerText()).toMatch(/we are finding your MP/);
-    env.service.represent.setMode('ok');
-    await env.service.sendgrid.waitForAccepted(2);
+    envOf().service.represent.setMode('ok');
+    await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
   });
 
   it('can be completed with the keyboard alone', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
-    const email = uniqueEmail();
+    const email = uniqueEmail('supporter');
     await tabTo(page, '#postalCode');
     await page.keyboard.type('M5V 3L9');
     await page.keyboard.press('Enter');
@@ -137,7 +125,7 @@ describe('with JavaScript', () => {
     await tabTo(page, '#send');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/actions\//);
-    const { rows } = await env.service.deps.db.query<{ granted: boolean }>(
+    const { rows } = await envOf().service.deps.db.query<{ granted: boolean }>(
       "SELECT c.granted FROM consents c JOIN supporters s ON s.id = c.supporter_id WHERE s.email = $1 AND c.purpose = 'updates'",
       [email],
     );
@@ -147,7 +135,7 @@ describe('with JavaScript', () => {
 
 describe('without JavaScript', () => {
   it('posts the form, brings it back with every input kept and errors by their fields, then thanks the supporter', async () => {
-    const page = await (await env.context({ javaScriptEnabled: false })).newPage();
+    const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('M5V 3L9');
     await page.getByLabel(/^First name/).fill('Aziz');
@@ -172,35 +160,35 @@ describe('without JavaScript', () => {
     expect(await focusedId(page)).toBe('lastName');
 
     await page.getByLabel(/^Last name/).fill('Kerim');
-    await page.getByLabel(/^Email/).fill(uniqueEmail());
+    await page.getByLabel(/^Email/).fill(uniqueEmail('supporter'));
     await page.getByLabel(/^City or town/).fill('Toronto');
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\/.+new=1/);
     expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
-    await env.service.sendgrid.waitForAccepted(2);
+    await envOf().service.sendgrid.waitForAccepted(2);
     await page.reload();
     expect(await page.locator('.letter-status').allInnerTexts()).toEqual([expect.stringMatching(/^Sent/), expect.stringMatching(/^Sent/)]);
   });
 
   it('asks for the riding when the postal code spans two, keeping what was typed', async () => {
-    const page = await (await env.context({ javaScriptEnabled: false })).newPage();
+    const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('K0A1K0');
-    await fillDetails(page, uniqueEmail());
+    await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.getByRole('radio', { name: /Carleton/ }).waitFor();
     expect(await page.inputValue('#firstName')).toBe('Mei');
     await page.getByRole('radio', { name: /Carleton/ }).check();
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\//);
-    await env.service.sendgrid.waitForAccepted(2);
+    await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'bruce.fanjoy@parl.gc.ca']);
   });
 });
 
 describe('in French', () => {
   it('follows the browser’s language, says everything in French and writes the letters in French', async () => {
-    const page = await (await env.context({ locale: 'fr-CA', extraHTTPHeaders: { 'Accept-Language': 'fr-CA,fr;q=0.9' } })).newPage();
+    const page = await (await envOf().context({ locale: 'fr-CA', extraHTTPHeaders: { 'Accept-Language': 'fr-CA,fr;q=0.9' } })).newPage();
     await page.goto('/campaigns/xinjiang');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     expect(await page.locator('h1').innerText()).toMatch(/Le Canada doit agir/);
@@ -212,19 +200,19 @@ describe('in French', () => {
     expect(await page.locator('#firstName-error').innerText()).toBe('Entrez votre prénom.');
     await page.getByLabel(/^Prénom/).fill('Élise');
     await page.getByLabel(/^Nom de famille/).fill('Tremblay');
-    await page.getByLabel(/^Courriel/).fill(uniqueEmail());
+    await page.getByLabel(/^Courriel/).fill(uniqueEmail('supporter'));
     await page.getByLabel(/^Adresse/).fill('12 rue Principale');
     await page.getByLabel(/^Ville ou municipalité/).fill('Sainte-Christine-d’Auvergne');
     await page.getByRole('button', { name: 'Envoyer la lettre' }).click();
     await page.waitForURL(/\/actions\/.+lang=fr/);
     expect(await page.locator('h1').innerText()).toBe('Merci, votre lettre est en route');
-    const mails = await env.service.sendgrid.waitForAccepted(2);
+    const mails = await envOf().service.sendgrid.waitForAccepted(2);
     const toMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'joel.godin@parl.gc.ca')!;
     expect(toMp.body.content![0].value).toContain('Bonjour Joël Godin');
   });
 
   it('has a visible language switch that keeps the page', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     await page.getByRole('link', { name: 'Français' }).click();
     await page.waitForURL(/lang=fr/);
@@ -237,7 +225,7 @@ describe('in French', () => {
 
 describe('for everyone', () => {
   it('has no serious accessibility violations, before and after errors, and on the thank-you page', async () => {
-    const page = await (await env.context()).newPage();
+    const page = await (await envOf().context()).newPage();
     await page.goto('/campaigns/xinjiang');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel(/^Postal code/).fill('M5V 3L9');
@@ -246,14 +234,14 @@ describe('for everyone', () => {
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.locator('#error-summary:not([hidden])').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await fillDetails(page, uniqueEmail());
+    await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
     await page.waitForURL(/\/actions\//);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('fits a 320 px wide phone screen without sideways scrolling (and saves screenshots)', async () => {
-    const phone = await (await env.context({ viewport: { width: 320, height: 640 } })).newPage();
+    const phone = await (await envOf().context({ viewport: { width: 320, height: 640 } })).newPage();
     await phone.goto('/campaigns/xinjiang');
     await phone.getByLabel(/^Postal code/).fill('M5V 3L9');
     await phone.getByRole('button', { name: 'Find my MP' }).click();
@@ -263,11 +251,11 @@ describe('for everyone', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
 
     // 200% zoom of a 1280 px window lays out like a 640 px one.
-    const zoomed = await (await env.context({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2 })).newPage();
+    const zoomed = await (await envOf().context({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2 })).newPage();
     await zoomed.goto('/campaigns/xinjiang');
     expect(await zoomed.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(640);
 
-    const desktop = await (await env.context({ viewport: { width: 1280, height: 900 } })).newPage();
+    const desktop = await (await envOf().context({ viewport: { width: 1280, height: 900 } })).newPage();
     await desktop.goto('/campaigns/xinjiang');
     await screenshot(desktop, 'action-page-desktop.png');
   });

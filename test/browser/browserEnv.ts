@@ -46,3 +46,24 @@ export async function startBrowserEnv(options: TestServiceOptions = {}): Promise
     },
   };
 }
+
+/**
+ * One BrowserEnv for the test file (started before its tests, closed after), with the fakes
+ * reset before each test. Call at the top of the file; the getter gives the env inside tests.
+ */
+export function browserEnvForFile(options: TestServiceOptions = {}): () => BrowserEnv {
+  let env: BrowserEnv | undefined;
+  beforeAll(async () => {
+    env = await startBrowserEnv(options);
+  });
+  afterAll(() => env?.close());
+  beforeEach(() => {
+    env!.service.sendgrid.reset();
+    env!.service.represent.reset();
+  });
+  return () => env!;
+}
+
+let emails = 0;
+/** An address no other test used: one action per email per campaign. */
+export const uniqueEmail = (name: string) => `${name}${Date.now()}${(emails += 1)}@example.com`;

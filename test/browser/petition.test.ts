@@ -3,23 +3,11 @@
 // thank-you page asking to check their email, the emailed link (as the worker sends it to the fake
 // SendGrid), the Confirm button, and the counter going up by one. Checked with axe-core too.
 import type { Page } from 'playwright-core';
-import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import { browserEnvForFile, uniqueEmail } from './browserEnv';
 import { focusedId, screenshot, seriousViolations } from './pageTools';
 
 const PETITION = '/campaigns/xinjiang-petition';
-let env: BrowserEnv;
-
-beforeAll(async () => {
-  env = await startBrowserEnv();
-});
-afterAll(() => env.close());
-beforeEach(() => {
-  env.service.sendgrid.reset();
-  env.service.represent.reset();
-});
-
-let counter = 0;
-const uniqueEmail = () => `signer${Date.now()}${(counter += 1)}@example.com`;
+const envOf = browserEnvForFile();
 
 async function signatures(page: Page): Promise<number> {
   const text = await page.locator('.counter-text').innerText();
@@ -36,7 +24,7 @@ async function fillSigner(page: Page, email: string) {
 
 /** The confirmation link in the email the worker sent to `email`, as a path on this server. */
 async function confirmationPath(email: string): Promise<string> {
-  const mails = await env.service.sendgrid.waitForAccepted(1);
+  const mails = await envOf().service.sendgrid.waitForAccepted(1);
   const mail = mails.find((m) => m.body.personalizations[0].to[0].email === email)!;
   const text = mail.body.content!.find((c) => c.type === 'text/plain')!.value;
   const link = /https:\/\/act\.example\.org(\/confirm\/[A-Za-z0-9_-]+\?lang=\w\w)/.exec(text);
@@ -45,7 +33,7 @@ async function confirmationPath(email: string): Promise<string> {
 }
 
 it('signs, asks to check email, confirms from the emailed link, and counts the signature', async () => {
-  const page = await (await env.context()).newPage();
+  const page = await (await envOf().context()).newPage();
   await page.goto(PETITION);
   const before = await signatures(page);
   expect(await page.locator('.counter-text').innerText()).toMatch(/^[\d,]+ of 10,000 signatures$/);
@@ -59,7 +47,7 @@ it('signs, asks to check email, confirms from the emailed link, and counts the s
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'petition.png');
 
-  const email = uniqueEmail();
+  const email = uniqueEmail('signer');
   await fillSigner(page, email);
   await page.getByLabel(/receive email updates/).check();
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
@@ -93,7 +81,7 @@ it('signs, asks to check email, confirms from the emailed link, and counts the s
 });
 
 it('without JavaScript: brings the form back with errors by their fields, then thanks the signer', async () => {
-  const page = await (await env.context({ javaScriptEnabled: false })).newPage();
+  const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
   await page.goto(PETITION);
   await page.getByLabel(/^First name/).fill('Aziz');
   await page.getByLabel(/^Email/).fill('not-an-email');
@@ -105,7 +93,7 @@ it('without JavaScript: brings the form back with errors by their fields, then t
   expect(await page.inputValue('#firstName')).toBe('Aziz');
   expect(await focusedId(page)).toBe('lastName');
 
-  const email = uniqueEmail();
+  const email = uniqueEmail('signer');
   await fillSigner(page, email);
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
   await page.waitForURL(/\/actions\/.+new=1/);
@@ -115,7 +103,7 @@ it('without JavaScript: brings the form back with errors by their fields, then t
 });
 
 it('has no serious accessibility violations with errors shown, and the first one has the focus', async () => {
-  const page = await (await env.context()).newPage();
+  const page = await (await envOf().context()).newPage();
   await page.goto(PETITION);
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
   await page.locator('#error-summary:not([hidden])').waitFor();
@@ -125,7 +113,7 @@ it('has no serious accessibility violations with errors shown, and the first one
 });
 
 it('is in French with ?lang=fr, Sign button included', async () => {
-  const page = await (await env.context()).newPage();
+  const page = await (await envOf().context()).newPage();
   await page.goto(`${PETITION}?lang=fr`);
   expect(await page.getAttribute('html', 'lang')).toBe('fr');
   expect(await page.getByRole('button', { name: 'Signer', exact: true }).isVisible()).toBe(true);

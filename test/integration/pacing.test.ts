@@ -54,6 +54,20 @@ describe('pacing with a controllable clock', () => {
     removeCampaignsDir(dir);
   });
 
+  /** The domain's delivery with the service's own parts, and a clock the test moves (`clock.t`). */
+  const controlled = (at: DateTime) => {
+    const clock = { t: at.toMillis(), now: () => new Date(clock.t) };
+    const deps: DeliverDeps = {
+      letters: service.deps.letters,
+      mailer: service.deps.mailer,
+      campaigns: service.deps.campaigns.catalog,
+      states: service.deps.campaignStates,
+      clock,
+      staleClaimMs: service.deps.staleClaimMs,
+    };
+    return { clock, deps };
+  };
+
   it('pacing never exceeds the cap per target per hour, and sends only in office hours', async () => {
     const { letterIds } = await submitMany(service, FORTY);
     expect(letterIds).toHaveLength(80);
@@ -76,34 +90,25 @@ describe('pacing with a controllable clock', () => {
     // before daylight saving time starts (Sunday March 9).
     const start = DateTime.fromISO('2025-03-07T16:40:00', { zone: ZONE });
     expect(start.weekday).toBe(5);
-    let now = start.toMillis();
-    const clock = { now: () => new Date(now) };
-    const deps: DeliverDeps = {
-      letters: service.deps.letters,
-      mailer: service.deps.mailer,
-      campaigns: service.deps.campaigns.catalog,
-      states: service.deps.campaignStates,
-      clock,
-      staleClaimMs: service.deps.staleClaimMs,
-    };
+    const { clock, deps } = controlled(start);
 
-    const due = new Map<string, number>(letterIds.map((id) => [id, now]));
+    const due = new Map<string, number>(letterIds.map((id) => [id, clock.t]));
     const sentAt = new Map<string, number>();
     const outcomes: DeliveryOutcome[] = [];
     const deliverDue = async () => {
       for (const [id, at] of [...due]) {
-        if (at > now) continue;
+        if (at > clock.t) continue;
         const outcome = await deliverLetter(deps, id, false);
         outcomes.push(outcome);
         if (outcome.kind === 'accepted') {
-          sentAt.set(id, now);
+          sentAt.set(id, clock.t);
           due.delete(id);
         } else if (outcome.kind === 'wait') {
           // A letter is never told to wait for a moment already come.
-          expect(outcome.until.getTime()).toBeGreaterThan(now);
+          expect(outcome.until.getTime()).toBeGreaterThan(clock.t);
           due.set(id, outcome.until.getTime());
         } else {
-          throw new Error(`letter ${id} at ${new Date(now).toISOString()}: unexpected outcome ${JSON.stringify(outcome)}`);
+          throw new Error(`letter ${id} at ${new Date(clock.t).toISOString()}: unexpected outcome ${JSON.stringify(outcome)}`);
         }
       }
     };
@@ -117,7 +122,7 @@ describe('pacing with a controllable clock', () => {
       expect(rows).toHaveLength(due.size);
       for (const row of rows) {
         expect({ id: row.id, status: row.status, planned: row.planned_at?.getTime() }).toEqual({ id: row.id, status: 'queued', planned: due.get(row.id) });
-        expect(row.planned_at!.getTime()).toBeGreaterThan(now);
+        expect(row.planned_at!.getTime()).toBeGreaterThan(clock.t);
       }
     };
 
@@ -130,10 +135,10 @@ describe('pacing with a controllable clock', () => {
 
     const end = start.plus({ days: 5 }).toMillis();
     let checkedSaturday = false;
-    while (due.size > 0 && now < end) {
-      now += MINUTE;
+    while (due.size > 0 && clock.t < end) {
+      clock.t += MINUTE;
       await deliverDue();
-      if (!checkedSaturday && now >= start.plus({ hours: 20 }).toMillis()) {
+      if (!checkedSaturday && clock.t >= start.plus({ hours: 20 }).toMillis()) {
         // Saturday noon, office closed: asking again keeps each letter's slot (no new slot is
         // taken), and nothing is sent.
         checkedSaturday = true;
@@ -197,21 +202,9 @@ describe('pacing with a controllable clock', () => {
     expect(service.sendgrid.requestCount()).toBe(requests);
   });
 
+
   // A letter whose send failed (SendGrid 500) comes back for a retry some time after its slot
   // (15 s × 2^n backoff in production). These use later weeks, when the targets' earlier slots are past.
-  const controlled = (at: DateTime) => {
-    const clock = { t: at.toMillis(), now: () => new Date(clock.t) };
-    const deps: DeliverDeps = {
-      letters: service.deps.letters,
-      mailer: service.deps.mailer,
-      campaigns: service.deps.campaigns.catalog,
-      states: service.deps.campaignStates,
-      clock,
-      staleClaimMs: service.deps.staleClaimMs,
-    };
-    return { clock, deps };
-  };
-
   it('never sends a retried letter after the office has closed', async () => {
     const { letterIds } = await submitMany(service, [supporter()]);
     const [, toMinister] = letterIds;

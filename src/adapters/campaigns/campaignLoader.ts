@@ -107,7 +107,7 @@ export const SAMPLE_CONTEXT: LetterContext = {
 };
 
 /** What a petition's letter may use. */
-export const PETITION_CONTEXT: PetitionContext = {
+const PETITION_CONTEXT: PetitionContext = {
   campaign: { title: 'Sample' },
   organisation: { name: 'Sample Organisation' },
   date: 'January 1, 2030',

@@ -4,31 +4,19 @@
 import type { Campaign } from '../../domain/campaign';
 import { campaignState, type CampaignStates, type CampaignSwitch } from '../../domain/campaignLifecycle';
 import type { Clock } from '../../domain/ports';
+import { ttlCache } from '../ttlCache';
 
 export function cachedCampaignStates(
   switches: { all(): Promise<Map<string, CampaignSwitch>> },
   clock: Clock,
   ttlMs: number,
 ): CampaignStates & { forget(slug?: string): void } {
-  let cached: { at: number; switches: Promise<Map<string, CampaignSwitch>> } | null = null;
-  const current = () => {
-    const now = Date.now();
-    if (!cached || now - cached.at >= ttlMs) {
-      const loading = switches.all();
-      cached = { at: now, switches: loading };
-      // A failed read is not kept: the next caller tries again.
-      loading.catch(() => {
-        if (cached?.switches === loading) cached = null;
-      });
-    }
-    return cached.switches;
-  };
+  // One read brings every campaign's latest switch: the cache holds that one answer.
+  const latest = ttlCache(() => switches.all(), ttlMs);
   return {
     async of(campaign: Campaign) {
-      return campaignState(campaign, (await current()).get(campaign.slug) ?? null, clock.now());
+      return campaignState(campaign, (await latest.get('all')).get(campaign.slug) ?? null, clock.now());
     },
-    forget: () => {
-      cached = null;
-    },
+    forget: () => latest.forget(),
   };
 }

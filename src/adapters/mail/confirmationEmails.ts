@@ -8,18 +8,14 @@ import type { CampaignCatalog, Locale } from '../../domain/campaign';
 import { LOCALES } from '../../domain/campaign';
 import type { ConfirmationEmail, ConfirmationMessage } from '../../domain/confirmAction';
 import { escapeHtml, textToHtml, tidyText } from '../campaigns/letterTemplates';
+import { longDate } from '../../domain/letters';
 
 const SUBJECTS: Record<Locale, string> = {
   en: 'Please confirm: {{campaignTitle}}',
   fr: 'Veuillez confirmer : {{campaignTitle}}',
 };
 
-const DATES: Record<Locale, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-  fr: new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }),
-};
-
-export const confirmationUrl = (publicUrl: string, token: string, locale: Locale) => `${publicUrl}/confirm/${token}?lang=${locale}`;
+const confirmationUrl = (publicUrl: string, token: string, locale: Locale) => `${publicUrl}/confirm/${token}?lang=${locale}`;
 
 export function confirmationEmails(templatesDir: string, campaigns: CampaignCatalog, publicUrl: string): (email: ConfirmationEmail) => ConfirmationMessage {
   const compile = (source: string) => Handlebars.compile(source, { strict: true, noEscape: true });
@@ -38,7 +34,7 @@ export function confirmationEmails(templatesDir: string, campaigns: CampaignCata
       organisation: campaign.organisation.name[locale],
       isPetition: campaign.kind === 'petition',
       confirmUrl,
-      expires: DATES[locale].format(email.expiresAt),
+      expires: longDate(locale, email.expiresAt),
     };
     const text = tidyText(bodies[locale](context));
     // Escaped as textToHtml escapes it, so it is found in the HTML.
