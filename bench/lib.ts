@@ -263,11 +263,30 @@ export function cpuSecondsOf(which: (pid: number, name: string, commandLine: str
 
 /** The whole machine's busy and total CPU seconds so far (all cores), from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
-  const idle = (f[3] ?? 0) + (f[4] ?? 0);
-  const total = f.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  const { ticks, total } = procStatCpu();
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle, iowait
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
+
+/** The first line of /proc/stat: ticks by kind (user, nice, system, idle, iowait, irq, softirq, steal, …) and their sum. */
+function procStatCpu(): { ticks: number[]; total: number } {
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return { ticks, total: ticks.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) };
+}
+
+/**
+ * CPU time the hypervisor gave to other machines while this one wanted it (`steal` in /proc/stat),
+ * in seconds summed over all cores, and the machine's total: on a shared host this moves every
+ * figure, the floor's as much as the service's.
+ */
+export function machineSteal(): { steal: number; total: number } {
+  const { ticks, total } = procStatCpu();
+  return { steal: (ticks[7] ?? 0) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
+
+/** Share of the machine's CPU taken by the hypervisor between two readings of machineSteal (0–1). */
+export const stolenBetween = (a: { steal: number; total: number }, b: { steal: number; total: number }): number =>
+  (b.steal - a.steal) / Math.max(1e-9, b.total - a.total);
 
 /** Share of the machine's CPU busy over the next `ms` (0–1): other work that would skew the figures. */
 export async function machineBusy(ms: number): Promise<number> {

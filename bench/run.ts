@@ -9,12 +9,13 @@
 //   BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3),
 //   BENCH_SUBMIT_SECONDS (15 per side, split in BENCH_ROUNDS (3) rounds alternating floor and service),
 //   BENCH_BURST (5000), BENCH_DELIVERY_LETTERS (2000),
-//   BENCH_MEMORY_SUBMISSIONS (100000) and BENCH_MEMORY_SECONDS (120): the memory bench stops at
+//   BENCH_MEMORY_SUBMISSIONS (100000) and BENCH_MEMORY_SECONDS (300): the memory bench stops at
 //     whichever comes first, and says so,
 //   BENCH_WORKER_SECONDS (10): how long the worker delivers from the memory bench's backlog,
 //   BENCH_QUIET_WAIT_SECONDS (30): how long to wait at start for other work on the machine to calm down,
 //   BENCH_ANALYZE (1; 0 = never ANALYZE, see `analyze` below), REPRESENT_RATE_PER_MIN (55),
-//   BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL.
+//   BENCH_DATABASE_ADMIN_URL, BENCH_REDIS_URL,
+//   BENCH_BASELINE_DIST: another build's dist/, benched in the floor's place (see S.baselineDist).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,7 @@ import IORedis from 'ioredis';
 import { Pool } from 'pg';
 import type { FakeRepresent } from '../test/fakes/fakeRepresent';
 import {
-  combine, cpuSecondsOf, createDatabase, deleteKeys, dropDatabase, freePort, load, machineBusy, memoryOf, REDIS_URL, sleep, spawnNode,
+  combine, cpuSecondsOf, createDatabase, deleteKeys, dropDatabase, freePort, load, machineBusy, machineSteal, memoryOf, REDIS_URL, sleep, spawnNode, stolenBetween,
   waitForHttp, type Child, type LoadOptions, type LoadResult,
 } from './lib';
 import { startSlowSendgrid, type SlowSendgrid } from './slowSendgrid';
@@ -48,12 +49,19 @@ const S = {
   burst: setting('BENCH_BURST', 5000),
   deliveryLetters: setting('BENCH_DELIVERY_LETTERS', 2000, 2),
   memorySubmissions: setting('BENCH_MEMORY_SUBMISSIONS', 100_000),
-  memorySeconds: setting('BENCH_MEMORY_SECONDS', 120),
+  memorySeconds: setting('BENCH_MEMORY_SECONDS', 300),
   workerSeconds: setting('BENCH_WORKER_SECONDS', 10),
   quietWaitSeconds: setting('BENCH_QUIET_WAIT_SECONDS', 30, 0),
   representPerMinute: setting('REPRESENT_RATE_PER_MIN', 55),
   /** 0: never ANALYZE the bench database, even when the server's autovacuum is off. */
   analyze: setting('BENCH_ANALYZE', 1, 0) !== 0,
+  /**
+   * The dist/ directory of another build of this service (a git worktree at another commit, built
+   * with `npm run build`): its web role replaces the floor in the submissions bench, so the
+   * "floor" column compares two builds in the same interleaved rounds. The only way to see a 5 %
+   * change on a host whose speed moves by more than that between runs.
+   */
+  baselineDist: process.env.BENCH_BASELINE_DIST ? path.resolve(process.env.BENCH_BASELINE_DIST) : null,
   sendgridDelayMs: 50,
   workerConcurrency: 10, // the service's default WORKER_CONCURRENCY (src/config.ts), given to the floor worker
 };
@@ -231,7 +239,10 @@ interface CpuPerRequest {
  * A load run, with the CPU seconds used meanwhile by the app (`pid`), by the PostgreSQL backends
  * serving the bench database, and by redis-server (shared: other users of it count too).
  */
-async function loadWithCpu(w: World, options: LoadOptions, pid: number): Promise<LoadResult & { cpuSeconds: CpuPerRequest }> {
+/** A timed load run with what it cost: CPU by process, and the hypervisor's share meanwhile. */
+type MeasuredRun = LoadResult & { stolen: number; cpuSeconds: CpuPerRequest };
+
+async function loadWithCpu(w: World, options: LoadOptions, pid: number): Promise<MeasuredRun> {
   const ours = ` ${w.dbName} `;
   const sample = () => ({
     app: cpuSecondsOf((p) => p === pid),
@@ -239,11 +250,17 @@ async function loadWithCpu(w: World, options: LoadOptions, pid: number): Promise
     redis: cpuSecondsOf((_, name) => name.startsWith('redis-server')),
   });
   const before = sample();
+  const stealBefore = machineSteal();
   const result = await load(options);
+  const stolen = stolenBetween(stealBefore, machineSteal());
   const after = sample();
   const used = (k: keyof CpuPerRequest) => Math.max(0, after[k] - before[k]);
-  return { ...result, cpuSeconds: { app: used('app'), postgres: used('postgres'), redis: used('redis') } };
+  return { ...result, stolen, cpuSeconds: { app: used('app'), postgres: used('postgres'), redis: used('redis') } };
 }
+
+/** The hypervisor's share of the CPU over several runs, weighted by their length (see machineSteal). */
+const stolenDuring = (runs: Array<LoadResult & { stolen: number }>): number =>
+  runs.reduce((a, r) => a + r.stolen * r.seconds, 0) / Math.max(1e-9, runs.reduce((a, r) => a + r.seconds, 0));
 
 /** CPU milliseconds per answered request over several runs. */
 function cpuPerRequest(runs: Array<LoadResult & { cpuSeconds: CpuPerRequest }>): CpuPerRequest {
@@ -319,17 +336,21 @@ async function benchDelivery(w: World): Promise<void> {
 async function benchSubmissions(w: World): Promise<void> {
   const path_ = '/api/campaigns/xinjiang/actions';
   const floorPort = await freePort();
-  const floorApp = spawnNode(
-    'floor-app', path.join(DIST, 'bench', 'floorApp.js'), [],
-    { DATABASE_URL: w.dbUrl, REDIS_URL, REDIS_PREFIX: `${w.prefix}-floor`, PORT: String(floorPort) }, w.logFile, ROOT,
-  );
+  // BENCH_BASELINE_DIST: another build's web role takes the floor's place (see S.baselineDist).
+  const baseline = S.baselineDist;
+  const floorApp = baseline
+    ? spawnNode('baseline-web', path.join(baseline, 'src', 'main.js'), ['web'], { ...serviceEnv(w), PORT: String(floorPort) }, w.logFile, path.dirname(baseline), nodeFlagsOf('web'))
+    : spawnNode(
+        'floor-app', path.join(DIST, 'bench', 'floorApp.js'), [],
+        { DATABASE_URL: w.dbUrl, REDIS_URL, REDIS_PREFIX: `${w.prefix}-floor`, PORT: String(floorPort) }, w.logFile, ROOT,
+      );
   w.children.add(floorApp);
   await waitForHttp(`http://127.0.0.1:${floorPort}/`, floorApp);
   const floorUrl = `http://127.0.0.1:${floorPort}${path_}`;
   const url = `http://127.0.0.1:${w.webPort}${path_}`;
 
   await analyze(w);
-  say(`submissions: warm-up, then ${S.rounds} rounds of ${n1(S.submitSeconds / S.rounds)} s each on the floor (Express 5, one INSERT, one queue.add) and the service`);
+  say(`submissions: warm-up, then ${S.rounds} rounds of ${n1(S.submitSeconds / S.rounds)} s each on the ${baseline ? `baseline build (${baseline}), in the floor's place,` : 'floor (Express 5, one INSERT, one queue.add)'} and the service`);
   if (S.warmupSeconds > 0) {
     await load({ url: floorUrl, connections: S.connections, duration: S.warmupSeconds, body: () => supporter() });
     const warm = await load({ url, connections: S.connections, duration: S.warmupSeconds, body: () => supporter() });
@@ -341,8 +362,8 @@ async function benchSubmissions(w: World): Promise<void> {
   // parse every answer, so the load generator does the same work for each.
   const floorIds: string[] = [];
   const ids: string[] = [];
-  const floorRuns: Array<LoadResult & { cpuSeconds: CpuPerRequest }> = [];
-  const serviceRuns: Array<LoadResult & { cpuSeconds: CpuPerRequest }> = [];
+  const floorRuns: MeasuredRun[] = [];
+  const serviceRuns: MeasuredRun[] = [];
   for (let round = 0; round < S.rounds; round += 1) {
     floorRuns.push(await loadWithCpu(w, {
       url: floorUrl, connections: S.connections, duration: S.submitSeconds / S.rounds, body: () => supporter(),
@@ -358,7 +379,9 @@ async function benchSubmissions(w: World): Promise<void> {
   const floor = combine(floorRuns);
   const service = combine(serviceRuns);
   w.accepted += countStatus(service, '202');
-  const floorStored = await count(w, 'SELECT count(*) AS n FROM floor_actions WHERE id = ANY($1::uuid[])', [floorIds]);
+  const floorStored = await count(w, `SELECT count(*) AS n FROM ${baseline ? 'actions' : 'floor_actions'} WHERE id = ANY($1::uuid[])`, [floorIds]);
+  // The baseline's actions are in the same tables: the whole-database check below counts them too.
+  if (baseline) w.accepted += floorIds.length;
   await floorApp.stop();
   w.children.delete(floorApp);
   const matched = await count(
@@ -376,11 +399,13 @@ async function benchSubmissions(w: World): Promise<void> {
   row({ bench, figure: 'p99 latency (ms)', value: n0(service.p99), floor: n0(floor.p99), bar: '≤ 50', pass: service.p99 <= 50 });
   row({ bench, figure: 'non-2xx answers (+ errors)', value: `${service.non2xx} (+${service.errors})`, floor: `${floor.non2xx} (+${floor.errors})`, bar: '0', pass: service.non2xx === 0 && service.errors === 0 });
   row({ bench, figure: 'CPU ms per request: app / its PostgreSQL backends / Redis', value: cpuText(cpuPerRequest(serviceRuns)), floor: cpuText(cpuPerRequest(floorRuns)), bar: '', pass: null });
+  const pct = (share: number) => `${n0(share * 100)} %`;
+  row({ bench, figure: 'CPU taken by the hypervisor meanwhile (steal)', value: pct(stolenDuring(serviceRuns)), floor: pct(stolenDuring(floorRuns)), bar: '', pass: null });
   row({ bench, figure: '202s with their 2 letters stored, queued', value: `${n0(matched)} / ${n0(ids.length)}`, floor: `${n0(floorStored)} / ${n0(floorIds.length)} rows`, bar: 'all', pass: ids.length > 0 && matched === ids.length });
   // Timed runs stop with requests in flight that the server still completes: the database may
   // hold up to `connections` more actions per timed run than the 202s counted, never fewer.
   const inFlight = actionsTotal - w.accepted;
-  row({ bench, figure: 'whole database: actions, letters', value: `${n0(actionsTotal)}, ${n0(lettersTotal)}`, floor: '', bar: 'letters = 2 × actions', pass: lettersTotal === 2 * actionsTotal && inFlight >= 0 && inFlight <= S.rounds * S.connections });
+  row({ bench, figure: 'whole database: actions, letters', value: `${n0(actionsTotal)}, ${n0(lettersTotal)}`, floor: '', bar: 'letters = 2 × actions', pass: lettersTotal === 2 * actionsTotal && inFlight >= 0 && inFlight <= S.rounds * S.connections * (baseline ? 2 : 1) });
   w.accepted = actionsTotal;
 }
 
@@ -517,6 +542,7 @@ async function main(): Promise<number> {
 
   let failed = false;
   let machine = `${os.cpus().length} cores, node ${process.version}`;
+  let runSteal: ReturnType<typeof machineSteal> | null = null;
   const cleanup = async () => {
     for (const child of [...w.children]) await child.stop(5000).catch(() => undefined);
     await w.pool?.end().catch(() => undefined);
@@ -549,6 +575,7 @@ async function main(): Promise<number> {
     if (busy > 0.15) say(`${n0(busy * 100)}% of the machine's CPU is busy with other work: waiting up to ${S.quietWaitSeconds} s for it to calm down`);
     while (busy > 0.15 && Date.now() < quietDeadline) busy = await machineBusy(2000);
     machine += `; CPU busy with other work before start ${n0(busy * 100)}%`;
+    runSteal = machineSteal();
     if (busy > 0.15) say(`warning: ${n0(busy * 100)}% of the machine's CPU was busy with other work before the bench: figures will be low and noisy`);
     w.represent = await startFakeRepresent();
     w.represent.setRateLimit(S.representPerMinute);
@@ -586,7 +613,8 @@ async function main(): Promise<number> {
   }
 
   say(`done in ${n0((Date.now() - started) / 1000)} s`);
-  process.stdout.write(`\nnpm run bench: ${machine}; at end ${os.loadavg().map(n1).join(' ')}; ${n0((Date.now() - started) / 1000)} s\n`);
+  const stolen = runSteal ? `; CPU taken by the hypervisor during the run (steal) ${n0(stolenBetween(runSteal, machineSteal()) * 100)}%` : '';
+  process.stdout.write(`\nnpm run bench: ${machine}; at end ${os.loadavg().map(n1).join(' ')}${stolen}; ${n0((Date.now() - started) / 1000)} s\n`);
   printTable();
   const missed = rows.filter((r) => r.pass === false);
   if (failed) process.stdout.write('The bench did not finish: see above.\n');

@@ -93,13 +93,15 @@ export function createApp(deps: AppDeps): Express {
     ),
   );
   app.use(requestLog(deps.log, deps.metrics));
+  // Only when some origin may call the API: otherwise there is nothing to add to any answer.
+  if (deps.corsOrigins.length > 0) app.use('/api', cors({ origin: deps.corsOrigins, maxAge: 600 }));
+  // The supporters' API first: it is what a busy campaign is busy with. Its routes cannot match
+  // /api/admin/… (they start /api/campaigns/ or /api/actions/), so those pass through to adminApi.
+  app.use('/api', publicApi(deps.api));
+  app.use('/api/admin', adminApi(deps.adminApi));
   app.use(operations(deps.healthChecks, deps.alerts, deps.metrics));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
-  // Only when some origin may call the API: otherwise there is nothing to add to any answer.
-  if (deps.corsOrigins.length > 0) app.use('/api', cors({ origin: deps.corsOrigins, maxAge: 600 }));
-  app.use('/api/admin', adminApi(deps.adminApi));
-  app.use('/api', publicApi(deps.api));
   app.use(dashboard(deps.dashboard));
   app.use(pages(deps.pages));
   app.use(notFound);

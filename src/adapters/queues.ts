@@ -57,31 +57,15 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
   const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix: settings.prefix, defaultJobOptions: letters.defaultJobOptions });
   for (const queue of [letters, lookups, emails]) queue.on('error', () => undefined);
 
-  // Letters stored together are queued together: one addBulk (one Redis write) per queue per turn
-  // of the event loop, whatever the number of submissions that got there in that turn.
-  const batched = (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string) => {
-    let pending: Array<{ ids: string[]; delay: number; resolve: () => void; reject: (error: unknown) => void }> = [];
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      const jobs = batch.flatMap(({ ids, delay }) =>
-        ids.map((letterId) => ({ name, data: { letterId }, opts: { jobId: jobId(letterId), ...(delay > 0 ? { delay } : {}) } })),
-      );
-      queue.addBulk(jobs).then(
-        () => batch.forEach((b) => b.resolve()),
-        (error: unknown) => batch.forEach((b) => b.reject(error)),
-      );
-    };
-    return (ids: string[], delay = 0): Promise<void> =>
-      ids.length === 0
-        ? Promise.resolve()
-        : new Promise((resolve, reject) => {
-            if (pending.length === 0) setImmediate(flush);
-            pending.push({ ids, delay, resolve, reject });
-          });
+  // One `add` per letter rather than one addBulk per turn of the event loop: addBulk goes through
+  // a MULTI pipeline, and ioredis copies every script BullMQ has defined on the connection (64)
+  // onto each pipeline it builds. Measured in the bench, separate adds cost the web process less
+  // per submission (docs/performance.md). The job id makes each add idempotent.
+  const adder = (queue: Queue<LetterJob>, jobId: (id: string) => string, name: string) => async (ids: string[], delay = 0): Promise<void> => {
+    await Promise.all(ids.map((letterId) => queue.add(name, { letterId }, { jobId: jobId(letterId), ...(delay > 0 ? { delay } : {}) })));
   };
-  const addDeliveries = batched(letters, deliveryJobId, 'deliver');
-  const addLookups = batched(lookups, lookupJobId, 'resolve');
+  const addDeliveries = adder(letters, deliveryJobId, 'deliver');
+  const addLookups = adder(lookups, lookupJobId, 'resolve');
 
   // Adds a job unless a live one exists; a finished job left behind is removed first, or its id would block the add.
   const ensure = async <T>(queue: Queue<T>, jobId: (id: string) => string, name: string, ids: string[], dataOf: (id: string) => T) => {

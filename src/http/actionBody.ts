@@ -1,9 +1,12 @@
 // The body of POST /api/campaigns/:slug/actions, from JSON or from the no-JavaScript form.
 import { z } from 'zod';
 import { AppError, type FieldProblem } from '../domain/errors';
+import type { ActionInput } from '../domain/submitAction';
+
+/** How an action's body may be read, by the API and by the no-JavaScript form alike (API.md: 413 over 16 KB). */
+export const ACTION_BODY_LIMITS = { limit: '16kb', parameterLimit: 50 } as const;
 
 const PROBLEMS = new Set<string>(['required', 'invalid', 'too_long']);
-import type { ActionInput } from '../domain/submitAction';
 
 // Forms send "" for an empty optional field, and "on" for a ticked box.
 // Messages are problem keys (FieldProblem); http/messages.ts words them in the supporter's language.

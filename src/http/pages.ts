@@ -13,7 +13,7 @@ import { petitionContext } from '../domain/letters';
 import { AppError } from '../domain/errors';
 import { submitAction } from '../domain/submitAction';
 import type { SupporterRouteDeps } from './publicApi';
-import { parseActionBody } from './actionBody';
+import { ACTION_BODY_LIMITS, parseActionBody } from './actionBody';
 import { requiredDetails } from '../domain/composeLetters';
 import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
@@ -75,7 +75,7 @@ export function pages(deps: PagesDeps): Router {
   // not post again); an error is the form again (see pageErrors below).
   router.post(
     '/campaigns/:slug',
-    express.urlencoded({ limit: '16kb', extended: true, parameterLimit: 50 }),
+    express.urlencoded({ ...ACTION_BODY_LIMITS, extended: true }),
     ...deps.submissionLimits,
     async (req, res) => {
       const slug = param(req.params.slug);

@@ -1,5 +1,5 @@
 // Small readers of the request shared by the routes.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Origin } from '../domain/submitAction';
 
 /** A route parameter as one string (Express 5 types allow arrays). */
@@ -14,3 +14,15 @@ export const originOf = (req: Request): Origin => ({
 
 /** The path as logs may show it: a confirmation link's secret is masked. */
 export const loggedPath = (req: Request): string => req.path.replace(/^\/confirm\/[^/]+/, '/confirm/[token]');
+
+/**
+ * A JSON answer to a POST, written as is: res.json would also work out an ETag and check whether
+ * the client's copy is fresh, which no client of a POST asks for.
+ */
+export function answerJson(res: Response, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}

@@ -9,6 +9,8 @@ export interface BrowserEnv {
   baseUrl: string;
   browser: Browser;
   context(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
+  /** Closes the contexts opened so far: a page left open keeps its scripts (polling) running. */
+  closeContexts(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,9 @@ export async function startBrowserEnv(options: TestServiceOptions = {}): Promise
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const contexts: BrowserContext[] = [];
+  const closeContexts = async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+  };
   return {
     service,
     baseUrl,
@@ -37,8 +42,9 @@ export async function startBrowserEnv(options: TestServiceOptions = {}): Promise
       contexts.push(context);
       return context;
     },
+    closeContexts,
     async close() {
-      for (const context of contexts) await context.close().catch(() => undefined);
+      await closeContexts();
       await browser.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -61,6 +67,8 @@ export function browserEnvForFile(options: TestServiceOptions = {}): () => Brows
     env!.service.sendgrid.reset();
     env!.service.represent.reset();
   });
+  // A page left open keeps its scripts running (the status page polls) and slows every later test.
+  afterEach(() => env?.closeContexts());
   return () => env!;
 }
 

@@ -14,10 +14,9 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { subjectIndex } from '../../src/domain/composeLetters';
 import { supporter } from '../helpers/testService';
-import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import { browserEnvForFile } from './browserEnv';
 
 const TOKEN = 'hostile-pages-admin-token';
-let env: BrowserEnv;
 
 interface HostileEntry {
   name: string;
@@ -45,14 +44,12 @@ function emailWithCitySubject(): string {
   }
 }
 
-beforeAll(async () => {
-  env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN, SUBMIT_RATE_PER_IP_PER_MIN: '100000', SUBMIT_RATE_PER_EMAIL_PER_HOUR: '100000' } });
-}, 60_000);
-afterAll(() => env.close());
+// One service and Chromium for the file; each test's pages are closed after it (browserEnvForFile).
+const envOf = browserEnvForFile({ env: { ADMIN_TOKEN: TOKEN, SUBMIT_RATE_PER_IP_PER_MIN: '100000', SUBMIT_RATE_PER_EMAIL_PER_HOUR: '100000' } });
 
 /** A page whose alert() only counts; every console line is kept (CSP refusals show there). */
 async function hostilePage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; logs: string[]; dialogs: string[] }> {
-  const context = await env.context(options);
+  const context = await envOf().context(options);
   await context.addInitScript(() => {
     (window as unknown as { __xss: number }).__xss = 0;
     window.alert = () => {
@@ -134,35 +131,36 @@ it('the checks themselves catch a script that runs and markup that was not escap
 });
 
 describe('the thank-you / status page', () => {
-  it('shows hostile names, addresses, cities and paragraphs as text, never as markup', async () => {
-    // Ten supporters; between them every payload is a first name, last name, street and city,
-    // and each one's paragraph holds all the payloads.
+  // Ten supporters, sent before their pages are opened so their letters travel meanwhile;
+  // between them every payload is a first name, last name, street and city, and each one's
+  // paragraph holds all the payloads.
+  const SUPPORTERS = Array.from({ length: Math.ceil(PAYLOADS.length / 4) }, (_, i) => i);
+  const sent = new Map<number, { id: string; token: string; letterIds: string[] }>();
+  beforeAll(async () => {
     const message = PAYLOADS.join('\n\n').slice(0, 2000);
-    for (let i = 0; i < Math.ceil(PAYLOADS.length / 4); i += 1) {
-      const body = supporter({
-        email: emailWithCitySubject(),
-        firstName: P(4 * i),
-        lastName: P(4 * i + 1),
-        address: P(4 * i + 2),
-        city: P(4 * i + 3),
-        message,
-      });
-      const res = await request(env.service.app).post('/api/campaigns/xinjiang/actions').send(body).expect(202);
-      const view = await hostilePage();
-      await view.page.goto(`/actions/${res.body.id}?token=${encodeURIComponent(res.body.token)}&lang=en&new=1`);
-      await expectNoScriptRan(`status page of supporter ${i}`, view);
-      const text = await textOf(view.page);
-      for (const payload of [P(4 * i), P(4 * i + 1), P(4 * i + 2), P(4 * i + 3)]) expect(text).toContain(payload);
-      expect(text).toContain(PAYLOADS[0]);
-      // After the letters went out (the page refreshes their status with its own script).
-      await Promise.all(res.body.letters.map((l: { id: string }) => env.service.waitForLetter(l.id, 'accepted')));
-      await view.page.reload();
-      await expectNoScriptRan(`status page of supporter ${i}, letters sent`, view);
+    for (const i of SUPPORTERS) {
+      const body = supporter({ email: emailWithCitySubject(), firstName: P(4 * i), lastName: P(4 * i + 1), address: P(4 * i + 2), city: P(4 * i + 3), message });
+      const res = await request(envOf().service.app).post('/api/campaigns/xinjiang/actions').send(body).expect(202);
+      sent.set(i, { id: res.body.id, token: res.body.token, letterIds: res.body.letters.map((l: { id: string }) => l.id) });
     }
   });
 
+  it.each(SUPPORTERS)('shows supporter %i’s hostile name, address, city and paragraph as text, before and after the letters went out', async (i) => {
+    const { id, token, letterIds } = sent.get(i)!;
+    const view = await hostilePage();
+    await view.page.goto(`/actions/${id}?token=${encodeURIComponent(token)}&lang=en&new=1`);
+    await expectNoScriptRan(`status page of supporter ${i}`, view);
+    const text = await textOf(view.page);
+    for (const payload of [P(4 * i), P(4 * i + 1), P(4 * i + 2), P(4 * i + 3)]) expect(text).toContain(payload);
+    expect(text).toContain(PAYLOADS[0]);
+    // The page refreshes the letters' status with its own script while they travel.
+    await Promise.all(letterIds.map((letterId) => envOf().service.waitForLetter(letterId, 'accepted')));
+    await view.page.reload();
+    await expectNoScriptRan(`status page of supporter ${i}, letters sent`, view);
+  });
+
   it('keeps hostile query strings out of the page', async () => {
-    const res = await request(env.service.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+    const res = await request(envOf().service.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
     const extra = PAYLOADS.map((p, i) => `&p${i}=${encodeURIComponent(p)}`).join('');
     for (const lang of [P(0), P(3), 'fr']) {
       const view = await hostilePage();
@@ -176,75 +174,71 @@ describe('the thank-you / status page', () => {
 });
 
 describe('the no-JavaScript form sent back with its errors', () => {
-  it('keeps every hostile value typed, as values, with a field missing', async () => {
-    const changedParagraphs: string[] = [];
-    for (let i = 0; i < Math.ceil(PAYLOADS.length / 5); i += 1) {
-      const view = await hostilePage();
-      const fields = {
-        postalCode: 'M5V 3L9',
-        firstName: P(5 * i),
-        lastName: P(5 * i + 1),
-        // email missing: the form comes back
-        address: P(5 * i + 2),
-        city: P(5 * i + 3),
-        message: `${P(5 * i + 4)}\n\n${PAYLOADS.join('\n')}`.slice(0, 2000),
-        district: P(5 * i + 4),
-        locale: 'en',
-        shownAt: String(Date.now() - 60_000),
-      };
-      expect(await postForm(view.page, fields)).toBe(400);
-      await expectNoScriptRan(`form round trip ${i}`, view);
-      const values = await valuesOf(view.page);
-      for (const key of ['firstName', 'lastName', 'address', 'city'] as const) expect(values).toContain(fields[key]);
-      // The paragraph comes back exactly as typed, line breaks and all (sending it again must not change it).
-      const kept = await view.page.locator('#message').inputValue();
-      if (kept !== fields.message) {
-        const line = fields.message.split('\n').findIndex((l, n) => kept.split('\n')[n] !== l);
-        changedParagraphs.push(`round ${i}: line ${line + 1} typed ${JSON.stringify(fields.message.split('\n')[line])}, shown ${JSON.stringify(kept.split('\n')[line])}`);
-      }
-    }
-    expect(changedParagraphs).toEqual([]);
+  it.each(Array.from({ length: Math.ceil(PAYLOADS.length / 5) }, (_, i) => i))('keeps hostile values typed, as values, with a field missing (round %i)', async (i) => {
+    const view = await hostilePage();
+    const fields = {
+      postalCode: 'M5V 3L9',
+      firstName: P(5 * i),
+      lastName: P(5 * i + 1),
+      // email missing: the form comes back
+      address: P(5 * i + 2),
+      city: P(5 * i + 3),
+      message: `${P(5 * i + 4)}\n\n${PAYLOADS.join('\n')}`.slice(0, 2000),
+      district: P(5 * i + 4),
+      locale: 'en',
+      shownAt: String(Date.now() - 60_000),
+    };
+    expect(await postForm(view.page, fields)).toBe(400);
+    await expectNoScriptRan(`form round trip ${i}`, view);
+    const values = await valuesOf(view.page);
+    for (const key of ['firstName', 'lastName', 'address', 'city'] as const) expect(values).toContain(fields[key]);
+    // The paragraph comes back exactly as typed, line breaks and all (sending it again must not
+    // change it); compared line by line so a failure names the line.
+    const kept = (await view.page.locator('#message').inputValue()).split('\n');
+    const typed = fields.message.split('\n');
+    const line = typed.findIndex((l, n) => kept[n] !== l);
+    expect(line < 0 ? null : { line: line + 1, typed: typed[line], shown: kept[line] }).toBeNull();
+    expect(kept).toHaveLength(typed.length);
   });
 
-  it('survives hostile values in the postal code, the language, the hidden fields and the riding choice', async () => {
-    const cases: Array<[string, Record<string, string>, string]> = [
-      ['a hostile postal code', { postalCode: P(0), firstName: P(1), lastName: P(2), email: 'x@example.com', address: P(3), city: P(4) }, ''],
-      ['a hostile locale', { postalCode: 'M5V 3L9', firstName: P(5), lastName: P(6), locale: P(7) }, `?lang=${encodeURIComponent(P(8))}`],
-      ['no time stamp (try again)', { postalCode: 'M5V 3L9', firstName: P(9), lastName: P(10), email: 'y@example.com', address: P(11), city: P(12) }, ''],
-      ['the hidden field filled', { postalCode: 'M5V 3L9', firstName: P(13), faxNumber: P(14), email: 'z@example.com', address: P(15), city: P(16) }, ''],
-      [
-        'an ambiguous postal code with a hostile riding',
-        { postalCode: 'K0A 1K0', firstName: P(17), lastName: P(18), email: emailWithCitySubject(), address: P(19), city: P(20), district: P(21) },
-        '',
-      ],
-      ['hostile keys', { [P(22)]: P(23), 'consent[updates]': P(24), [`consent[${P(25)}]`]: 'on', postalCode: 'M5V 3L9' }, ''],
-    ];
-    for (const [what, fields, query] of cases) {
-      const view = await hostilePage();
-      const withTime = what.startsWith('no time') ? fields : { shownAt: String(Date.now() - 60_000), ...fields };
-      const status = await postForm(view.page, withTime, query);
-      expect([400, 409]).toContain(status);
-      await expectNoScriptRan(`form with ${what}`, view);
-    }
+  const FORM_CASES: Array<[string, Record<string, string>, string]> = [
+    ['a hostile postal code', { postalCode: P(0), firstName: P(1), lastName: P(2), email: 'x@example.com', address: P(3), city: P(4) }, ''],
+    ['a hostile locale', { postalCode: 'M5V 3L9', firstName: P(5), lastName: P(6), locale: P(7) }, `?lang=${encodeURIComponent(P(8))}`],
+    ['no time stamp (try again)', { postalCode: 'M5V 3L9', firstName: P(9), lastName: P(10), email: 'y@example.com', address: P(11), city: P(12) }, ''],
+    ['the hidden field filled', { postalCode: 'M5V 3L9', firstName: P(13), faxNumber: P(14), email: 'z@example.com', address: P(15), city: P(16) }, ''],
+    [
+      'an ambiguous postal code with a hostile riding',
+      { postalCode: 'K0A 1K0', firstName: P(17), lastName: P(18), email: emailWithCitySubject(), address: P(19), city: P(20), district: P(21) },
+      '',
+    ],
+    ['hostile keys', { [P(22)]: P(23), 'consent[updates]': P(24), [`consent[${P(25)}]`]: 'on', postalCode: 'M5V 3L9' }, ''],
+  ];
+  it.each(FORM_CASES)('survives %s', async (what, fields, query) => {
+    const view = await hostilePage();
+    const withTime = what.startsWith('no time') ? fields : { shownAt: String(Date.now() - 60_000), ...fields };
+    const status = await postForm(view.page, withTime, query);
+    expect([400, 409]).toContain(status);
+    await expectNoScriptRan(`form with ${what}`, view);
   });
 });
 
 describe('the action page', () => {
-  it('keeps hostile query strings and paths out of the page', async () => {
+  const QUERY_LANGS: Array<[string, string]> = [['payload 0', P(0)], ['payload 1', P(1)], ['payload 3', P(3)], ['fr', 'fr']];
+  it.each(QUERY_LANGS)('keeps hostile query strings out of the page (?lang=%s)', async (_label, lang) => {
     const extra = PAYLOADS.map((p, i) => `&p${i}=${encodeURIComponent(p)}`).join('');
-    for (const lang of [P(0), P(1), P(3), 'fr']) {
-      const view = await hostilePage();
-      await view.page.goto(`/campaigns/xinjiang?lang=${encodeURIComponent(lang)}${extra}`);
-      await expectNoScriptRan(`action page with ?lang=${lang}`, view);
-    }
-    for (const payload of [P(0), P(3), P(12)]) {
-      const view = await hostilePage();
-      await view.page.goto(`/campaigns/${encodeURIComponent(payload)}?lang=${encodeURIComponent(payload)}`);
-      await expectNoScriptRan(`not-found page for ${payload}`, view);
-      const missing = await hostilePage();
-      await missing.page.goto(`/actions/${encodeURIComponent(payload)}?token=${encodeURIComponent(payload)}`);
-      await expectNoScriptRan(`unknown action page for ${payload}`, missing);
-    }
+    const view = await hostilePage();
+    await view.page.goto(`/campaigns/xinjiang?lang=${encodeURIComponent(lang)}${extra}`);
+    await expectNoScriptRan(`action page with ?lang=${lang}`, view);
+  });
+
+  it.each([0, 3, 12])('keeps hostile paths out of the not-found pages (payload %i)', async (n) => {
+    const payload = P(n);
+    const view = await hostilePage();
+    await view.page.goto(`/campaigns/${encodeURIComponent(payload)}?lang=${encodeURIComponent(payload)}`);
+    await expectNoScriptRan(`not-found page for ${payload}`, view);
+    const missing = await hostilePage();
+    await missing.page.goto(`/actions/${encodeURIComponent(payload)}?token=${encodeURIComponent(payload)}`);
+    await expectNoScriptRan(`unknown action page for ${payload}`, missing);
   });
 
   it('with JavaScript: errors, preview and sending show hostile values as text', async () => {
@@ -280,7 +274,7 @@ describe('the action page', () => {
 
 describe('the dashboard', () => {
   it('shows hostile supporters, riding, sign-in name and retry author as text', async () => {
-    const { service } = env;
+    const { service } = envOf();
     // A letter that fails once (to be retried by a hostile name), for a supporter whose city is in its subject.
     service.sendgrid.script(400);
     const first = await request(service.app)

@@ -34,10 +34,12 @@ async function tcpProxy(targetPort: number): Promise<Proxy> {
   await open();
   return {
     port,
+    // Also safe when already cut: the file's end cuts again, or its listening server keeps jest's worker alive.
     cut: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server!.close(() => resolve());
+        if (!server?.listening) return resolve();
+        server.close(() => resolve());
       }),
     restore: open,
   };
@@ -56,6 +58,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await service.close();
+  await proxy.cut();
   await database.drop();
 });
 

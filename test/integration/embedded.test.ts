@@ -17,7 +17,7 @@ beforeAll(async () => {
   service = await startTestService({ env: { DATABASE_URL: '', SENDGRID_API_KEY: '', DATA_DIR: dataDir } });
 });
 afterAll(async () => {
-  await service.close();
+  await service?.close(); // undefined when the start itself failed: report that, not this
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -399,6 +399,9 @@ beforeAll(async () => {
     env: { SUBMIT_RATE_PER_IP_PER_MIN: '1000000', SUBMIT_RATE_PER_EMAIL_PER_HOUR: '1000000', ADMIN_TOKEN, FORM_MIN_MS: '0' },
   });
   server = http.createServer(service.app);
+  // Idle kept-alive sockets stay open for the whole file: with Node's 5 s default, a pause of the
+  // machine closed all eight pooled sockets at once, and a retried request met another closed one.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   // One ordinary action: its id lets hostile tokens reach the token check.

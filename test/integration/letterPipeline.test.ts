@@ -121,7 +121,7 @@ describe('when SendGrid misbehaves', () => {
   it('retries after a SendGrid request times out', async () => {
     service.sendgrid.script('hang');
     const res = await submit(supporter()).expect(202);
-    await Promise.all(res.body.letters.map((l: { id: string }) => service.waitForLetter(l.id, 'accepted')));
+    await Promise.all(res.body.letters.map((l: { id: string }) => service.waitForLetter(l.id, 'accepted', 30_000)));
     expect(service.sendgrid.requestCount()).toBe(3);
     expect(service.sendgrid.accepted()).toHaveLength(2);
   });

@@ -156,6 +156,21 @@ describe('POST /api/campaigns/:slug/actions: bad input gets a clear 4xx', () => 
     expect(broken.body.error.code).toBe('invalid_json');
   });
 
+  it('reads the media type as HTTP does (any case, with parameters), and nothing that only starts like JSON', async () => {
+    const post = (type: string, body: string) => request(service.app).post('/api/campaigns/xinjiang/actions').set('Content-Type', type).send(body);
+    const json = JSON.stringify(supporter());
+    const upper = await post('Application/JSON; charset=UTF-8', json).expect(202);
+    expect(upper.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(upper.headers['content-length'])).toBe(Buffer.byteLength(upper.text));
+    expect(upper.headers.etag).toBeUndefined(); // nobody revalidates the answer to a POST
+    const form = new URLSearchParams(Object.entries(supporter()).filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    await post(' application/x-www-form-urlencoded ; charset=utf-8', form).expect(202);
+    for (const type of ['application/jsonx', 'application/json-patch+json', 'text/json']) {
+      const refused = await post(type, json).expect(415);
+      expect(refused.body.error.code).toBe('unsupported_media_type');
+    }
+  });
+
   it('answers 404 campaign_not_found for an unknown campaign, and JSON 404 for unknown routes', async () => {
     const res = await request(service.app).post('/api/campaigns/nope/actions').send(supporter()).expect(404);
     expect(res.body.error.code).toBe('campaign_not_found');

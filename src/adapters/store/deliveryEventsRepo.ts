@@ -25,6 +25,7 @@ export function deliveryEventsRepo(db: Db): DeliveryEventStore {
                                                  occurred_at timestamptz, recipient text, reason text, payload jsonb)
            LEFT JOIN letters by_arg ON by_arg.id = e.letter_id
            LEFT JOIN letters by_message ON by_arg.id IS NULL AND e.sg_message_id IS NOT NULL
+                                        AND by_message.provider_message_id IS NOT NULL -- the index holds only these
                                         AND by_message.provider_message_id = split_part(e.sg_message_id, '.', 1)
          ON CONFLICT DO NOTHING
          RETURNING id`,
