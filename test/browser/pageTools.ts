@@ -37,7 +37,17 @@ export async function tabTo(page: Page, selector: string, maxPresses = 60): Prom
   throw new Error(`${selector} was not reached with ${maxPresses} presses of Tab`);
 }
 
-export const focusedId = (page: Page): Promise<string | undefined> => page.evaluate(() => document.activeElement?.id);
+/**
+ * The id of the element that has the focus, waiting briefly for one to take it. Chromium applies
+ * `autofocus` (how a page sent back with errors focuses its first field) at its next rendering
+ * update, not when the document is parsed, so right after a navigation the focus can still be on
+ * nothing. Locators work with the page's JavaScript off too.
+ */
+export async function focusedId(page: Page): Promise<string | undefined> {
+  const focused = page.locator(':focus');
+  await focused.waitFor({ timeout: 5_000 }).catch(() => undefined);
+  return (await focused.count()) === 0 ? undefined : ((await focused.first().getAttribute('id')) ?? '');
+}
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
