@@ -235,13 +235,13 @@ interface CpuPerRequest {
   redis: number;
 }
 
+/** A timed load run with what it cost: CPU by process, and the hypervisor's share meanwhile. */
+type MeasuredRun = LoadResult & { stolen: number; cpuSeconds: CpuPerRequest };
+
 /**
  * A load run, with the CPU seconds used meanwhile by the app (`pid`), by the PostgreSQL backends
  * serving the bench database, and by redis-server (shared: other users of it count too).
  */
-/** A timed load run with what it cost: CPU by process, and the hypervisor's share meanwhile. */
-type MeasuredRun = LoadResult & { stolen: number; cpuSeconds: CpuPerRequest };
-
 async function loadWithCpu(w: World, options: LoadOptions, pid: number): Promise<MeasuredRun> {
   const ours = ` ${w.dbName} `;
   const sample = () => ({
@@ -259,11 +259,11 @@ async function loadWithCpu(w: World, options: LoadOptions, pid: number): Promise
 }
 
 /** The hypervisor's share of the CPU over several runs, weighted by their length (see machineSteal). */
-const stolenDuring = (runs: Array<LoadResult & { stolen: number }>): number =>
+const stolenDuring = (runs: MeasuredRun[]): number =>
   runs.reduce((a, r) => a + r.stolen * r.seconds, 0) / Math.max(1e-9, runs.reduce((a, r) => a + r.seconds, 0));
 
 /** CPU milliseconds per answered request over several runs. */
-function cpuPerRequest(runs: Array<LoadResult & { cpuSeconds: CpuPerRequest }>): CpuPerRequest {
+function cpuPerRequest(runs: MeasuredRun[]): CpuPerRequest {
   const requests = Math.max(1, runs.reduce((a, r) => a + r.requests, 0));
   const per = (k: keyof CpuPerRequest) => (runs.reduce((a, r) => a + r.cpuSeconds[k], 0) * 1000) / requests;
   return { app: per('app'), postgres: per('postgres'), redis: per('redis') };
