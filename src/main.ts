@@ -6,7 +6,7 @@ import { RedisMissingError, redisAnswers, startPrivateRedis, type PrivateRedis }
 import { CampaignError } from './adapters/campaigns/campaignLoader';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { appDeps, buildDeps } from './deps';
+import { buildAdapters, webDeps, workerDeps } from './deps';
 import { startWorkers } from '../workers';
 
 type Role = 'all' | 'web' | 'worker';
@@ -23,9 +23,9 @@ async function main(): Promise<void> {
     log.info({ url: privateRedis.url }, 'started a private Redis under DATA_DIR/redis');
   }
 
-  const deps = await buildDeps(config, log, { redisUrl: privateRedis?.url });
-  const workers = role === 'web' ? null : await startWorkers(deps);
-  const server = role === 'worker' ? null : http.createServer(createApp(appDeps(deps)));
+  const adapters = await buildAdapters(config, log, { redisUrl: privateRedis?.url });
+  const workers = role === 'web' ? null : await startWorkers(workerDeps(adapters));
+  const server = role === 'worker' ? null : http.createServer(createApp(webDeps(adapters)));
   if (server) {
     // A slow or stuck client cannot hold a connection for long.
     server.headersTimeout = 15_000;
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => process.exit(1), 20_000).unref();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await workers?.close();
-    await deps.close();
+    await adapters.close();
     privateRedis?.stop();
     clearTimeout(deadline);
     process.exit(0);

@@ -6,10 +6,16 @@ import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
 import type { LetterJob } from '../src/adapters/queues';
 import { deliverLetter, type DeliverDeps } from '../src/domain/deliverLetter';
 
-/** While SendGrid refuses our key or sender, try one letter a minute: each try says whether it is fixed. */
-const MISCONFIGURED_PAUSE_MS = 60_000;
+export interface DeliveryProcessorDeps extends DeliverDeps {
+  queue: Queue<LetterJob>;
+  metrics: Metrics;
+  alerts: ServiceAlerts;
+  log: Logger;
+  /** While SendGrid refuses our key or sender, one letter is tried this often: each try says whether it is fixed. */
+  pauseMs: number;
+}
 
-export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>; metrics: Metrics; alerts: ServiceAlerts; log: Logger }) {
+export function deliveryProcessor(deps: DeliveryProcessorDeps) {
   let alerted = false;
   return async (job: Job<LetterJob>, token?: string) => {
     const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -36,7 +42,7 @@ export function deliveryProcessor(deps: DeliverDeps & { queue: Queue<LetterJob>;
         alerted = true;
         deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');
         await deps.alerts.raise('sendgrid', `SendGrid refuses our API key or sender (${outcome.reason}); letters are held, none is lost.`).catch(() => undefined);
-        await deps.queue.rateLimit(MISCONFIGURED_PAUSE_MS);
+        await deps.queue.rateLimit(deps.pauseMs);
         throw new RateLimitError();
       case 'rate_limited':
         // SendGrid said slow down: hold the whole queue, without using this letter's attempts.

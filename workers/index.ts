@@ -1,82 +1,63 @@
-// The worker role: delivers letters, resolves MP lookups that had to wait, sweeps the outbox.
-import { Worker } from 'bullmq';
+// The worker role: delivers letters, resolves MP lookups that had to wait, sends supporters their
+// confirmation emails, and sweeps the outbox. Each processor is a thin shell over a use case; the
+// queues' and workers' policies come from src/adapters/queuePolicies.ts.
+import { Worker, type Queue } from 'bullmq';
+import type { Logger } from '../src/adapters/logger';
+import type { Metrics } from '../src/adapters/metrics';
+import type { QueuePolicies } from '../src/adapters/queuePolicies';
+import { QUEUE, type LetterJob } from '../src/adapters/queues';
 import { workerRedis } from '../src/adapters/redis';
-import { KEEP_FINISHED, QUEUE } from '../src/adapters/queues';
-import type { Deps } from '../src/deps';
-import { runMaintenance } from '../src/domain/runMaintenance';
+import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
+import type { SendConfirmationDeps } from '../src/domain/confirmAction';
+import type { DeliverDeps } from '../src/domain/deliverLetter';
+import type { DeliveryEventStore, LetterStore } from '../src/domain/ports';
+import type { ResolveDeps } from '../src/domain/resolveLookup';
+import type { MaintenanceDeps } from '../src/domain/runMaintenance';
+import type { SweepDeps } from '../src/domain/sweepOutbox';
 import { deliveryProcessor } from './deliverLetter.processor';
 import { lookupProcessor } from './resolveLookup.processor';
-import { sweepLoop } from './sweepLoop';
 import { confirmationProcessor } from './sendConfirmation.processor';
+import { sweepLoop } from './sweepLoop';
+
+/** Everything the worker role uses (src/deps.ts builds it). */
+export interface WorkerDeps {
+  redisUrl: string;
+  prefix: string;
+  log: Logger;
+  metrics: Metrics;
+  alerts: ServiceAlerts;
+  policies: QueuePolicies;
+  /** Held as a whole after a SendGrid 429 or while our key is refused. */
+  lettersQueue: Queue<LetterJob>;
+  deliver: DeliverDeps;
+  resolve: ResolveDeps;
+  sendConfirmation: SendConfirmationDeps;
+  sweep: SweepDeps;
+  /** Delivery events stored by the webhook but not applied (the web process stopped right after answering). */
+  events: { events: DeliveryEventStore; letters: LetterStore };
+  maintenance: MaintenanceDeps;
+  sweepIntervalMs: number;
+}
 
 export interface RunningWorkers {
   workers: Worker[];
   close(): Promise<void>;
 }
 
-export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
-  const { config, log, queues } = deps;
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const { log, policies } = deps;
   const connection = workerRedis(deps.redisUrl, log);
-  const common = { connection, prefix: config.redisPrefix, ...KEEP_FINISHED };
+  const common = { connection, prefix: deps.prefix, ...policies.keepFinished };
 
   const letters = new Worker(
     QUEUE.letters,
-    deliveryProcessor({
-      letters: deps.letters,
-      mailer: deps.mailer,
-      campaigns: deps.campaigns.catalog,
-      states: deps.campaignStates,
-      clock: deps.clock,
-      staleClaimMs: deps.staleClaimMs,
-      queue: queues.letters,
-      metrics: deps.metrics,
-      alerts: deps.alerts,
-      log,
-    }),
-    // A limiter is required for queue.rateLimit() to hold the queue after a SendGrid 429.
-    {
-      ...common,
-      concurrency: config.delivery.concurrency,
-      limiter: { max: 1000, duration: 1000 },
-      // While the queue is held (429, or a refused key) the worker waits in slices this long; a
-      // short slice lets it shut down promptly instead of finishing a 30-second wait.
-      maximumRateLimitDelay: 2000,
-      lockDuration: config.delivery.lockMs,
-      stalledInterval: config.delivery.lockMs,
-    },
+    deliveryProcessor({ ...deps.deliver, queue: deps.lettersQueue, metrics: deps.metrics, alerts: deps.alerts, log, pauseMs: policies.misconfiguredPauseMs }),
+    { ...common, ...policies.letters.worker },
   );
-  const lookups = new Worker(
-    QUEUE.lookups,
-    lookupProcessor({ ...deps.submit, letters: deps.letters, retryBaseMs: config.lookupRetryMs }),
-    // No queue limiter: most lookups are answered from the cache, and the finder's shared budget
-    // already keeps requests to Represent under REPRESENT_RATE_PER_MIN.
-    { ...common, concurrency: 4, lockDuration: config.delivery.lockMs, stalledInterval: config.delivery.lockMs },
-  );
-  const emails = new Worker(QUEUE.emails, confirmationProcessor(deps.sendConfirmation), {
-    ...common,
-    concurrency: 2,
-    lockDuration: config.delivery.lockMs,
-    stalledInterval: config.delivery.lockMs,
-  });
+  const lookups = new Worker(QUEUE.lookups, lookupProcessor(deps.resolve, policies.lookups.waitMs), { ...common, ...policies.lookups.worker });
+  const emails = new Worker(QUEUE.emails, confirmationProcessor(deps.sendConfirmation), { ...common, ...policies.emails.worker });
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
-  const sweeper = sweepLoop(
-    {
-      letters: deps.letters,
-      queue: queues.port,
-      graceMs: config.delivery.sweepIntervalMs,
-      staleClaimMs: deps.staleClaimMs,
-      batchSize: 500,
-      pausedCampaigns: async () => {
-        const campaigns = deps.campaigns.catalog.list();
-        const states = await Promise.all(campaigns.map((c) => deps.campaignStates.of(c)));
-        return campaigns.filter((_, i) => states[i].status === 'paused').map((c) => c.slug);
-      },
-      log,
-      applyEvents: deps.applyEvents,
-      maintenance: () => runMaintenance(deps.maintenance),
-    },
-    config.delivery.sweepIntervalMs,
-  );
+  const sweeper = sweepLoop(deps, deps.sweepIntervalMs);
 
   // Listening before anything is awaited: with Redis away, a worker with no listener prints
   // every reconnection error as a raw stack trace.
@@ -89,7 +70,7 @@ export async function startWorkers(deps: Deps): Promise<RunningWorkers> {
   // A fresh start may follow a fix (a new SENDGRID_API_KEY): lift the hold, and let the next
   // letter tell whether SendGrid accepts us again.
   await deps.alerts.clear('sendgrid').catch(() => undefined);
-  await queues.letters.removeRateLimitKey().catch(() => undefined);
+  await deps.lettersQueue.removeRateLimitKey().catch(() => undefined);
   return {
     workers,
     async close() {

@@ -1,23 +1,30 @@
-// Runs the outbox sweeper (then leftover delivery events, then maintenance: confirmations, expiry, ridings, retention) every `intervalMs` in each worker process. Several processes may sweep
-// at once: queueing is idempotent (job ids come from letter ids), so that is harmless.
+// Runs the outbox sweeper (then leftover delivery events, then maintenance: confirmations, expiry,
+// ridings, retention) every `intervalMs` in each worker process. Several processes may sweep at
+// once: queueing is idempotent (job ids come from letter ids), so that is harmless.
 import type { Logger } from '../src/adapters/logger';
+import { applyDeliveryEvents } from '../src/domain/deliveryEvents';
+import { runMaintenance, type MaintenanceDeps } from '../src/domain/runMaintenance';
 import { sweepOutbox, type SweepDeps } from '../src/domain/sweepOutbox';
 
-export function sweepLoop(
-  deps: SweepDeps & { log: Logger; applyEvents: () => Promise<number>; maintenance: () => Promise<Record<string, number>> },
-  intervalMs: number,
-): { stop(): void } {
+export interface SweepLoopDeps {
+  sweep: SweepDeps;
+  events: Parameters<typeof applyDeliveryEvents>[0];
+  maintenance: MaintenanceDeps;
+  log: Logger;
+}
+
+export function sweepLoop(deps: SweepLoopDeps, intervalMs: number): { stop(): void } {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return; // a slow sweep is never stacked under the next one
     running = true;
     try {
-      const swept = await sweepOutbox(deps);
+      const swept = await sweepOutbox(deps.sweep);
       if (swept.deliveries + swept.lookups > 0) deps.log.info(swept, 'sweeper queued letters that had no job');
       // SendGrid events stored but not applied (the web process stopped right after answering).
-      const applied = await deps.applyEvents();
+      const applied = await applyDeliveryEvents(deps.events);
       if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');
-      const maintained = await deps.maintenance();
+      const maintained = await runMaintenance(deps.maintenance);
       if (Object.values(maintained).some((n) => n > 0)) deps.log.info(maintained, 'maintenance done');
     } catch (error) {
       deps.log.warn({ err: (error as Error).message }, 'sweep failed; will try again');

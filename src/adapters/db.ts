@@ -30,7 +30,7 @@ export function asOutage(error: unknown): unknown {
   const outage =
     (typeof code === 'string' && (OUTAGE_SQLSTATE.test(code) || OUTAGE_ERRNO.has(code))) ||
     /Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect/i.test(message);
-  return outage ? new AppError('unavailable', 'The service cannot store anything right now. Please try again in a minute.') : error;
+  return outage ? new AppError('unavailable') : error;
 }
 
 async function guarded<T>(run: () => Promise<T>): Promise<T> {

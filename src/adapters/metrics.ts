@@ -1,6 +1,8 @@
 // Prometheus metrics (prom-client), one registry per process. Counters are bumped where things
 // happen; letters by status and queue depth are read when Prometheus scrapes.
+import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queryable } from './db';
 
 export interface Metrics {
   registry: Registry;
@@ -10,14 +12,33 @@ export interface Metrics {
   representCache: Counter<'result'>;
   sendgridAnswers: Counter<'code'>;
   deliveries: Counter<'outcome'>;
-  /** Tells the scrape-time gauges where to read from (the composition root calls it once). */
-  watch(sources: { letterCounts(): Promise<Array<{ status: string; count: number }>>; queueCounts(): Promise<Array<{ queue: string; state: string; count: number }>> }): void;
+  /** Tells the scrape-time gauges where to read from: the letters table and the queues (the composition root calls it once). */
+  watch(db: Queryable, queues: Queue[]): void;
+}
+
+interface Sources {
+  letterCounts(): Promise<Array<{ status: string; count: number }>>;
+  queueCounts(): Promise<Array<{ queue: string; state: string; count: number }>>;
+}
+
+function sourcesOf(db: Queryable, queues: Queue[]): Sources {
+  return {
+    letterCounts: async () => (await db.query<{ status: string; count: number }>('SELECT status, count(*)::int AS count FROM letters GROUP BY status')).rows,
+    queueCounts: async () =>
+      (
+        await Promise.all(
+          queues.map(async (queue) =>
+            Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')).map(([state, count]) => ({ queue: queue.name, state, count })),
+          ),
+        )
+      ).flat(),
+  };
 }
 
 export function createMetrics(withDefaults = true): Metrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'dearmp_' });
-  let sources: Parameters<Metrics['watch']>[0] | null = null;
+  let sources: Sources | null = null;
 
   new Gauge({
     name: 'dearmp_letters',
@@ -61,8 +82,8 @@ export function createMetrics(withDefaults = true): Metrics {
     representCache: new Counter({ name: 'dearmp_represent_cache_total', help: 'MP lookups answered from the cache (hit) or not (miss)', labelNames: ['result'], registers: [registry] }),
     sendgridAnswers: new Counter({ name: 'dearmp_sendgrid_answers_total', help: 'SendGrid Mail Send answers by HTTP code (or timeout/network)', labelNames: ['code'], registers: [registry] }),
     deliveries: new Counter({ name: 'dearmp_letter_deliveries_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
-    watch(s) {
-      sources = s;
+    watch(db, queues) {
+      sources = sourcesOf(db, queues);
     },
   };
 }

@@ -1,8 +1,10 @@
 // BullMQ queues. Jobs carry a letter id and nothing else: supporters' data stays in the
 // database. Job ids are derived from letter ids, so adding a letter twice adds one job.
-import { Queue, type WorkerOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LetterQueue } from '../domain/ports';
+import { confirmationEmailId } from '../domain/supporterEmails';
+import type { QueuePolicies } from './queuePolicies';
 
 export const QUEUE = { letters: 'letters', lookups: 'lookups', emails: 'emails' } as const;
 
@@ -17,13 +19,6 @@ export interface SupporterEmailJob {
 
 export const deliveryJobId = (letterId: string) => `letter-${letterId}`;
 export const lookupJobId = (letterId: string) => `lookup-${letterId}`;
-const confirmationJobId = (actionId: string) => `confirm-${actionId}`;
-
-export interface QueueSettings {
-  prefix: string;
-  attempts: number;
-  backoffMs: number;
-}
 
 export interface Queues {
   letters: Queue<LetterJob>;
@@ -33,28 +28,10 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/**
- * How long finished jobs stay in Redis (for the queue dashboard). Set on the workers, not on each
- * job: every job would otherwise carry these options in its hash, at every submission.
- */
-export const KEEP_FINISHED: Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'> = {
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 14 * 24 * 3600 },
-};
-
-export function createQueues(connection: Redis, settings: QueueSettings): Queues {
-  const letters = new Queue<LetterJob>(QUEUE.letters, {
-    connection,
-    prefix: settings.prefix,
-    defaultJobOptions: {
-      attempts: settings.attempts,
-      // Jitter spreads retries so a SendGrid outage does not end in a thundering herd.
-      backoff: { type: 'exponential', delay: settings.backoffMs, jitter: 0.5 },
-    },
-  });
-  // Lookups wait out Represent outages without using attempts (see workers/resolveLookup.ts).
-  const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix: settings.prefix, defaultJobOptions: { attempts: 5 } });
-  const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix: settings.prefix, defaultJobOptions: letters.defaultJobOptions });
+export function createQueues(connection: Redis, prefix: string, policies: QueuePolicies): Queues {
+  const letters = new Queue<LetterJob>(QUEUE.letters, { connection, prefix, defaultJobOptions: policies.letters.job });
+  const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix, defaultJobOptions: policies.lookups.job });
+  const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix, defaultJobOptions: policies.emails.job });
   for (const queue of [letters, lookups, emails]) queue.on('error', () => undefined);
 
   // One `add` per letter rather than one addBulk per turn of the event loop: addBulk goes through
@@ -94,9 +71,9 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       ensureDelivery: (ids) => ensure(letters, deliveryJobId, 'deliver', ids, letter),
       ensureLookup: (ids) => ensure(lookups, lookupJobId, 'resolve', ids, letter),
       enqueueConfirmation: async (actionId) => {
-        await emails.add('confirm', { actionId }, { jobId: confirmationJobId(actionId) });
+        await emails.add('confirm', { actionId }, { jobId: confirmationEmailId(actionId) });
       },
-      ensureConfirmation: (ids) => ensure(emails, confirmationJobId, 'confirm', ids, (actionId) => ({ actionId })),
+      ensureConfirmation: (ids) => ensure(emails, confirmationEmailId, 'confirm', ids, (actionId) => ({ actionId })),
     },
     close: async () => {
       await Promise.all([letters.close(), lookups.close(), emails.close()]);

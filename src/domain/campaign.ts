@@ -68,8 +68,3 @@ export function pickLocale(campaign: Campaign, asked: unknown): Locale {
   return (campaign.locales as string[]).includes(wanted) ? (wanted as Locale) : campaign.locales[0];
 }
 
-export interface CampaignCatalog {
-  /** Throws AppError `campaign_not_found`. */
-  get(slug: string): Campaign;
-  list(): Campaign[];
-}

@@ -3,8 +3,10 @@
 // campaigner can reopen a campaign after its end date, and an end date still closes a campaign
 // that was switched open before it. A switch made before the start date holds past it (a
 // campaign paused or opened early stays so).
-import type { Campaign, CampaignCatalog, CampaignStatus } from './campaign';
+import type { Campaign, CampaignStatus } from './campaign';
 import { AppError } from './errors';
+import type { CampaignCatalog } from './ports';
+import type { CampaignStates, CampaignSwitches, LetterQueue, LetterStore } from './ports';
 
 export interface CampaignSwitch {
   status: CampaignStatus;
@@ -36,30 +38,19 @@ export function campaignState(campaign: Campaign, latestSwitch: CampaignSwitch |
   return { status: current.status, cause: current.cause, since: current.since };
 }
 
-/** The campaigners' switches, as stored. */
-export interface CampaignSwitches {
-  latest(slug: string): Promise<CampaignSwitch | null>;
-  record(slug: string, status: CampaignStatus, by: string): Promise<void>;
-}
-
-/** What the rest of the service asks: the state of one campaign now (cached by the adapter). */
-export interface CampaignStates {
-  of(campaign: Campaign): Promise<CampaignState>;
-}
-
 /** The campaign, if it takes actions now; 409 `campaign_closed` otherwise (paused, closed, or not open yet). */
 export async function openCampaign(catalog: CampaignCatalog, states: CampaignStates, slug: string): Promise<Campaign> {
   const campaign = catalog.get(slug);
   if ((await states.of(campaign)).status === 'open') return campaign;
-  throw new AppError('campaign_closed', 'This campaign is not taking new actions now.');
+  throw new AppError('campaign_closed');
 }
 
 export interface SwitchDeps {
   catalog: CampaignCatalog;
   switches: CampaignSwitches;
   states: CampaignStates & { forget?(slug: string): void };
-  /** Queues letters that waited while the campaign was paused. */
-  releaseHeld(slug: string): Promise<number>;
+  letters: Pick<LetterStore, 'queuedOf'>;
+  queue: Pick<LetterQueue, 'ensureDelivery'>;
 }
 
 /** A campaigner opens, pauses or closes a campaign. Opening after a pause releases the letters it held. */
@@ -68,6 +59,17 @@ export async function switchCampaign(deps: SwitchDeps, slug: string, status: Cam
   await deps.switches.record(slug, status, by);
   deps.states.forget?.(slug);
   const state = await deps.states.of(campaign);
-  const released = state.status === 'paused' ? 0 : await deps.releaseHeld(slug);
+  const released = state.status === 'paused' ? 0 : await releaseHeld(deps, slug);
   return { state, released };
+}
+
+/** Queues the letters a campaign held while paused (their jobs ended), a page at a time. */
+async function releaseHeld(deps: Pick<SwitchDeps, 'letters' | 'queue'>, slug: string, pageSize = 500): Promise<number> {
+  let released = 0;
+  for (let after: string | null = null; ; ) {
+    const ids = await deps.letters.queuedOf(slug, after, pageSize);
+    released += await deps.queue.ensureDelivery(ids);
+    if (ids.length < pageSize) return released;
+    after = ids[ids.length - 1];
+  }
 }

@@ -1,9 +1,10 @@
 // "How many, where, and what happened": the numbers a campaigner watches, straight from the
 // letters and actions in the database (no separate counters that could drift).
-import type { CampaignCatalog, CampaignKind, CampaignStatus } from './campaign';
-import type { CampaignStates } from './campaignLifecycle';
+import type { CampaignKind, CampaignStatus } from './campaign';
 import type { LetterStatus } from './letterStatus';
 import { LETTER_STATUSES } from './letterStatus';
+import type { CampaignCatalog, CampaignStates } from './ports';
+import type { StatsStore } from './ports';
 
 export interface CampaignStats {
   actions: number;
@@ -20,14 +21,6 @@ export interface CampaignStats {
   confirmedActions: number;
   /** Actions still waiting for their supporter to confirm by email. */
   unconfirmedActions: number;
-}
-
-export interface StatsStore {
-  actionCounts(slug: string): Promise<{ actions: number; lastHour: number; confirmed: number; unconfirmed: number }>;
-  letterCounts(slug: string): Promise<Array<{ status: LetterStatus; count: number }>>;
-  actionsByProvince(slug: string): Promise<Array<{ province: string | null; actions: number }>>;
-  actionsByDistrict(slug: string): Promise<Array<{ district: string | null; actions: number }>>;
-  actionsPerDay(slug: string): Promise<Array<{ day: string; actions: number }>>;
 }
 
 export async function campaignStats(store: StatsStore, catalog: CampaignCatalog, states: CampaignStates, slug: string): Promise<CampaignStats> {

@@ -1,10 +1,10 @@
 // What the public sees of a campaign and of the MPs for a postal code.
-import type { CampaignCatalog } from './campaign';
 import { pickLocale } from './campaign';
-import type { CampaignStates } from './campaignLifecycle';
-import { AppError } from './errors';
+import { invalidPostalCode } from './composeLetters';
+import { lookupError } from './mpLookup';
 import { normalisePostalCode } from './postalCode';
-import type { RepresentativeFinder, RepresentativeLookup } from './representatives';
+import type { RepresentativeLookup } from './representatives';
+import type { CampaignCatalog, CampaignStates, RepresentativeFinder } from './ports';
 
 export interface CampaignCounter {
   countActions(campaignSlug: string): Promise<number>;
@@ -33,6 +33,7 @@ export async function describeCampaign(deps: CampaignViewDeps, slug: string, ask
   };
 }
 
+/** The MPs of a postal code, for the action page's first step. */
 export async function findRepresentatives(
   catalog: CampaignCatalog,
   finder: RepresentativeFinder,
@@ -42,10 +43,7 @@ export async function findRepresentatives(
   catalog.get(slug);
   const postalCode = normalisePostalCode(rawPostalCode);
   if (!postalCode) throw invalidPostalCode();
-  return finder.find(postalCode);
+  const answer = await finder.find(postalCode);
+  if (answer.kind !== 'found') throw lookupError(answer);
+  return answer.lookup;
 }
-
-export const invalidPostalCode = () =>
-  new AppError('invalid_postal_code', 'This is not a Canadian postal code. It looks like K1A 0A6.', {
-    fields: { postalCode: 'invalid' },
-  });

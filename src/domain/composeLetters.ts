@@ -2,17 +2,14 @@
 // find their MP, render one letter per target. Submitting stores what this composes; the preview
 // shows it; both therefore show the supporter exactly the letters that will be sent.
 import { randomUUID } from 'node:crypto';
-import type { Campaign, CampaignCatalog, Locale, Target } from './campaign';
+import type { Campaign, Locale, Target } from './campaign';
 import { pickLocale, roleOf } from './campaign';
-import type { CampaignStates } from './campaignLifecycle';
-import { invalidPostalCode } from './campaignView';
 import { AppError, type FieldProblem } from './errors';
-import type { LetterRenderer, Recipient, RenderedLetter, SupporterDetails } from './letters';
+import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
 import { fixedRecipient, letterContext } from './letters';
+import { lookUpMp, lookupError, NO_EMAIL_REASON, type MpLookup } from './mpLookup';
 import { normalisePostalCode, provinceOf } from './postalCode';
-import type { Clock, NewLetter } from './ports';
-import type { Representative, RepresentativeFinder } from './representatives';
-import { chooseRepresentative } from './representatives';
+import type { CampaignCatalog, CampaignStates, Clock, LetterRenderer, NewLetter, RepresentativeFinder } from './ports';
 
 export interface ActionInput {
   firstName: string;
@@ -35,8 +32,8 @@ export interface ComposeDeps {
   clock: Clock;
 }
 
-/** `pending`: Represent could not answer now; `retryAfterMs` when it said how long to wait. */
-export type MpOutcome = { kind: 'found'; mp: Representative } | { kind: 'pending'; retryAfterMs: number | null };
+/** The MP of a letter campaign's action: known (with or without an email), or to be found later. */
+export type MpOutcome = Extract<MpLookup, { kind: 'found' | 'no_email' | 'unavailable' }>;
 
 export interface ComposedAction {
   campaign: Campaign;
@@ -65,7 +62,7 @@ export function checkSupporter(campaign: Campaign, input: ActionInput): Supporte
   if (needs.city && !city) fields.city = 'required';
   if (Object.keys(fields).length > 0) {
     if (!postalCode) fields.postalCode = 'invalid';
-    throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
+    throw new AppError('validation_failed', { fields });
   }
   if (!postalCode) throw invalidPostalCode();
   return {
@@ -86,24 +83,17 @@ export async function composeLetters(
   input: ActionInput,
 ): Promise<ComposedAction> {
   const locale = pickLocale(campaign, input.locale);
-  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps.representatives, supporter.postalCode, input.district) : null;
+  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps, supporter, input.district) : null;
   const message = input.message?.trim() || null;
   const letters = campaign.targets.map((target) => writeLetter(deps, campaign, target, locale, supporter, message, mp));
   return { campaign, locale, supporter, message, mp, letters };
 }
 
-async function findMp(finder: RepresentativeFinder, postalCode: string, district: string | undefined): Promise<MpOutcome> {
-  try {
-    const lookup = await finder.find(postalCode);
-    return { kind: 'found', mp: chooseRepresentative(lookup, district) };
-  } catch (error) {
-    // Represent is down or over its limit: accept now, find the MP later (the `lookups` queue).
-    if (error instanceof AppError && error.code === 'lookup_unavailable') {
-      const seconds = error.details.retryAfterSeconds;
-      return { kind: 'pending', retryAfterMs: seconds ? seconds * 1000 : null };
-    }
-    throw error;
-  }
+/** Represent down or over its limit: accept now, find the MP later (the `lookups` queue). Anything else the supporter must fix. */
+async function findMp(deps: ComposeDeps, supporter: SupporterDetails, district: string | undefined): Promise<MpOutcome> {
+  const lookup = await lookUpMp(deps.representatives, supporter.postalCode, district);
+  if (lookup.kind === 'unknown_code' || lookup.kind === 'choose_riding') throw lookupError(lookup);
+  return lookup;
 }
 
 function writeLetter(
@@ -117,18 +107,14 @@ function writeLetter(
 ): NewLetter {
   const id = randomUUID();
   const role = roleOf(target, locale);
-  if (target.kind === 'mp' && mp?.kind !== 'found') {
+  const found = mp && mp.kind !== 'unavailable' ? mp.mp : null;
+  if (target.kind === 'mp' && !found) {
     return { id, targetId: target.id, recipient: null, role, rendered: null, status: 'awaiting_lookup', reason: null };
   }
-  const riding = mp?.kind === 'found' ? mp.mp.district : null;
   const recipient: Recipient =
-    target.kind === 'mp' && mp?.kind === 'found'
-      ? { name: mp.mp.name, role, district: mp.mp.district, email: mp.mp.email }
-      : fixedRecipient(target as Extract<Target, { kind: 'fixed' }>, locale);
-  const rendered = renderLetter(deps, campaign, target.id, locale, supporter, message, recipient, riding);
-  if (!recipient.email) {
-    return { id, targetId: target.id, recipient, role, rendered, status: 'failed', reason: 'Represent lists no email address for this MP.' };
-  }
+    target.kind === 'mp' && found ? { name: found.name, role, district: found.district, email: found.email } : fixedRecipient(target as Extract<Target, { kind: 'fixed' }>, locale);
+  const rendered = renderLetter(deps, campaign, target.id, locale, supporter, message, recipient, found?.district ?? null);
+  if (!recipient.email) return { id, targetId: target.id, recipient, role, rendered, status: 'failed', reason: NO_EMAIL_REASON };
   return { id, targetId: target.id, recipient, role, rendered, status: 'queued', reason: null };
 }
 
@@ -160,3 +146,5 @@ export function subjectIndex(seed: string, count: number): number {
   }
   return hash % count;
 }
+
+export const invalidPostalCode = () => new AppError('invalid_postal_code', { fields: { postalCode: 'invalid' } });

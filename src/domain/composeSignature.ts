@@ -5,9 +5,9 @@
 import type { Campaign, Locale } from './campaign';
 import { pickLocale } from './campaign';
 import type { ActionInput } from './composeLetters';
-import { AppError } from './errors';
-import type { RepresentativeFinder } from './representatives';
-import { chooseRepresentative } from './representatives';
+import { lookUpMp, lookupError, ridingOf } from './mpLookup';
+import type { PostalCode } from './postalCode';
+import type { RepresentativeFinder } from './ports';
 
 export interface ComposedSignature {
   locale: Locale;
@@ -16,23 +16,10 @@ export interface ComposedSignature {
   districtPending: boolean;
 }
 
-export async function composeSignature(finder: RepresentativeFinder, campaign: Campaign, postalCode: string, input: ActionInput): Promise<ComposedSignature> {
+export async function composeSignature(finder: RepresentativeFinder, campaign: Campaign, postalCode: PostalCode, input: ActionInput): Promise<ComposedSignature> {
   const locale = pickLocale(campaign, input.locale);
-  const riding = await findRiding(finder, postalCode, input.district);
-  return { locale, ...riding };
-}
-
-export async function findRiding(
-  finder: RepresentativeFinder,
-  postalCode: string,
-  chosen: string | undefined | null,
-): Promise<{ district: string | null; districtPending: boolean }> {
-  try {
-    return { district: chooseRepresentative(await finder.find(postalCode), chosen).district, districtPending: false };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    if (error.code === 'lookup_unavailable') return { district: null, districtPending: true };
-    if (error.code === 'district_required') return { district: null, districtPending: false };
-    throw error;
-  }
+  const lookup = await lookUpMp(finder, postalCode, input.district);
+  // An unknown postal code is the signer's to fix; a riding not chosen is counted by province only.
+  if (lookup.kind === 'unknown_code') throw lookupError(lookup);
+  return { locale, district: ridingOf(lookup), districtPending: lookup.kind === 'unavailable' };
 }

@@ -3,46 +3,15 @@
 // scanners follow GET links, and following a link must never confirm anything. A token works
 // once; a second click says "already confirmed". Unconfirmed actions expire (expireUnconfirmed).
 import { AppError } from './errors';
-import type { Clock, LetterQueue, Log, Mailer } from './ports';
-import { MailError } from './ports';
 import type { Locale } from './campaign';
+import type { Clock, ConfirmationEmail, ConfirmationStore, LetterQueue, Log, MailCopies, Mailer, PendingConfirmation } from './ports';
+import { MailError } from './ports';
+import { confirmationEmailId } from './supporterEmails';
 
 export const CONFIRMATION_DAYS = 7;
 
-/** The confirmation email's id: its outbox file's name, and never a letter id (webhook events of it are not stored). */
-export const confirmationCopy = (actionId: string) => `confirm-${actionId}`;
 
-export interface PendingConfirmation {
-  actionId: string;
-  campaignSlug: string;
-  locale: Locale;
-  confirmedAt: Date | null;
-  expiresAt: Date;
-}
-
-export interface ConfirmationEmail extends PendingConfirmation {
-  token: string;
-  sentAt: Date | null;
-  supporter: { email: string; firstName: string; lastName: string };
-}
-
-export interface ConfirmationStore {
-  /** The action behind a token, confirmed or not; null when unknown, erased or expired unconfirmed. */
-  find(token: string, now: Date): Promise<PendingConfirmation | null>;
-  /**
-   * Confirms it (once) and moves its letters on; `letters` are those released now (none when it
-   * was already confirmed). Null when the token is unknown or expired.
-   */
-  confirm(token: string, now: Date): Promise<{ action: PendingConfirmation; newly: boolean; letters: Array<{ id: string; status: string }> } | null>;
-  emailFor(actionId: string): Promise<ConfirmationEmail | null>;
-  markSent(actionId: string): Promise<void>;
-  /** Unconfirmed actions whose email has not gone yet, older than `olderThanMs` (for the sweeper). */
-  unsent(olderThanMs: number, limit: number): Promise<string[]>;
-  /** Deletes unconfirmed actions past their expiry, with their letters and consents; returns what went. */
-  deleteExpired(now: Date, limit: number): Promise<{ actions: number; supporters: number; copies: string[] }>;
-}
-
-const expired = () => new AppError('not_found', 'This confirmation link is not valid or has expired.');
+const expired = () => new AppError('not_found');
 
 /** GET: what the link's page shows. Never changes anything. */
 export async function lookUpConfirmation(deps: { confirmations: ConfirmationStore; clock: Clock }, token: string): Promise<PendingConfirmation> {
@@ -102,7 +71,7 @@ export async function sendConfirmation(deps: SendConfirmationDeps, actionId: str
   const organisation = deps.organisation(pending.campaignSlug, pending.locale);
   try {
     await deps.mailer.send({
-      id: confirmationCopy(actionId),
+      id: confirmationEmailId(actionId),
       to: { email: pending.supporter.email, name: `${pending.supporter.firstName} ${pending.supporter.lastName}` },
       replyTo: organisation,
       ...message,
@@ -121,13 +90,13 @@ export async function sendConfirmation(deps: SendConfirmationDeps, actionId: str
 
 /** Unconfirmed actions past their 7 days are deleted with everything they held. */
 export async function expireUnconfirmed(
-  deps: { confirmations: ConfirmationStore; clock: Clock; forgetCopies(ids: string[]): Promise<number> },
+  deps: { confirmations: ConfirmationStore; clock: Clock; copies: MailCopies },
   batchSize = 500,
 ): Promise<number> {
   let total = 0;
   for (;;) {
     const gone = await deps.confirmations.deleteExpired(deps.clock.now(), batchSize);
-    await deps.forgetCopies(gone.copies);
+    await deps.copies.forget(gone.copies);
     total += gone.actions;
     if (gone.actions < batchSize) return total;
   }

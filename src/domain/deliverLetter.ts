@@ -1,10 +1,8 @@
 // A worker delivers one letter: hold it while its campaign is paused, wait for its slot when
 // its campaign paces letters to each target, claim it (so no other worker sends it too), hand it
 // to the mailer, and record what happened. The outcome tells the queue what to do next.
-import type { CampaignCatalog } from './campaign';
-import type { CampaignStates } from './campaignLifecycle';
 import { isStale, planSlot, type Pacing } from './pacing';
-import type { Clock, DeliveryPlan, LetterStore, Mailer } from './ports';
+import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer } from './ports';
 import { MailError } from './ports';
 
 export interface DeliverDeps {

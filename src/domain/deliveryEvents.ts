@@ -3,6 +3,7 @@
 // transition table; anything else (processed, a late or repeated report) is kept in its log.
 import type { LetterStatus } from './letterStatus';
 import type { LetterStore } from './ports';
+import type { DeliveryEventStore } from './ports';
 
 export interface DeliveryEvent {
   event: string;
@@ -14,23 +15,6 @@ export interface DeliveryEvent {
   recipient: string | null;
   reason: string | null;
   payload: object;
-}
-
-export interface StoredDeliveryEvent {
-  id: string;
-  letterId: string | null;
-  event: string;
-  occurredAt: Date;
-  reason: string | null;
-}
-
-export interface DeliveryEventStore {
-  /** Stores new events, skipping ones already stored; matches each to its letter. Returns how many were new. */
-  save(events: DeliveryEvent[]): Promise<number>;
-  /** Takes up to `limit` stored events not yet applied, oldest first, for a while: no one else applies them meanwhile. */
-  claimUnapplied(limit: number): Promise<StoredDeliveryEvent[]>;
-  /** Done with these; a claim never marked (the process died) frees itself and is applied again. */
-  markApplied(ids: string[]): Promise<void>;
 }
 
 /** Delivery reports that change a letter's status. */

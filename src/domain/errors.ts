@@ -1,5 +1,8 @@
-// The one error type of the service. Codes are stable: clients and tests match on them.
-// How each code becomes an HTTP answer is decided in one place: src/http/errorResponse.ts.
+// The one error type of the service. An error is a stable code and its details: clients and
+// tests match on codes, and the words people read live with the page text (templates/i18n),
+// worded in their language by the HTTP layer. How each code becomes an HTTP answer is decided in
+// one place: src/http/errorResponse.ts. Codes that only the HTTP layer raises (a body that is not
+// JSON, a failed CSRF check…) are declared there; these are the ones the use cases raise.
 
 export const ERROR_CODES = [
   'validation_failed',
@@ -10,15 +13,6 @@ export const ERROR_CODES = [
   'campaign_closed',
   'lookup_unavailable',
   'not_found',
-  'rate_limited',
-  'try_again',
-  'payload_too_large',
-  'unsupported_media_type',
-  'invalid_json',
-  'unauthorized',
-  'invalid_signature',
-  'csrf_failed',
-  'admin_not_configured',
   'not_retryable',
   'not_a_petition',
   'unavailable',
@@ -40,13 +34,13 @@ export interface AppErrorDetails {
   internal?: string;
 }
 
-export class AppError extends Error {
+export class AppError<Code extends string = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
-    message: string,
+    readonly code: Code,
     readonly details: AppErrorDetails = {},
   ) {
-    super(message);
+    // The message is for stack traces and logs only; nobody reads it to a supporter.
+    super(details.internal ? `${code}: ${details.internal}` : code);
     this.name = 'AppError';
   }
 }

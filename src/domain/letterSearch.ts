@@ -1,9 +1,10 @@
 // Campaigners' view of letters: filtered, newest first, a page at a time (keyset cursor, so a
 // campaign of a million letters pages as fast as one of ten); and one letter's whole history.
-import type { CampaignCatalog } from './campaign';
 import { AppError } from './errors';
 import type { LetterStatus } from './letterStatus';
 import { isLetterStatus } from './letterStatus';
+import type { CampaignCatalog } from './ports';
+import type { LetterSearchStore } from './ports';
 
 export interface LetterFilters {
   status?: LetterStatus;
@@ -34,15 +35,9 @@ export interface LetterHistory extends LetterSummary {
   events: Array<{ type: string; at: Date; reason: string | null }>;
 }
 
-export interface LetterSearchStore {
-  /** Newest first; `after` is the opaque cursor of the last letter already seen. */
-  list(slug: string, filters: LetterFilters, limit: number, after: string | null): Promise<Array<LetterSummary & { cursor: string }>>;
-  history(letterId: string): Promise<LetterHistory | null>;
-}
-
 const INVALID = '\u0000invalid';
 
-export const invalidCursor = () => new AppError('validation_failed', 'This cursor is not valid.', { fields: { cursor: 'invalid' } });
+export const invalidCursor = () => new AppError('validation_failed', { fields: { cursor: 'invalid' } });
 
 export interface LetterQuery {
   status?: unknown;
@@ -83,7 +78,7 @@ export function readLetterQuery(query: LetterQuery): { filters: LetterFilters; l
     from: date('from', query.from),
     to: date('to', query.to),
   };
-  if (Object.keys(fields).length > 0) throw new AppError('validation_failed', 'Some filters are not valid.', { fields });
+  if (Object.keys(fields).length > 0) throw new AppError('validation_failed', { fields });
   return { filters, limit, after: str(query.cursor) ?? null };
 }
 
@@ -99,6 +94,6 @@ export async function searchLetters(store: LetterSearchStore, catalog: CampaignC
 
 export async function letterHistory(store: LetterSearchStore, letterId: string): Promise<LetterHistory> {
   const history = /^[0-9a-f-]{36}$/i.test(letterId) ? await store.history(letterId) : null;
-  if (!history) throw new AppError('not_found', 'No letter has this id.');
+  if (!history) throw new AppError('not_found');
   return history;
 }

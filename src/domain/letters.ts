@@ -2,6 +2,7 @@
 // Handlebars adapter implements. A letter is rendered once, stored, and sent as stored.
 import type { Campaign, Locale, Target } from './campaign';
 import { roleOf } from './campaign';
+import type { PostalCode } from './postalCode';
 
 export interface SupporterDetails {
   firstName: string;
@@ -10,7 +11,7 @@ export interface SupporterDetails {
   address: string | null;
   city: string | null;
   province: string | null;
-  postalCode: string;
+  postalCode: PostalCode;
 }
 
 export interface Recipient {
@@ -46,13 +47,6 @@ export interface RenderedLetter {
 /** The petition's letter for the bundle, with its HTML. */
 export interface PetitionLetter extends RenderedLetter {
   html: string;
-}
-
-export interface LetterRenderer {
-  /** `subjectIndex` picks one of the campaign's subjects, so MP offices do not see a wall of identical ones. */
-  render(campaign: Campaign, targetId: string, locale: Locale, context: LetterContext, subjectIndex: number): RenderedLetter;
-  /** The petition's letter and title (its first subject), to be followed by the list of signers. */
-  renderPetition(campaign: Campaign, locale: Locale, context: PetitionContext): PetitionLetter;
 }
 
 // Made once: building a date formatter costs a hundred times more than using one.

@@ -1,12 +1,13 @@
 // The delivery bundle of a petition: its letter, written once, followed by every signer (name,
 // city, province, riding, date: never an email or an address) and the totals by province and
 // riding. The signers are an async stream, read in batches, so 100,000 names never sit in memory.
-import type { Campaign, CampaignCatalog, Locale } from './campaign';
+import type { Campaign, Locale } from './campaign';
 import { pickLocale } from './campaign';
 import { AppError } from './errors';
-import type { LetterRenderer, PetitionLetter } from './letters';
+import type { PetitionLetter } from './letters';
 import { petitionContext } from './letters';
-import type { Clock } from './ports';
+import type { CampaignCatalog, Clock, LetterRenderer } from './ports';
+import type { SignatureStore } from './ports';
 
 /** One signature as delivered: what the supporter agreed to hand over, nothing more. */
 export interface Signer {
@@ -25,17 +26,6 @@ export interface SignatureTotals {
   byProvince: Array<{ province: string | null; signatures: number }>;
   /** Most signatures first. */
   byDistrict: Array<{ district: string | null; province: string | null; signatures: number }>;
-}
-
-/**
- * A petition's signatures: confirmed and not erased only (an unconfirmed signature never counts,
- * an erased one has no name left to deliver). `confirmedBy` leaves out signatures confirmed
- * later, so totals and list read at different moments still agree.
- */
-export interface SignatureStore {
-  totals(slug: string, confirmedBy?: Date): Promise<SignatureTotals>;
-  /** In signing order, fetched `batchSize` at a time. */
-  signatures(slug: string, batchSize?: number, confirmedBy?: Date): AsyncIterable<Signer>;
 }
 
 export interface PetitionBundleDeps {
@@ -61,7 +51,7 @@ export interface PetitionBundle {
 export async function petitionBundle(deps: PetitionBundleDeps, slug: string, asked: unknown): Promise<PetitionBundle> {
   const campaign = deps.campaigns.get(slug);
   if (campaign.kind !== 'petition') {
-    throw new AppError('not_a_petition', `Campaign ${campaign.slug} is a letter campaign: it has no petition to deliver.`);
+    throw new AppError('not_a_petition');
   }
   const locale = pickLocale(campaign, asked);
   const now = deps.clock.now();

@@ -1,13 +1,9 @@
 // An MP letter was accepted while Represent could not answer. Now it can: find the MP, write
 // the letter as it will be sent, and queue it. If Represent still cannot answer, try later.
-import type { CampaignCatalog } from './campaign';
 import { roleOf } from './campaign';
-import { AppError } from './errors';
-import type { LetterRenderer } from './letters';
-import type { Clock, LetterQueue, LetterStore } from './ports';
-import type { RepresentativeFinder } from './representatives';
-import { chooseRepresentative } from './representatives';
 import { renderLetter } from './composeLetters';
+import { lookUpMp, NO_EMAIL_REASON, type MpLookup } from './mpLookup';
+import type { CampaignCatalog, Clock, LetterQueue, LetterRenderer, LetterStore, RepresentativeFinder } from './ports';
 
 export interface ResolveDeps {
   campaigns: CampaignCatalog;
@@ -24,9 +20,10 @@ export type LookupOutcome =
   | { kind: 'skipped' }
   | { kind: 'unavailable'; retryAfterMs: number | null };
 
-const WHY_NOT: Partial<Record<string, string>> = {
-  postal_code_not_found: 'Represent does not know this postal code.',
-  district_required: 'The postal code spans several ridings and none was chosen.',
+/** Why an MP letter cannot be written, for its history. */
+const WHY_NOT: Record<Extract<MpLookup, { kind: 'unknown_code' | 'choose_riding' }>['kind'], string> = {
+  unknown_code: 'Represent does not know this postal code.',
+  choose_riding: 'The postal code spans several ridings and none was chosen.',
 };
 
 export async function resolveLookup(deps: ResolveDeps, letterId: string): Promise<LookupOutcome> {
@@ -34,27 +31,25 @@ export async function resolveLookup(deps: ResolveDeps, letterId: string): Promis
   if (!pending) return { kind: 'skipped' };
   const campaign = deps.campaigns.get(pending.campaignSlug);
 
-  let mp;
-  try {
-    mp = chooseRepresentative(await deps.representatives.find(pending.supporter.postalCode), pending.district);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    if (error.code === 'lookup_unavailable') {
-      const retryAfter = error.details.retryAfterSeconds;
-      return { kind: 'unavailable', retryAfterMs: retryAfter ? retryAfter * 1000 : null };
+  const lookup = await lookUpMp(deps.representatives, pending.supporter.postalCode, pending.district);
+  switch (lookup.kind) {
+    case 'unavailable':
+      return { kind: 'unavailable', retryAfterMs: lookup.retryAfterMs };
+    case 'unknown_code':
+    case 'choose_riding': {
+      const reason = WHY_NOT[lookup.kind];
+      await deps.letters.move(letterId, 'failed', { reason });
+      return { kind: 'failed', reason };
     }
-    const reason = WHY_NOT[error.code] ?? error.message;
-    await deps.letters.move(letterId, 'failed', { reason });
-    return { kind: 'failed', reason };
   }
 
+  const { mp } = lookup;
   const recipient = { name: mp.name, role: roleOf({ id: pending.targetId, kind: 'mp' }, pending.locale), district: mp.district, email: mp.email };
   const rendered = renderLetter(deps, campaign, pending.targetId, pending.locale, pending.supporter, pending.message, recipient, mp.district);
   if (!(await deps.letters.resolveLookup(letterId, recipient, rendered))) return { kind: 'skipped' };
-  if (!mp.email) {
-    const reason = 'Represent lists no email address for this MP.';
-    await deps.letters.move(letterId, 'failed', { reason });
-    return { kind: 'failed', reason };
+  if (lookup.kind === 'no_email') {
+    await deps.letters.move(letterId, 'failed', { reason: NO_EMAIL_REASON });
+    return { kind: 'failed', reason: NO_EMAIL_REASON };
   }
   await deps.queue.enqueueDeliveries([letterId]);
   return { kind: 'queued' };

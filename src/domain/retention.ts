@@ -1,17 +1,8 @@
 // Personal data is kept for a campaign's `retentionDays` after it closes, then scrubbed: names,
 // emails, addresses, paragraphs, consents and letter texts go; the anonymous rows that count
 // (actions by province and riding, letters by status) stay. Runs once a day (runMaintenance).
-import type { CampaignCatalog } from './campaign';
-import type { CampaignStates } from './campaignLifecycle';
-import type { Clock, Log } from './ports';
-
-export interface RetentionStore {
-  /** When the campaign's last action was taken (a campaign closed in its definition has no close date). */
-  lastActionAt(slug: string): Promise<Date | null>;
-  /** Scrubs up to `limit` actions of the campaign still holding personal data; returns what it did. */
-  scrubBatch(slug: string, limit: number): Promise<{ actions: number; supporters: number; consents: number; letters: number; copies: string[] }>;
-  logErasure(by: string, rows: Record<string, number>): Promise<void>;
-}
+import type { CampaignCatalog, CampaignStates, Clock, Log } from './ports';
+import type { MailCopies, RetentionStore } from './ports';
 
 export interface RetentionDeps {
   campaigns: CampaignCatalog;
@@ -19,8 +10,7 @@ export interface RetentionDeps {
   store: RetentionStore;
   clock: Clock;
   log: Log;
-  /** Removes copies kept outside the database (the local outbox's files); returns how many. */
-  forgetCopies(copies: string[]): Promise<number>;
+  copies: MailCopies;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -46,7 +36,7 @@ export async function applyRetention(deps: RetentionDeps, batchSize = 1000): Pro
       totals.supporters += batch.supporters;
       totals.consents += batch.consents;
       totals.letters += batch.letters;
-      totals.outbox_files += await deps.forgetCopies(batch.copies);
+      totals.outbox_files += await deps.copies.forget(batch.copies);
       if (batch.actions < batchSize) break;
     }
     if (totals.actions === 0) continue;

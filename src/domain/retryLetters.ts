@@ -1,18 +1,11 @@
 // A campaigner retries letters that did not arrive, through the normal path: the letter goes back
 // to `queued` (or to the MP lookup, if it never had a usable address) and gets a fresh job.
-import type { CampaignCatalog } from './campaign';
 import { AppError } from './errors';
 import type { LetterStatus } from './letterStatus';
-import type { LetterQueue, LetterStore } from './ports';
+import type { CampaignCatalog, LetterQueue, LetterStore } from './ports';
+import type { RetryStore } from './ports';
 
 export const RETRYABLE: LetterStatus[] = ['failed', 'bounced', 'dropped'];
-
-export interface RetryStore {
-  /** What retrying needs to know of a letter; null if there is none. */
-  retryInfo(letterId: string): Promise<{ status: LetterStatus; hasAddress: boolean; erased: boolean; confirmed: boolean } | null>;
-  /** Failed, bounced or dropped letters of confirmed, not erased actions. */
-  retryable(slug: string, statuses: LetterStatus[], limit: number): Promise<string[]>;
-}
 
 export interface RetryDeps {
   store: RetryStore;
@@ -22,15 +15,15 @@ export interface RetryDeps {
 
 export async function retryLetter(deps: RetryDeps, letterId: string, by: string): Promise<{ status: LetterStatus }> {
   const info = /^[0-9a-f-]{36}$/i.test(letterId) ? await deps.store.retryInfo(letterId) : null;
-  if (!info) throw new AppError('not_found', 'No letter has this id.');
+  if (!info) throw new AppError('not_found');
   if (!RETRYABLE.includes(info.status) || info.erased || !info.confirmed) {
     const why = info.erased ? 'erased' : !info.confirmed ? 'waiting for its supporter to confirm' : info.status;
-    throw new AppError('not_retryable', `A letter that is ${why} cannot be retried.`);
+    throw new AppError('not_retryable');
   }
   const to: LetterStatus = info.hasAddress ? 'queued' : 'awaiting_lookup';
   // Conditional: two campaigners clicking at once retry the letter once.
   if (!(await deps.letters.move(letterId, to, { reason: `retried by ${by}` }))) {
-    throw new AppError('not_retryable', 'This letter changed meanwhile; reload and try again.');
+    throw new AppError('not_retryable');
   }
   if (to === 'queued') await deps.queue.ensureDelivery([letterId]);
   else await deps.queue.ensureLookup([letterId]);

@@ -11,6 +11,7 @@ import { CONFIRMATION_DAYS } from './confirmAction';
 import type { SupporterDetails } from './letters';
 import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
+import { ridingOf } from './mpLookup';
 import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, StoredAction } from './ports';
 
 export type { ActionInput } from './composeLetters';
@@ -76,7 +77,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     // This email already acted on the campaign (or a twin request committed first): answer with that action.
     const first = await firstAction();
     if (first) return { created: false, action: first };
-    throw new AppError('unavailable', 'The action could not be stored. Please try again.');
+    throw new AppError('unavailable', { internal: 'the action was neither stored nor found' });
   }
 
   deps.onCreated?.(slug);
@@ -105,10 +106,10 @@ async function compose(deps: SubmitDeps, campaign: Campaign, supporter: Supporte
   return {
     locale,
     message,
-    district: mp?.kind === 'found' ? mp.mp.district : input.district?.trim() || null,
+    district: (mp && ridingOf(mp)) ?? (input.district?.trim() || null),
     districtPending: false,
     letters,
-    lookupDelayMs: mp?.kind === 'pending' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0,
+    lookupDelayMs: mp?.kind === 'unavailable' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0,
   };
 }
 

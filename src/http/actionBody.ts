@@ -53,7 +53,7 @@ const withAddress = withCity.extend({ address: requiredText(200) });
 export function parseActionBody(body: unknown, needs: { address: boolean; city: boolean }): ActionInput {
   const schema = needs.address ? withAddress : needs.city ? withCity : base;
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AppError('validation_failed', 'Send the action as a JSON object or a form.', { fields: {} });
+    throw new AppError('validation_failed', { fields: {} });
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
@@ -62,5 +62,5 @@ export function parseActionBody(body: unknown, needs: { address: boolean; city: 
     const field = String(issue.path[0] ?? 'body');
     fields[field] ??= PROBLEMS.has(issue.message) ? (issue.message as FieldProblem) : 'invalid';
   }
-  throw new AppError('validation_failed', 'Some fields need your attention.', { fields });
+  throw new AppError('validation_failed', { fields });
 }

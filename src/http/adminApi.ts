@@ -1,7 +1,7 @@
 // The campaigner API of API.md (bearer token). Thin routes over the domain functions.
 import express, { Router } from 'express';
 import type { AdminRepo } from '../adapters/store/adminRepo';
-import type { CampaignCatalog, CampaignStatus } from '../domain/campaign';
+import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats } from '../domain/campaignStats';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
@@ -13,6 +13,7 @@ import { actor, requireBearer } from './adminAuth';
 import { sendCsv } from './csvExport';
 import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBundle';
 import { param } from './requestParts';
+import type { CampaignCatalog } from '../domain/ports';
 
 export interface AdminApiDeps {
   adminToken: string | undefined;
@@ -32,14 +33,14 @@ const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
 export function readSwitch(body: unknown): CampaignStatus {
   const status = (body as { status?: unknown } | null | undefined)?.status;
   if (typeof status === 'string' && (SWITCHABLE as readonly string[]).includes(status)) return status as CampaignStatus;
-  throw new AppError('validation_failed', 'status must be open, paused or closed.', { fields: { status: 'invalid' } });
+  throw new AppError('validation_failed', { fields: { status: 'invalid' } });
 }
 
 /** `?format=`: html when absent. */
 function bundleFormat(asked: unknown): BundleFormat {
   if (asked === undefined) return 'html';
   if (typeof asked === 'string' && (BUNDLE_FORMATS as readonly string[]).includes(asked)) return asked as BundleFormat;
-  throw new AppError('validation_failed', 'format must be html, csv or totals.csv.', { fields: { format: 'invalid' } });
+  throw new AppError('validation_failed', { fields: { format: 'invalid' } });
 }
 
 

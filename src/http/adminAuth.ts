@@ -6,6 +6,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../domain/errors';
+import { httpError } from './errorCodes';
 
 export const SESSION_COOKIE = 'dearmp_admin';
 const SESSION_HOURS = 8;
@@ -23,14 +24,14 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 const notConfigured = () =>
-  new AppError('admin_not_configured', 'Set ADMIN_TOKEN to a long random secret and restart the service to use the campaigners’ side.');
+  httpError('admin_not_configured');
 
 /** For /api/admin/*: a bearer token, or 401; no token configured, 503. */
 export function requireBearer(adminToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!adminToken) return next(notConfigured());
     const match = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
-    if (!match || !sameSecret(match[1].trim(), adminToken)) return next(new AppError('unauthorized', 'A valid admin token is required.'));
+    if (!match || !sameSecret(match[1].trim(), adminToken)) return next(httpError('unauthorized'));
     next();
   };
 }
@@ -93,7 +94,7 @@ export function sessions(adminToken: string | undefined, secureCookie: boolean) 
     requireCsrf: ((req, _res, next) => {
       const session = (req as Request & { admin?: AdminSession }).admin;
       const given = (req.body as { csrf?: unknown } | undefined)?.csrf;
-      if (!session || typeof given !== 'string' || !sameSecret(given, session.csrf)) return next(new AppError('csrf_failed', 'CSRF check failed.'));
+      if (!session || typeof given !== 'string' || !sameSecret(given, session.csrf)) return next(httpError('csrf_failed'));
       next();
     }) as RequestHandler,
   };

@@ -8,7 +8,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { LayoutModel, PageRenderer } from '../adapters/pages';
 import type { AdminRepo } from '../adapters/store/adminRepo';
-import type { Campaign, CampaignCatalog } from '../domain/campaign';
+import type { Campaign } from '../domain/campaign';
 import { switchCampaign, type CampaignState, type StatusCause, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats, type CampaignStats } from '../domain/campaignStats';
 import { AppError } from '../domain/errors';
@@ -25,6 +25,8 @@ import { sendBundleCsv, sendBundleHtml, sendBundleTotalsCsv } from './petitionBu
 import { asAppError, httpStatusOf } from './errorResponse';
 import { errorMessage } from './messages';
 import { param } from './requestParts';
+import type { CampaignCatalog } from '../domain/ports';
+import { httpError } from './errorCodes';
 
 export interface DashboardDeps {
   renderer: PageRenderer;
@@ -183,7 +185,7 @@ export function dashboard(deps: DashboardDeps): Router {
   createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter: bullBoard });
 
   router.get('/admin/login', (req, res) => {
-    if (!sessions.configured) throw new AppError('admin_not_configured', 'No ADMIN_TOKEN.');
+    if (!sessions.configured) throw httpError('admin_not_configured');
     html(res, 200, deps.renderer.render('admin/login', 'en', { next: String(req.query.next ?? '/admin'), layout: layoutFor(req, 'Sign in') }));
   });
 

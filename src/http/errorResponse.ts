@@ -1,13 +1,13 @@
 // The one place where error codes become HTTP answers. Every error leaves as
 // {"error": {"code", "message", "fields"?, "choices"?}}: no stack traces, no driver messages.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ErrorCode } from '../domain/errors';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../adapters/logger';
+import { httpError, type AnyErrorCode } from './errorCodes';
 import { errorMessage, fieldMessages, requestLocale } from './messages';
 import { loggedPath } from './requestParts';
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
+const HTTP_STATUS: Record<AnyErrorCode, number> = {
   validation_failed: 400,
   invalid_postal_code: 400,
   invalid_json: 400,
@@ -31,33 +31,35 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
+export type ServiceError = AppError<AnyErrorCode>;
+
+export const httpStatusOf = (code: AnyErrorCode): number => HTTP_STATUS[code];
 
 /**
  * Errors that express and its body parsers raise about a request (too large, not JSON, an
  * encoding it cannot read, a malformed %-escape in the path): the client's fault, so a 4xx.
  */
-function fromRequestError(error: { type?: string; status?: number; statusCode?: number }): AppError | null {
+function fromRequestError(error: { type?: string; status?: number; statusCode?: number }): ServiceError | null {
   switch (error.type) {
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'The request body is too large (16 KB at most).');
+      return httpError('payload_too_large');
     case 'entity.parse.failed':
-      return new AppError('invalid_json', 'The request body is not valid JSON.');
+      return httpError('invalid_json');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON or as a form.');
+      return httpError('unsupported_media_type');
   }
   const status = error.status ?? error.statusCode;
-  if (status === 413) return new AppError('payload_too_large', 'The request body is too large (16 KB at most).');
-  if (status === 415) return new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON or as a form.');
-  return typeof status === 'number' && status >= 400 && status < 500 ? new AppError('validation_failed', 'The request could not be read.') : null;
+  if (status === 413) return httpError('payload_too_large');
+  if (status === 415) return httpError('unsupported_media_type');
+  return typeof status === 'number' && status >= 400 && status < 500 ? new AppError('validation_failed', { internal: 'the request could not be read' }) : null;
 }
 
 /** Any error as the service's own: known ones keep their code; the rest are `internal`. */
-export function asAppError(error: unknown): { error: AppError; expected: boolean } {
-  if (error instanceof AppError) return { error, expected: true };
+export function asAppError(error: unknown): { error: ServiceError; expected: boolean } {
+  if (error instanceof AppError) return { error: error as ServiceError, expected: true };
   const known = error && typeof error === 'object' ? fromRequestError(error) : null;
-  return known ? { error: known, expected: true } : { error: new AppError('internal', 'Something went wrong on our side. Please try again.'), expected: false };
+  return known ? { error: known, expected: true } : { error: new AppError('internal'), expected: false };
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
@@ -79,4 +81,4 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   };
 }
 
-export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found', 'There is nothing at this address.'));
+export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found'));

@@ -3,7 +3,7 @@ import type { Campaign, Locale } from '../domain/campaign';
 import type { CampaignState } from '../domain/campaignLifecycle';
 import { longDate, type RenderedLetter } from '../domain/letters';
 import { overallStatus } from '../domain/actionStatus';
-import type { AppError } from '../domain/errors';
+import type { ServiceError } from './errorResponse';
 import type { StoredAction } from '../domain/ports';
 import type { Representative } from '../domain/representatives';
 import type { LayoutModel, PageRenderer, PageText } from '../adapters/pages';
@@ -59,7 +59,7 @@ export const otherLocale = (renderer: PageRenderer, locale: Locale): { code: Loc
 export interface FormState {
   values: Record<string, string>;
   consentUpdates: boolean;
-  error: AppError | null;
+  error: ServiceError | null;
   mp: Representative | null;
 }
 
@@ -102,7 +102,7 @@ function fieldModels(
 }
 
 /** The form's errors: by field (with the summary's list) and the first field to focus. */
-function formErrors(locale: Locale, error: AppError | null, wholeFormMessage?: string) {
+function formErrors(locale: Locale, error: ServiceError | null, wholeFormMessage?: string) {
   const fieldErrors: Record<string, string> = error?.details.fields ? fieldMessages(locale, error.details.fields) : {};
   const onField = error ? FIELD_OF[error.code] : undefined;
   if (error && onField) fieldErrors[onField] = error.code === 'invalid_postal_code' ? fieldErrors[onField] ?? errorMessage(locale, error.code) : errorMessage(locale, error.code);

@@ -20,6 +20,7 @@ import { errorMessage } from './messages';
 import type { Logger } from '../adapters/logger';
 import { actionPage, closedPage, confirmPage, messagePage, pageLocale, petitionPage, statusPage, type FormState } from './pageModels';
 import { loggedPath, originOf, param } from './requestParts';
+import { httpError } from './errorCodes';
 
 export interface PagesDeps extends SupporterRouteDeps {
   renderer: PageRenderer;
@@ -81,7 +82,7 @@ export function pages(deps: PagesDeps): Router {
       const slug = param(req.params.slug);
       // A campaign that closed while the form was open: say so before anything else.
       await openCampaign(deps.campaigns, deps.states, slug);
-      if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw new AppError('try_again', 'The form came back too fast, or with the hidden field filled.');
+      if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw httpError('try_again');
       const result = await submitAction(deps.submit, slug, parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug))), originOf(req));
       const locale = pageLocale({ lang: (req.body as { locale?: string }).locale ?? req.query.lang }, req.get('accept-language'), ALL);
       const { action } = result;
@@ -123,7 +124,7 @@ export function pages(deps: PagesDeps): Router {
   });
 
   // Anything else outside the API is a page that does not exist: say so in HTML.
-  router.use((req, _res, next) => next(req.path.startsWith('/api/') ? undefined : new AppError('not_found', 'No page here.')));
+  router.use((req, _res, next) => next(req.path.startsWith('/api/') ? undefined : new AppError('not_found')));
   router.use(pageErrors(deps));
   return router;
 }

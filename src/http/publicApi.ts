@@ -2,18 +2,16 @@
 // answer. Validation of the action body lives in actionBody.ts, error answers in errorResponse.ts.
 import express, { Router, type RequestHandler } from 'express';
 import { getActionStatus } from '../domain/actionStatus';
-import { describeCampaign, findRepresentatives, type CampaignCounter } from '../domain/campaignView';
-import type { CampaignStates } from '../domain/campaignLifecycle';
-import type { CampaignCatalog } from '../domain/campaign';
+import { describeCampaign, findRepresentatives } from '../domain/campaignView';
 import { AppError } from '../domain/errors';
-import type { ActionStore } from '../domain/ports';
-import type { RepresentativeFinder } from '../domain/representatives';
+import type { ActionStore, CampaignCatalog, CampaignCounter, CampaignStates, RepresentativeFinder } from '../domain/ports';
 import { previewLetters } from '../domain/previewLetters';
 import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { ACTION_BODY_LIMITS, parseActionBody } from './actionBody';
 import { requiredDetails } from '../domain/composeLetters';
 import { representativesBody, statusBody, submissionBody } from './presenters';
 import { answerJson, originOf, param } from './requestParts';
+import { httpError } from './errorCodes';
 
 /** What both the JSON API and the pages need to take an action. */
 export interface SupporterRouteDeps {
@@ -43,7 +41,7 @@ const bodyOf: RequestHandler = (req, res, next) => {
   const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
   if (mediaType === 'application/json') return jsonBody(req, res, next);
   if (mediaType === 'application/x-www-form-urlencoded') return formBody(req, res, next);
-  next(new AppError('unsupported_media_type', 'Send the action as JSON (application/json) or as a form (application/x-www-form-urlencoded).'));
+  next(httpError('unsupported_media_type'));
 };
 
 export function publicApi(deps: PublicApiDeps): Router {

@@ -1,21 +1,17 @@
-// Abuse limits on submissions: per IP and per email, counted in Redis so every web process
-// shares them. If Redis is away the limits step aside: a supporter's letter matters more.
-//
-// A submission's limits are counted in one Redis round trip (one script increments every counter
-// of the request), not one per limit: on a busy server each round trip costs more CPU than the
-// counting itself. Fixed windows, the same keys and the same counting as rate-limit-redis, which
-// this replaces (so processes of both versions share their counts during a rolling deploy).
+// Abuse limits on submissions: per IP and per email, counted in Redis (adapters/rateCounter.ts)
+// so every web process shares them, every limit of a request in one round trip. If Redis is
+// away the limits step aside: a supporter's letter matters more.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import type { Count, RateCounter } from '../adapters/rateCounter';
 import { canonicalEmail } from '../domain/emailAddress';
-import { AppError } from '../domain/errors';
+import { httpError } from './errorCodes';
 
 export interface RateLimitSettings {
   perIpPerMinute: number;
   perEmailPerHour: number;
-  redis: Redis | null;
+  counter: RateCounter;
   prefix: string;
 }
 
@@ -26,77 +22,8 @@ interface Limit {
   prefix: string;
   /** The counter this request counts against; null = this limit does not apply to it. */
   key: (req: Request) => string | null;
-  message: string;
   /** `"30-in-1min"`: the policy's name in the RateLimit headers. */
   name: string;
-}
-
-interface Count {
-  hits: number;
-  /** Milliseconds until the window ends. */
-  ttlMs: number;
-}
-
-type Counter = (keys: string[], windowsMs: number[]) => Promise<Count[] | null>;
-
-// For each key: INCR, and start its window if it has none (rate-limit-redis's script, for many keys).
-const COUNT_SCRIPT = `
-local out = {}
-for i, key in ipairs(KEYS) do
-  local hits = redis.call('INCR', key)
-  local ttl = redis.call('PTTL', key)
-  if ttl <= 0 then
-    ttl = tonumber(ARGV[i])
-    redis.call('PEXPIRE', key, ttl)
-  end
-  out[#out + 1] = hits
-  out[#out + 1] = ttl
-end
-return out`;
-
-type Pending = { keys: string[]; windowsMs: number[]; done: (counts: Count[] | null) => void };
-
-function redisCounter(redis: Redis): Counter {
-  // EVALSHA, falling back to EVAL after a Redis restart (ioredis does both, in pipelines too).
-  if (!('dearmpRateCount' in redis)) redis.defineCommand('dearmpRateCount', { lua: COUNT_SCRIPT });
-  // The submissions that arrive together are counted together: one pipeline, one write, per turn
-  // of the event loop.
-  let pending: Pending[] = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & { dearmpRateCount(...args: unknown[]): unknown };
-    for (const { keys, windowsMs } of batch) pipeline.dearmpRateCount(keys.length, ...keys, ...windowsMs);
-    pipeline.exec().then(
-      (results) =>
-        batch.forEach(({ keys, done }, i) => {
-          const [error, reply] = results?.[i] ?? [new Error('no reply'), null];
-          // Redis away: count nothing, quietly.
-          done(error ? null : keys.map((_, k) => ({ hits: Number((reply as number[])[2 * k]), ttlMs: Number((reply as number[])[2 * k + 1]) })));
-        }),
-      () => batch.forEach(({ done }) => done(null)),
-    );
-  };
-  return (keys, windowsMs) =>
-    new Promise((done) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ keys, windowsMs, done });
-    });
-}
-
-// Tests of the HTTP layer alone: the same counting, in this process.
-function memoryCounter(): Counter {
-  const windows = new Map<string, { hits: number; endsAt: number }>();
-  return async (keys, windowsMs) => {
-    const now = Date.now();
-    if (windows.size > 10_000) for (const [k, w] of windows) if (w.endsAt <= now) windows.delete(k);
-    return keys.map((key, i) => {
-      let w = windows.get(key);
-      if (!w || w.endsAt <= now) windows.set(key, (w = { hits: 0, endsAt: now + windowsMs[i] }));
-      w.hits += 1;
-      return { hits: w.hits, ttlMs: w.endsAt - now };
-    });
-  };
 }
 
 // The IETF draft-8 headers express-rate-limit set: `RateLimit` and `RateLimit-Policy`, one entry per limit.
@@ -107,7 +34,7 @@ function setHeaders(res: Response, limit: Limit, key: string, count: Count): voi
 }
 
 /** One middleware counting every limit that applies to the request in one round trip; 429 past any. */
-function limiter(limits: Limit[], counter: Counter): RequestHandler {
+function limiter(limits: Limit[], counter: RateCounter): RequestHandler {
   return (req, res, next) => {
     const applying: Array<{ limit: Limit; key: string }> = [];
     for (const limit of limits) {
@@ -127,7 +54,7 @@ function limiter(limits: Limit[], counter: Counter): RequestHandler {
       });
       if (!exceeded) return next();
       const { limit, count } = exceeded as { limit: Limit; count: Count };
-      next(new AppError('rate_limited', limit.message, { retryAfterSeconds: Math.max(1, Math.ceil(count.ttlMs / 1000)) }));
+      next(httpError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(count.ttlMs / 1000)) }));
     }, next);
   };
 }
@@ -152,7 +79,7 @@ const ipOf = (req: Request): string => {
 };
 
 export function submissionLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[] } {
-  const counter = settings.redis ? redisCounter(settings.redis) : memoryCounter();
+  const { counter } = settings;
   // Previews cost a render and maybe a Represent lookup: a roomier per-IP allowance, no email limit.
   const preview = limiter(
     [
@@ -161,7 +88,6 @@ export function submissionLimits(settings: RateLimitSettings): { submit: Request
         limit: settings.perIpPerMinute * 4,
         prefix: `${settings.prefix}:rl:preview:`,
         key: ipOf,
-        message: 'Too many previews from this connection. Please wait a minute and try again.',
         name: `${settings.perIpPerMinute * 4}-in-1min`,
       },
     ],
@@ -174,7 +100,6 @@ export function submissionLimits(settings: RateLimitSettings): { submit: Request
         limit: settings.perIpPerMinute,
         prefix: `${settings.prefix}:rl:ip:`,
         key: ipOf,
-        message: 'Too many letters from this connection. Please wait a minute and try again.',
         name: `${settings.perIpPerMinute}-in-1min`,
       },
       {
@@ -186,7 +111,6 @@ export function submissionLimits(settings: RateLimitSettings): { submit: Request
           const email = emailOf(req);
           return email === null ? null : createHash('sha256').update(email).digest('hex');
         },
-        message: 'Too many attempts with this email address. Please try again later.',
         name: `${settings.perEmailPerHour}-in-1hr`,
       },
     ],

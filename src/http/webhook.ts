@@ -3,19 +3,22 @@
 // crash leaves unapplied are picked up by the worker's sweeper.
 import express, { Router, type RequestHandler } from 'express';
 import type { Logger } from '../adapters/logger';
-import { readEvents, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SignatureCheck } from '../adapters/mail/sendgridEvents';
+import type { SendgridEvents } from '../adapters/mail/sendgridEvents';
 import { AppError } from '../domain/errors';
-import type { DeliveryEventStore } from '../domain/deliveryEvents';
+import type { DeliveryEventStore } from '../domain/ports';
+import { httpError } from './errorCodes';
 
 export interface WebhookDeps {
-  verify: SignatureCheck | null;
-  events: DeliveryEventStore;
+  /** SendGrid's signature and event format. */
+  events: SendgridEvents;
+  store: DeliveryEventStore;
   applyEvents: () => Promise<unknown>;
   log: Logger;
 }
 
 export function sendgridWebhook(deps: WebhookDeps): Router {
   const router = Router();
+  const { verify, read, headers } = deps.events;
   // SendGrid posts batches of up to 768 KB per server; leave room. Raw bytes: the signature covers them.
   // The signature covers the bytes as sent: they are read as they are, whatever Content-Encoding
   // claims, and a body that would need decoding first is simply not signed by SendGrid (401).
@@ -25,15 +28,11 @@ export function sendgridWebhook(deps: WebhookDeps): Router {
   };
   router.post('/webhooks/sendgrid', asSent, express.raw({ type: () => true, limit: '10mb' }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!deps.verify) {
-      throw new AppError('invalid_signature', 'Webhook refused: SENDGRID_WEBHOOK_PUBLIC_KEY is not set.', { internal: 'no webhook key configured' });
-    }
-    if (!deps.verify(raw, req.get(SIGNATURE_HEADER), req.get(TIMESTAMP_HEADER))) {
-      throw new AppError('invalid_signature', 'Missing or wrong signature.');
-    }
-    const events = readEvents(raw);
-    if (!events) throw new AppError('validation_failed', 'The body must be a JSON array of events.');
-    const stored = await deps.events.save(events);
+    if (!verify) throw httpError('invalid_signature', { internal: 'no webhook key configured' });
+    if (!verify(raw, req.get(headers.signature), req.get(headers.timestamp))) throw httpError('invalid_signature');
+    const events = read(raw);
+    if (!events) throw new AppError('validation_failed');
+    const stored = await deps.store.save(events);
     res.status(204).end();
     deps.log.debug({ received: events.length, stored }, 'sendgrid events stored');
     deps.applyEvents().catch((error: unknown) => deps.log.warn({ err: (error as Error).message }, 'applying events failed; the sweeper will'));

@@ -6,8 +6,9 @@ import type { Express } from 'express';
 import { createLogger } from '../../src/adapters/logger';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { appDeps, buildDeps, type Deps } from '../../src/deps';
-import { startWorkers, type RunningWorkers } from '../../workers';
+import { buildAdapters, webDeps, workerDeps, type Adapters } from '../../src/deps';
+import type { AppDeps } from '../../src/app';
+import { startWorkers, type RunningWorkers, type WorkerDeps } from '../../workers';
 import { createTestDatabase, type TestDatabase } from './database';
 import { eventually } from './eventually';
 import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
@@ -17,7 +18,12 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestService {
   app: Express;
-  deps: Deps;
+  /** Every adapter (the database, Redis, queues, repositories…). */
+  deps: Adapters;
+  /** What the web role's routes use (the use cases' dependencies, as wired). */
+  web: AppDeps;
+  /** What the worker role's processors use. */
+  worker: WorkerDeps;
   represent: FakeRepresent;
   sendgrid: FakeSendgrid;
   database: TestDatabase;
@@ -79,19 +85,23 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const deps = await buildDeps(config, createLogger(config.logLevel));
-  const app = createApp(appDeps(deps));
+  const deps = await buildAdapters(config, createLogger(config.logLevel));
+  const web = webDeps(deps);
+  const worker = workerDeps(deps);
+  const app = createApp(web);
 
   const service: TestService = {
     app,
     deps,
+    web,
+    worker,
     represent,
     sendgrid,
     database,
     prefix,
     workers: null,
     async startWorkers() {
-      service.workers = await startWorkers(deps);
+      service.workers = await startWorkers(worker);
       return service.workers;
     },
     async letter(id) {
@@ -115,7 +125,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   return service;
 }
 
-async function deleteKeys(deps: Deps, prefix: string): Promise<void> {
+async function deleteKeys(deps: Adapters, prefix: string): Promise<void> {
   if (deps.redis.status !== 'ready') return;
   let cursor = '0';
   do {

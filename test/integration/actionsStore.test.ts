@@ -10,13 +10,14 @@ import { actionsRepo } from '../../src/adapters/store/actionsRepo';
 import type { NewAction } from '../../src/domain/ports';
 import { MIGRATIONS_DIR } from '../../src/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { normalisePostalCode } from '../../src/domain/postalCode';
 
 const newAction = (email: string, firstName: string, campaignSlug = 'xinjiang', letters = 2): NewAction => ({
   id: randomUUID(),
   token: randomUUID(),
   campaignSlug,
   locale: 'en',
-  supporter: { firstName, lastName: 'Tursun', email, address: '12 Front Street West', city: 'Toronto', province: 'ON', postalCode: 'M5V 3L9' },
+  supporter: { firstName, lastName: 'Tursun', email, address: '12 Front Street West', city: 'Toronto', province: 'ON', postalCode: normalisePostalCode('M5V 3L9')! },
   emailKey: email,
   message: 'In my own words.',
   district: 'Spadina—Harbourfront',

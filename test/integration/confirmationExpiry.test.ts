@@ -92,7 +92,7 @@ describe('the confirmation email', () => {
 
       // Confirming the other action sends its letters: the pipeline runs, yet the unconfirmed action's letters stay put.
       const { confirm_token: controlToken } = await actionRow(control.id);
-      const confirmed = await confirmAction(service.deps.confirm, controlToken!);
+      const confirmed = await confirmAction(service.web.pages.confirm, controlToken!);
       expect(confirmed.alreadyConfirmed).toBe(false);
       await Promise.all(control.letterIds.map((id) => service.waitForLetter(id, 'accepted')));
       expect(await letterStatuses(action.letterIds)).toEqual(['awaiting_confirmation', 'awaiting_confirmation']);
@@ -111,7 +111,7 @@ describe('the confirmation email', () => {
 
     // Asking again sends nothing.
     const requests = service.sendgrid.requestCount();
-    expect(await sendConfirmation(service.deps.sendConfirmation, action.id)).toBe('skipped');
+    expect(await sendConfirmation(service.worker.sendConfirmation, action.id)).toBe('skipped');
     expect(service.sendgrid.requestCount()).toBe(requests);
   });
 
@@ -119,7 +119,7 @@ describe('the confirmation email', () => {
     const person = supporter({ firstName: 'Zoé', lastName: 'Côté', postalCode: 'G0A 1A0', city: 'Québec', locale: 'fr', address: undefined });
     const signature = await submit(PETITION, person);
     expect(signature.letterIds).toEqual([]);
-    expect(await sendConfirmation(service.deps.sendConfirmation, signature.id)).toBe('sent');
+    expect(await sendConfirmation(service.worker.sendConfirmation, signature.id)).toBe('sent');
     const [mail] = service.sendgrid.accepted();
     expect(service.sendgrid.accepted()).toHaveLength(1);
     const { confirm_token: token, confirm_sent_at: sentAt } = await actionRow(signature.id);
@@ -140,14 +140,14 @@ describe('the confirmation email', () => {
     expect(text).toContain(new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'America/Toronto' }).format(expiresAt!));
     expect(letterIdOf(mail)).toBe(`confirm-${signature.id}`);
 
-    expect(await sendConfirmation(service.deps.sendConfirmation, signature.id)).toBe('skipped');
+    expect(await sendConfirmation(service.worker.sendConfirmation, signature.id)).toBe('skipped');
     expect(service.sendgrid.requestCount()).toBe(1);
   });
 });
 
 describe('unconfirmed actions expire', () => {
   it('deletes an expired unconfirmed action with its letters, events, consents and lone supporter; never a confirmed one', async () => {
-    const expire = () => expireUnconfirmed({ confirmations: service.deps.confirmations, clock: service.deps.clock, forgetCopies: service.deps.forgetCopies });
+    const expire = () => expireUnconfirmed({ confirmations: service.deps.confirmations, clock: service.deps.clock, copies: service.deps.copies });
     // Anything older tests left behind expires first, so this test's counts are its own.
     await service.deps.db.query("UPDATE actions SET confirm_expires_at = now() - interval '1 day' WHERE confirmed_at IS NULL");
     await expire();
@@ -157,7 +157,7 @@ describe('unconfirmed actions expire', () => {
     const confirmedLetter = await submit(LETTERS, twice);
     const unconfirmedSignature = await submit(PETITION, { ...twice, address: undefined });
     const fresh = await submit(PETITION, supporter({ firstName: 'Still', lastName: 'Time' }));
-    await confirmAction(service.deps.confirm, (await actionRow(confirmedLetter.id)).confirm_token!);
+    await confirmAction(service.web.pages.confirm, (await actionRow(confirmedLetter.id)).confirm_token!);
 
     const countersBefore = { letters: await counter(LETTERS), petition: await counter(PETITION) };
     const erasuresBefore = await count('SELECT count(*)::int AS n FROM erasures', []);
@@ -170,7 +170,7 @@ describe('unconfirmed actions expire', () => {
       [lone.id, unconfirmedSignature.id, confirmedLetter.id],
     ]);
     // An expired link confirms nothing.
-    await expect(confirmAction(service.deps.confirm, tokenOfLone)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(confirmAction(service.web.pages.confirm, tokenOfLone)).rejects.toMatchObject({ code: 'not_found' });
 
     expect(await expire()).toBe(2);
 

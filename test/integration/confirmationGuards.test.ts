@@ -47,7 +47,7 @@ it('what a known supporter typed with an action is applied once they confirm it'
   const moved = { ...chloe, lastName: 'Roy-Martin', address: '8 New Avenue', city: 'Ottawa' };
   const res = await request(service.app).post('/api/campaigns/xinjiang-confirm/actions').send(moved).expect(202);
   expect(await supporterRow(chloe.email)).toMatchObject({ last_name: 'Roy', address: '3 Old Lane' });
-  await confirmAction(service.deps.confirm, await confirmTokenOf(res.body.id));
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.body.id));
   expect(await supporterRow(chloe.email)).toEqual({ first_name: 'Chloe', last_name: 'Roy-Martin', address: '8 New Avenue', city: 'Ottawa' });
   const left = await service.deps.db.query<{ pending_details: unknown }>('SELECT pending_details FROM actions WHERE id = $1', [res.body.id]);
   expect(left.rows[0].pending_details).toBeNull();
@@ -58,7 +58,7 @@ it('a petition signature keeps the street address a letter campaign was given', 
   await request(service.app).post('/api/campaigns/xinjiang/actions').send(bo).expect(202);
   const { address: _address, ...signature } = { ...bo, city: 'Mississauga' };
   const signed = await request(service.app).post('/api/campaigns/xinjiang-petition/actions').send(signature).expect(202);
-  await confirmAction(service.deps.confirm, await confirmTokenOf(signed.body.id));
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(signed.body.id));
   // Known person, no address asked: the address stays; what was asked (the city) is taken.
   expect(await supporterRow(bo.email)).toMatchObject({ address: '77 King Street', city: 'Mississauga' });
 });
@@ -76,7 +76,7 @@ it('a campaigner cannot send a letter of an unconfirmed action by retrying it; o
   const status = async () => (await service.deps.db.query<{ status: string }>('SELECT status FROM letters WHERE id = $1', [letterId])).rows[0].status;
   expect(await status()).toBe('failed');
 
-  await confirmAction(service.deps.confirm, await confirmTokenOf(res.body.id));
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.body.id));
   await request(service.app).post(`/api/admin/letters/${letterId}/retry`).set(auth).expect(202);
   expect(await status()).toBe('queued');
 });

@@ -59,14 +59,7 @@ describe('pacing with a controllable clock', () => {
   /** The domain's delivery with the service's own parts, and a clock the test moves (`clock.t`). */
   const controlled = (at: DateTime) => {
     const clock = { t: at.toMillis(), now: () => new Date(clock.t) };
-    const deps: DeliverDeps = {
-      letters: service.deps.letters,
-      mailer: service.deps.mailer,
-      campaigns: service.deps.campaigns.catalog,
-      states: service.deps.campaignStates,
-      clock,
-      staleClaimMs: service.deps.staleClaimMs,
-    };
+    const deps: DeliverDeps = { ...service.worker.deliver, clock };
     return { clock, deps };
   };
 

@@ -94,13 +94,13 @@ describe('signing the petition', () => {
     expect(await actionRow(res.body.id)).toMatchObject({ district: null, district_pending: true, province: 'QC' });
 
     // Still down: nothing filled, still pending.
-    expect(await fillPendingRidings(service.deps.maintenance, 10)).toBe(0);
+    expect(await fillPendingRidings(service.worker.maintenance, 10)).toBe(0);
     expect(await actionRow(res.body.id)).toMatchObject({ district: null, district_pending: true });
 
     service.represent.setMode('ok');
-    expect(await fillPendingRidings(service.deps.maintenance, 10)).toBe(1);
+    expect(await fillPendingRidings(service.worker.maintenance, 10)).toBe(1);
     expect(await actionRow(res.body.id)).toMatchObject({ district: 'Portneuf—Jacques-Cartier', district_pending: false });
-    expect(await fillPendingRidings(service.deps.maintenance, 10)).toBe(0);
+    expect(await fillPendingRidings(service.worker.maintenance, 10)).toBe(0);
   });
 
   it('counts a postal code on two ridings by province only, unless the signer chose one', async () => {
@@ -116,11 +116,11 @@ describe('the counter', () => {
     const res = await sign(signer()).expect(202);
     const before = await freshCounter();
     const { confirm_token: token } = await actionRow(res.body.id);
-    const confirmed = await confirmAction(service.deps.confirm, token!);
+    const confirmed = await confirmAction(service.web.pages.confirm, token!);
     expect(confirmed).toMatchObject({ alreadyConfirmed: false, action: { actionId: res.body.id, campaignSlug: SLUG } });
     expect(await freshCounter()).toBe(before + 1);
     // A second click changes nothing.
-    expect((await confirmAction(service.deps.confirm, token!)).alreadyConfirmed).toBe(true);
+    expect((await confirmAction(service.web.pages.confirm, token!)).alreadyConfirmed).toBe(true);
     expect(await freshCounter()).toBe(before + 1);
     expect(await petitionLetters()).toBe(0);
   });
@@ -150,7 +150,7 @@ describe('the counter', () => {
     const res = await sign(signer()).expect(202);
     const before = await freshCounter();
     expect(await readCounter()).toBe(before); // cached now
-    await confirmAction(service.deps.confirm, (await actionRow(res.body.id)).confirm_token!);
+    await confirmAction(service.web.pages.confirm, (await actionRow(res.body.id)).confirm_token!);
     expect(await readCounter()).toBe(before + 1);
   });
 });

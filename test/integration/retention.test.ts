@@ -66,7 +66,7 @@ beforeAll(async () => {
     await Promise.all(letters.map((id) => open.waitForLetter(id, 'accepted')));
     // One of the two signatures confirmed.
     const { rows } = await open.deps.db.query<{ confirm_token: string }>('SELECT confirm_token FROM actions WHERE id = $1', [taken['xinjiang-petition'][0].id]);
-    await confirmAction(open.deps.confirm, rows[0].confirm_token);
+    await confirmAction(open.web.pages.confirm, rows[0].confirm_token);
   } finally {
     await open.close();
   }
@@ -136,7 +136,7 @@ describe('retention', () => {
     expect(before.counts.letters.accepted).toBe(6);
     for (const a of taken.xinjiang) expect(await supporterByEmail(a.email)).toBeDefined();
 
-    const result = await applyRetention(service.deps.maintenance.retention);
+    const result = await applyRetention(service.worker.maintenance.retention);
     expect(result).toEqual([{ slug: 'xinjiang', actions: 3 }]);
 
     // Actions stay, with what counts them; everything that identified the supporter is gone.
@@ -231,7 +231,7 @@ describe('retention', () => {
 
     // Running it again does nothing.
     const snapshot = JSON.stringify([await actionsOf('xinjiang'), await lettersOf('xinjiang'), await rowsOf('SELECT * FROM supporters ORDER BY id')]);
-    expect(await applyRetention(service.deps.maintenance.retention)).toEqual([]);
+    expect(await applyRetention(service.worker.maintenance.retention)).toEqual([]);
     expect(JSON.stringify([await actionsOf('xinjiang'), await lettersOf('xinjiang'), await rowsOf('SELECT * FROM supporters ORDER BY id')])).toBe(snapshot);
     expect((await rowsOf<{ n: number }>('SELECT count(*)::int AS n FROM erasures'))[0].n).toBe(erasures.length);
   });

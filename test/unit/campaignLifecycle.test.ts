@@ -1,6 +1,7 @@
-import type { Campaign, CampaignCatalog } from '../../src/domain/campaign';
+import type { Campaign } from '../../src/domain/campaign';
 import { campaignState, openCampaign, switchCampaign, type CampaignSwitch } from '../../src/domain/campaignLifecycle';
 import { AppError } from '../../src/domain/errors';
+import type { CampaignCatalog } from '../../src/domain/ports';
 
 const campaign = (over: Partial<Campaign> = {}) => ({ slug: 'c', status: 'open', startsAt: null, endsAt: null, ...over }) as Campaign;
 const at = (iso: string) => new Date(iso);
@@ -71,7 +72,9 @@ describe('openCampaign and switchCampaign', () => {
         },
       },
       states: { of: async (c: Campaign) => campaignState(c, current, new Date()), forget: () => recorded.push('forgot') },
-      releaseHeld: async (slug: string) => (released.push(slug), 7),
+      // Seven letters held: they are paged through and queued again.
+      letters: { queuedOf: async (slug: string) => (released.push(slug), ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']) },
+      queue: { ensureDelivery: async (ids: string[]) => ids.length },
     };
     expect(await switchCampaign(deps, 'c', 'paused', 'Ana')).toMatchObject({ state: { status: 'paused' }, released: 0 });
     expect(await switchCampaign(deps, 'c', 'open', 'Ana')).toMatchObject({ state: { status: 'open' }, released: 7 });

@@ -295,13 +295,18 @@ describe('sweepOutbox', () => {
       return 0;
     }
   }
-  const nonePaused = async () => [];
+  /** The sample campaigns, the ones named paused. */
+  const sample = { slug: 'xinjiang' } as Campaign;
+  const campaignsPaused = (...paused: string[]) => ({
+    campaigns: { get: () => sample, list: () => [sample] },
+    states: { of: async (c: Campaign) => ({ status: paused.includes(c.slug) ? ('paused' as const) : ('open' as const), cause: 'switch' as const, since: null }) },
+  });
 
   it('re-queues queued and abandoned sending letters, and looks up the waiting ones', async () => {
     const letters = new MemoryLetters();
     letters.staleRows = { queued: ['q1', 'q2'], sending: ['s1'], awaiting_lookup: ['l1'], failed: ['f1'], accepted: ['a1'] };
     const queue = new RecordingQueue();
-    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100, pausedCampaigns: nonePaused });
+    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100, ...campaignsPaused() });
 
     expect(queue.deliveries).toHaveLength(1);
     expect([...queue.deliveries[0]].sort()).toEqual(['q1', 'q2', 's1']);
@@ -311,7 +316,7 @@ describe('sweepOutbox', () => {
 
   it('uses the grace period for queued and awaiting letters, and the claim timeout for sending ones', async () => {
     const letters = new MemoryLetters();
-    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50, pausedCampaigns: nonePaused });
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50, ...campaignsPaused() });
     const byStatus = Object.fromEntries(letters.staleQueries.map((q) => [q.statuses.join(','), q]));
     expect(byStatus.queued).toEqual({ statuses: ['queued'], olderThanMs: 60_000, limit: 50 });
     expect(byStatus.sending).toEqual({ statuses: ['sending'], olderThanMs: 300_000, limit: 50 });
@@ -322,7 +327,7 @@ describe('sweepOutbox', () => {
 
   it('leaves the queued letters of paused campaigns to the resume', async () => {
     const letters = new MemoryLetters();
-    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 1, staleClaimMs: 1, batchSize: 10, pausedCampaigns: async () => ['xinjiang'] });
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 1, staleClaimMs: 1, batchSize: 10, ...campaignsPaused('xinjiang') });
     expect(letters.staleQueries.find((q) => q.statuses.includes('queued'))?.exceptCampaigns).toEqual(['xinjiang']);
     expect(letters.staleQueries.find((q) => q.statuses.includes('sending'))?.exceptCampaigns).toBeUndefined();
   });
@@ -335,6 +340,6 @@ describe('sweepOutbox', () => {
       queue.deliveries.push(ids);
       return 1; // one of them already had a live job
     };
-    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10, pausedCampaigns: nonePaused })).toEqual({ deliveries: 1, lookups: 0 });
+    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10, ...campaignsPaused() })).toEqual({ deliveries: 1, lookups: 0 });
   });
 });

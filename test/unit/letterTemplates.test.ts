@@ -6,6 +6,7 @@ import { textToHtml, tidyText } from '../../src/adapters/campaigns/letterTemplat
 import type { Campaign, Locale, Target } from '../../src/domain/campaign';
 import { roleOf } from '../../src/domain/campaign';
 import { fixedRecipient, letterContext, petitionContext, type Recipient, type SupporterDetails } from '../../src/domain/letters';
+import { normalisePostalCode } from '../../src/domain/postalCode';
 
 const ROOT = path.join(__dirname, '../..');
 const CAMPAIGNS_DIR = path.join(ROOT, 'data', 'campaigns');
@@ -20,7 +21,7 @@ const SUPPORTER: SupporterDetails = {
   address: '482 Rue Saint-Denis, apt 3',
   city: 'Gatineau',
   province: 'QC',
-  postalCode: 'J8X 3X7',
+  postalCode: normalisePostalCode('J8X 3X7')!,
 };
 const MESSAGE = 'My neighbour has not heard from her brother in Ürümqi since 2018. Please ask about him.';
 const HOSTILE = '<script>alert("x")</script> & Co';

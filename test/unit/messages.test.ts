@@ -1,8 +1,8 @@
-import { ERROR_CODES } from '../../src/domain/errors';
+import { ALL_ERROR_CODES } from '../../src/http/errorCodes';
 import { errorMessage, fieldMessages, requestLocale } from '../../src/http/messages';
 
 describe('error messages', () => {
-  it.each([...ERROR_CODES])('%s has its own English and French wording', (code) => {
+  it.each([...ALL_ERROR_CODES])('%s has its own English and French wording', (code) => {
     const english = errorMessage('en', code);
     const french = errorMessage('fr', code);
     expect(english.length).toBeGreaterThan(10);

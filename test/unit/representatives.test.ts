@@ -1,5 +1,7 @@
-import { AppError } from '../../src/domain/errors';
-import { chooseRepresentative, sameDistrict, type Representative, type RepresentativeLookup } from '../../src/domain/representatives';
+import { chooseMp, lookUpMp, lookupError, ridingOf } from '../../src/domain/mpLookup';
+import type { FinderAnswer, RepresentativeFinder } from '../../src/domain/ports';
+import { normalisePostalCode } from '../../src/domain/postalCode';
+import { sameDistrict, type Representative, type RepresentativeLookup } from '../../src/domain/representatives';
 
 const mp = (name: string, district: string): Representative => ({
   name,
@@ -22,29 +24,22 @@ const lookup = (representatives: Representative[]): RepresentativeLookup => ({
   province: 'ON',
 });
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
+const found = (rep: Representative) => ({ kind: 'found', mp: rep });
 
-describe('chooseRepresentative', () => {
+describe('chooseMp', () => {
   it('a single MP is the one, whatever district is typed', () => {
-    expect(chooseRepresentative(lookup([FANJOY]), undefined)).toBe(FANJOY);
-    expect(chooseRepresentative(lookup([FANJOY]), null)).toBe(FANJOY);
+    expect(chooseMp(lookup([FANJOY]), undefined)).toEqual(found(FANJOY));
+    expect(chooseMp(lookup([FANJOY]), null)).toEqual(found(FANJOY));
   });
 
-  it.each([undefined, null, ''])('ambiguous without a district (%j) → district_required with the choices', (district) => {
-    const error = thrown(() => chooseRepresentative(lookup([FANJOY, MINGARELLI]), district));
-    expect(error.code).toBe('district_required');
-    expect(error.details.choices).toEqual([
-      { district: FANJOY.district, name: FANJOY.name },
-      { district: MINGARELLI.district, name: MINGARELLI.name },
-    ]);
+  it.each([undefined, null, ''])('ambiguous without a district (%j) → choose a riding, with the choices', (district) => {
+    expect(chooseMp(lookup([FANJOY, MINGARELLI]), district)).toEqual({
+      kind: 'choose_riding',
+      choices: [
+        { district: FANJOY.district, name: FANJOY.name },
+        { district: MINGARELLI.district, name: MINGARELLI.name },
+      ],
+    });
   });
 
   it.each([
@@ -56,23 +51,48 @@ describe('chooseRepresentative', () => {
     ['carleton', FANJOY],
     ['Carleton', FANJOY],
   ])('ambiguous with district %j → the right MP', (district, expected) => {
-    expect(chooseRepresentative(lookup([FANJOY, MINGARELLI]), district)).toBe(expected);
+    expect(chooseMp(lookup([FANJOY, MINGARELLI]), district)).toEqual(found(expected));
   });
 
   it('matches a riding typed without its accents', () => {
     const montreal = [mp('A', 'Notre-Dame-de-Grâce\u2014Westmount'), mp('B', 'Lac-Saint-Louis')];
-    expect(chooseRepresentative(lookup(montreal), 'notre-dame-de-grace-westmount')).toBe(montreal[0]);
+    expect(chooseMp(lookup(montreal), 'notre-dame-de-grace-westmount')).toEqual(found(montreal[0]));
   });
 
-  it('an unknown district → district_required', () => {
-    const error = thrown(() => chooseRepresentative(lookup([FANJOY, MINGARELLI]), 'Ottawa Centre'));
-    expect(error.code).toBe('district_required');
-    expect(error.details.choices?.map((c) => c.name)).toEqual([FANJOY.name, MINGARELLI.name]);
+  it('an unknown district → choose a riding', () => {
+    const outcome = chooseMp(lookup([FANJOY, MINGARELLI]), 'Ottawa Centre');
+    expect(outcome.kind === 'choose_riding' && outcome.choices.map((c) => c.name)).toEqual([FANJOY.name, MINGARELLI.name]);
   });
 
-  it('no MP → postal_code_not_found', () => {
-    expect(thrown(() => chooseRepresentative(lookup([]), 'Carleton')).code).toBe('postal_code_not_found');
-    expect(thrown(() => chooseRepresentative(lookup([]), undefined)).code).toBe('postal_code_not_found');
+  it('no MP → an unknown postal code', () => {
+    expect(chooseMp(lookup([]), 'Carleton')).toEqual({ kind: 'unknown_code' });
+    expect(chooseMp(lookup([]), undefined)).toEqual({ kind: 'unknown_code' });
+  });
+
+  it('an MP Represent lists without an email → no_email, still with their riding', () => {
+    const outcome = chooseMp(lookup([{ ...FANJOY, email: null }]), undefined);
+    expect(outcome).toEqual({ kind: 'no_email', mp: { ...FANJOY, email: null } });
+    expect(ridingOf(outcome)).toBe('Carleton');
+  });
+});
+
+describe('lookUpMp', () => {
+  const K0A1K0 = normalisePostalCode('K0A 1K0')!;
+  const finder = (answer: FinderAnswer): RepresentativeFinder => ({ find: async () => answer });
+
+  it('passes on what the finder could not answer, and chooses among what it found', async () => {
+    expect(await lookUpMp(finder({ kind: 'unknown_code' }), K0A1K0, null)).toEqual({ kind: 'unknown_code' });
+    const away = { kind: 'unavailable', retryAfterMs: 3000, why: 'Represent answered HTTP 503.' } as const;
+    expect(await lookUpMp(finder(away), K0A1K0, null)).toEqual(away);
+    expect(await lookUpMp(finder({ kind: 'found', lookup: lookup([FANJOY, MINGARELLI]) }), K0A1K0, 'Carleton')).toEqual(found(FANJOY));
+  });
+
+  it('words each outcome a supporter must act on as the contract’s error', () => {
+    expect(lookupError({ kind: 'unknown_code' }).code).toBe('postal_code_not_found');
+    const choose = lookupError({ kind: 'choose_riding', choices: [{ district: 'Carleton', name: FANJOY.name }] });
+    expect([choose.code, choose.details.choices]).toEqual(['district_required', [{ district: 'Carleton', name: FANJOY.name }]]);
+    const away = lookupError({ kind: 'unavailable', retryAfterMs: 2500, why: 'budget spent' });
+    expect([away.code, away.details.retryAfterSeconds, away.details.internal]).toEqual(['lookup_unavailable', 3, 'budget spent']);
   });
 });
 

@@ -4,12 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Campaign, CampaignCatalog, Locale } from '../../domain/campaign';
+import type { Campaign, Locale } from '../../domain/campaign';
 import { LOCALES } from '../../domain/campaign';
 import { AppError } from '../../domain/errors';
-import type { LetterContext, LetterRenderer, PetitionContext } from '../../domain/letters';
+import type { LetterContext, PetitionContext } from '../../domain/letters';
 import type { CompiledTemplate } from './letterTemplates';
 import { compileText, partialsOf, textToHtml, tidyText, variablesOf } from './letterTemplates';
+import type { CampaignCatalog, LetterRenderer } from '../../domain/ports';
+import type { PostalCode } from '../../domain/postalCode';
 
 export class CampaignError extends Error {}
 
@@ -97,7 +99,7 @@ interface CompiledCampaign {
 export const SAMPLE_CONTEXT: LetterContext = {
   supporter: {
     firstName: 'Sample', lastName: 'Supporter', fullName: 'Sample Supporter', email: 'sample@example.org',
-    address: '1 Sample Street', city: 'Ottawa', province: 'ON', postalCode: 'K1A 0A6', message: 'A sample paragraph.',
+    address: '1 Sample Street', city: 'Ottawa', province: 'ON', postalCode: 'K1A 0A6' as PostalCode, message: 'A sample paragraph.',
   },
   recipient: { name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre' },
   riding: 'Ottawa Centre',
@@ -204,7 +206,7 @@ export function loadCampaigns(campaignsDir: string, partialsDir: string): Loaded
 
   const find = (slug: string): CompiledCampaign => {
     const one = compiled.get(slug);
-    if (!one) throw new AppError('campaign_not_found', 'There is no campaign at this address.');
+    if (!one) throw new AppError('campaign_not_found');
     return one;
   };
 

@@ -2,8 +2,8 @@
 // every submission and every letter sent asks, and a viral page must not cost a query each time.
 // A switch made on the dashboard reaches other processes within `ttlMs`.
 import type { Campaign } from '../../domain/campaign';
-import { campaignState, type CampaignStates, type CampaignSwitch } from '../../domain/campaignLifecycle';
-import type { Clock } from '../../domain/ports';
+import { campaignState, type CampaignSwitch } from '../../domain/campaignLifecycle';
+import type { CampaignStates, Clock } from '../../domain/ports';
 import { ttlCache } from '../ttlCache';
 
 export function cachedCampaignStates(

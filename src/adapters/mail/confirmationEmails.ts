@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import type { CampaignCatalog, Locale } from '../../domain/campaign';
+import type { Locale } from '../../domain/campaign';
 import { LOCALES } from '../../domain/campaign';
-import type { ConfirmationEmail, ConfirmationMessage } from '../../domain/confirmAction';
+import type { ConfirmationMessage } from '../../domain/confirmAction';
 import { escapeHtml, textToHtml, tidyText } from '../campaigns/letterTemplates';
 import { longDate } from '../../domain/letters';
+import type { CampaignCatalog, ConfirmationEmail } from '../../domain/ports';
 
 const SUBJECTS: Record<Locale, string> = {
   en: 'Please confirm: {{campaignTitle}}',

@@ -1,10 +1,11 @@
 // With no SendGrid account, letters are written to DATA_DIR/outbox as .eml files (open them in
-// any mail program), so a fresh install works end to end without sending anything.
+// any mail program), so a fresh install works end to end without sending anything. Those files
+// hold personal data: an erasure, an expiry or the retention scrub removes them (outboxCopies).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { LetterToSend, Mailer } from '../../domain/ports';
+import type { LetterToSend, MailCopies, Mailer } from '../../domain/ports';
 import { MailError } from '../../domain/ports';
 
 export function outboxMailer(options: { dir: string; from: { name: string | undefined; email: string } }): Mailer {
@@ -29,6 +30,25 @@ export function outboxMailer(options: { dir: string; from: { name: string | unde
         throw new MailError('unavailable', `Could not write to the outbox: ${(error as Error).message}`);
       }
       return { messageId };
+    },
+  };
+}
+
+/**
+ * The outbox's copies, named by letter or email id. Used whichever mailer sends now: files written
+ * before SENDGRID_API_KEY was set hold personal data too.
+ */
+export function outboxCopies(dir: string): MailCopies {
+  return {
+    async forget(ids) {
+      let removed = 0;
+      for (const id of ids) {
+        await fs.rm(path.join(dir, `${id}.eml`)).then(
+          () => (removed += 1),
+          () => undefined,
+        );
+      }
+      return removed;
     },
   };
 }

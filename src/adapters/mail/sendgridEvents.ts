@@ -2,12 +2,26 @@
 // and reading the JSON array of events into DeliveryEvents.
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import type { DeliveryEvent } from '../../domain/deliveryEvents';
-import { confirmationCopy } from '../../domain/confirmAction';
+import { isSupporterEmailId } from '../../domain/supporterEmails';
 
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
 
 export type SignatureCheck = (rawBody: Buffer, signature: string | undefined, timestamp: string | undefined) => boolean;
+
+/** What the webhook route needs of SendGrid's format: who signed it, and what it says. */
+export interface SendgridEvents {
+  /** Null when no key is configured: then every call is refused. */
+  verify: SignatureCheck | null;
+  read(rawBody: Buffer): DeliveryEvent[] | null;
+  headers: { signature: string; timestamp: string };
+}
+
+export const sendgridEvents = (publicKeyBase64: string | undefined): SendgridEvents => ({
+  verify: signatureChecker(publicKeyBase64),
+  read: readEvents,
+  headers: { signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER },
+});
 
 /** Null when no key is configured: then every call is refused. */
 export function signatureChecker(publicKeyBase64: string | undefined): SignatureCheck | null {
@@ -62,7 +76,7 @@ export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
     const letterId = text(e.letter_id);
     // Events of the emails asking supporters to confirm: about a supporter's own address, not a
     // letter; not kept (nothing would ever erase them).
-    if (letterId?.startsWith(confirmationCopy(''))) continue;
+    if (letterId && isSupporterEmailId(letterId)) continue;
     // Bounces and drops say why in `reason`; deferrals in `response`.
     const reason = [text(e.type), text(e.status), text(e.reason) ?? text(e.response)].filter(Boolean).join(' ') || null;
     events.push({

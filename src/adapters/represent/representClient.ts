@@ -1,14 +1,21 @@
 // The HTTP side of Represent (axios): one GET per postal code, with a timeout, and every way it
-// can fail mapped to the contract's errors. No caching or limiting here: see representFinder.ts.
+// can answer turned into an outcome (found, unknown code, unavailable). No caching or limiting
+// here: see representFinder.ts.
 import axios, { type AxiosInstance } from 'axios';
-import { AppError } from '../../domain/errors';
-import { compactPostalCode } from '../../domain/postalCode';
+import { compactPostalCode, type PostalCode } from '../../domain/postalCode';
 import type { RepresentPostcode } from './parse';
 
+export type RepresentAnswer =
+  | { kind: 'found'; body: RepresentPostcode }
+  | { kind: 'unknown_code' }
+  | { kind: 'unavailable'; retryAfterMs: number | null; why: string };
+
 export interface RepresentClient {
-  /** The raw answer for a normalised postal code; throws `postal_code_not_found` or `lookup_unavailable`. */
-  postcode(postalCode: string): Promise<RepresentPostcode>;
+  /** Represent's raw answer for a postal code. */
+  postcode(postalCode: PostalCode): Promise<RepresentAnswer>;
 }
+
+const unavailable = (why: string, retryAfterMs: number | null = null): RepresentAnswer => ({ kind: 'unavailable', retryAfterMs, why });
 
 export function representClient(options: { baseUrl: string; timeoutMs: number; userAgent: string }): RepresentClient {
   const http: AxiosInstance = axios.create({
@@ -29,36 +36,25 @@ export function representClient(options: { baseUrl: string; timeoutMs: number; u
         // Represent wants upper case, no space, and the trailing slash (else a 301).
         response = await http.get<string>(`/postcodes/${compactPostalCode(postalCode)}/`);
       } catch (error) {
-        const code = (error as { code?: string }).code ?? 'network error';
-        throw unavailable(`Represent did not answer (${code}).`);
+        return unavailable(`Represent did not answer (${(error as { code?: string }).code ?? 'network error'}).`);
       }
-      if (response.status === 404) {
-        throw notFound();
-      }
+      if (response.status === 404) return { kind: 'unknown_code' };
       if (response.status === 429 || response.status === 503) {
         // Without a Retry-After, the lookups queue backs off on its own schedule.
-        throw unavailable(`Represent is over its request limit (HTTP ${response.status}).`, retryAfter(response.headers['retry-after']) ?? undefined);
+        const seconds = retryAfter(response.headers['retry-after']);
+        return unavailable(`Represent is over its request limit (HTTP ${response.status}).`, seconds === null ? null : seconds * 1000);
       }
-      if (response.status !== 200) throw unavailable(`Represent answered HTTP ${response.status}.`);
+      if (response.status !== 200) return unavailable(`Represent answered HTTP ${response.status}.`);
       try {
         const body = JSON.parse(response.data) as unknown;
-        if (body && typeof body === 'object' && !Array.isArray(body)) return body as RepresentPostcode;
+        if (body && typeof body === 'object' && !Array.isArray(body)) return { kind: 'found', body: body as RepresentPostcode };
       } catch {
         // A maintenance or proxy page served with 200.
       }
-      throw unavailable('Represent answered with something other than JSON.');
+      return unavailable('Represent answered with something other than JSON.');
     },
   };
 }
-
-export const unavailable = (internal: string, retryAfterSeconds?: number): AppError =>
-  new AppError('lookup_unavailable', LOOKUP_UNAVAILABLE, { retryAfterSeconds, internal });
-
-const LOOKUP_UNAVAILABLE =
-  'We cannot look up Members of Parliament right now. You can still send your letter: we will find your MP and send it shortly.';
-
-export const notFound = (): AppError =>
-  new AppError('postal_code_not_found', 'We could not find this postal code. Check it, or try another nearby.');
 
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
 export function retryAfter(header: unknown): number | null {

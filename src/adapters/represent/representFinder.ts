@@ -7,11 +7,10 @@
 // and remembers for how long the shared budget is spent: a busy campaign asks Redis neither for
 // the same few postal codes nor, past the budget, for a request it cannot have, on every submission.
 import type Redis from 'ioredis';
-import { AppError } from '../../domain/errors';
-import type { RepresentativeFinder, RepresentativeLookup } from '../../domain/representatives';
+import { compactPostalCode, type PostalCode } from '../../domain/postalCode';
+import type { FinderAnswer, RepresentativeFinder } from '../../domain/ports';
 import { toLookup } from './parse';
 import type { RepresentClient } from './representClient';
-import { notFound, unavailable } from './representClient';
 import type { Limiter } from './slidingWindowLimiter';
 
 const NOT_FOUND_TTL_SECONDS = 3600;
@@ -19,7 +18,8 @@ const NOT_FOUND_TTL_SECONDS = 3600;
 const LOCAL_TTL_MS = 60_000;
 const LOCAL_MAX = 2000;
 
-type Cached = { found: RepresentativeLookup } | { notFound: true };
+/** What the cache keeps: Represent's two lasting answers (an outage is never cached). */
+type Cached = Extract<FinderAnswer, { kind: 'found' | 'unknown_code' }>;
 
 export interface FinderOptions {
   client: RepresentClient;
@@ -55,22 +55,23 @@ function localCache(maxEntries: number) {
   };
 }
 
+// v2: the cached value is the finder's answer ({kind: 'found', lookup} | {kind: 'unknown_code'}).
+const cacheKey = (prefix: string, postalCode: PostalCode) => `${prefix}:represent:v2:${compactPostalCode(postalCode)}`;
+
 export function representFinder(options: FinderOptions): RepresentativeFinder {
   const { client, redis, limiter } = options;
-  const inFlight = new Map<string, Promise<RepresentativeLookup>>();
+  const inFlight = new Map<string, Promise<FinderAnswer>>();
   const local = localCache(LOCAL_MAX);
   const localTtlMs = (ttlSeconds: number) => Math.min(options.localTtlMs ?? LOCAL_TTL_MS, ttlSeconds * 1000);
   // The shared budget is a sliding window: once Redis says the next request may go in N ms, no
   // process can make it sooner, so asking again before then is a round trip for nothing.
   let budgetSpentUntil = 0;
-  // v1: bump when the cached shape or the MP filter changes.
-  const cacheKey = (postalCode: string) => `${options.keyPrefix}:represent:v1:${postalCode.replace(' ', '')}`;
 
-  async function readCache(postalCode: string): Promise<Cached | null> {
+  async function readCache(postalCode: PostalCode): Promise<Cached | null> {
     const known = local.get(postalCode);
     if (known) return known;
     try {
-      const key = cacheKey(postalCode);
+      const key = cacheKey(options.keyPrefix, postalCode);
       // The value and its remaining life: kept here no longer than in Redis.
       const [[, raw], [, ttl]] = (await redis.pipeline().get(key).ttl(key).exec()) as [[unknown, string | null], [unknown, number]];
       if (!raw) return null;
@@ -82,38 +83,41 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
     }
   }
 
-  async function writeCache(postalCode: string, value: Cached, ttlSeconds: number): Promise<void> {
+  async function writeCache(postalCode: PostalCode, value: Cached, ttlSeconds: number): Promise<void> {
     local.set(postalCode, value, localTtlMs(ttlSeconds));
-    await redis.set(cacheKey(postalCode), JSON.stringify(value), 'EX', ttlSeconds).catch(() => undefined);
+    await redis.set(cacheKey(options.keyPrefix, postalCode), JSON.stringify(value), 'EX', ttlSeconds).catch(() => undefined);
   }
 
-  async function fetch(postalCode: string): Promise<RepresentativeLookup> {
+  async function fetch(postalCode: PostalCode): Promise<FinderAnswer> {
     let waitMs = budgetSpentUntil - Date.now();
     if (waitMs <= 0) {
       try {
         waitMs = await limiter.tryAcquire();
       } catch {
-        throw unavailable('Redis is unreachable, so the shared Represent budget cannot be checked.');
+        return { kind: 'unavailable', retryAfterMs: null, why: 'Redis is unreachable, so the shared Represent budget cannot be checked.' };
       }
       if (waitMs > 0) budgetSpentUntil = Math.max(budgetSpentUntil, Date.now() + waitMs);
     }
     if (waitMs > 0) {
       options.onRequest?.('budget');
-      throw unavailable('The Represent request budget is spent for now.', Math.ceil(waitMs / 1000));
+      // Whole seconds, as a Retry-After header says them.
+      return { kind: 'unavailable', retryAfterMs: Math.ceil(waitMs / 1000) * 1000, why: 'The Represent request budget is spent for now.' };
     }
-    try {
-      const lookup = toLookup(postalCode, await client.postcode(postalCode));
-      options.onRequest?.('ok');
-      await writeCache(postalCode, { found: lookup }, options.cacheTtlSeconds);
-      return lookup;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'postal_code_not_found') {
-        options.onRequest?.('not_found');
-        await writeCache(postalCode, { notFound: true }, NOT_FOUND_TTL_SECONDS);
-      } else {
-        options.onRequest?.('unavailable');
+    const answer = await client.postcode(postalCode);
+    switch (answer.kind) {
+      case 'found': {
+        options.onRequest?.('ok');
+        const found: Cached = { kind: 'found', lookup: toLookup(postalCode, answer.body) };
+        await writeCache(postalCode, found, options.cacheTtlSeconds);
+        return found;
       }
-      throw error;
+      case 'unknown_code':
+        options.onRequest?.('not_found');
+        await writeCache(postalCode, answer, NOT_FOUND_TTL_SECONDS);
+        return answer;
+      case 'unavailable':
+        options.onRequest?.('unavailable');
+        return answer;
     }
   }
 
@@ -121,8 +125,7 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
     async find(postalCode) {
       const cached = await readCache(postalCode);
       options.onCache?.(cached ? 'hit' : 'miss');
-      if (cached && 'found' in cached) return cached.found;
-      if (cached) throw notFound();
+      if (cached) return cached;
       let pending = inFlight.get(postalCode);
       if (!pending) {
         pending = fetch(postalCode).finally(() => inFlight.delete(postalCode));

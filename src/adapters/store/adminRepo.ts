@@ -1,13 +1,12 @@
 // The campaigners' queries on PostgreSQL/PGlite: stats, letter search and history, retry
 // bookkeeping, CSV export in keyset batches (constant memory), and erasure.
-import type { CampaignStats, StatsStore } from '../../domain/campaignStats';
-import type { ErasureStore } from '../../domain/eraseSupporter';
+import type { CampaignStats } from '../../domain/campaignStats';
 import type { LetterStatus } from '../../domain/letterStatus';
-import type { LetterFilters, LetterHistory, LetterSearchStore, LetterSummary } from '../../domain/letterSearch';
+import type { LetterFilters, LetterHistory, LetterSummary } from '../../domain/letterSearch';
 import { invalidCursor } from '../../domain/letterSearch';
-import type { RetryStore } from '../../domain/retryLetters';
 import type { Db } from '../db';
 import { eraseActions } from './eraseActions';
+import type { ErasureStore, LetterSearchStore, RetryStore, StatsStore } from '../../domain/ports';
 
 export type { CampaignStats };
 

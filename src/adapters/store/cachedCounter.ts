@@ -1,8 +1,8 @@
 // The public counter of a campaign, read from the database at most once every `ttlMs` per
 // process: a page that goes viral must not cost a count(*) per view. A confirmation in this
 // process refreshes it at once; others see it within `ttlMs`.
-import type { CampaignCounter } from '../../domain/campaignView';
 import { ttlCache } from '../ttlCache';
+import type { CampaignCounter } from '../../domain/ports';
 
 export function cachedCounter(source: CampaignCounter, ttlMs: number): CampaignCounter & { forget(slug: string): void } {
   const counts = ttlCache((slug: string) => source.countActions(slug), ttlMs);

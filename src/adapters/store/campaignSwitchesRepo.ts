@@ -1,7 +1,8 @@
 // The campaigners' open / pause / close switches, kept as a log: the latest one counts.
 import type { CampaignStatus } from '../../domain/campaign';
-import type { CampaignSwitch, CampaignSwitches } from '../../domain/campaignLifecycle';
+import type { CampaignSwitch } from '../../domain/campaignLifecycle';
 import type { Db } from '../db';
+import type { CampaignSwitches } from '../../domain/ports';
 
 export function campaignSwitchesRepo(db: Db): CampaignSwitches & { all(): Promise<Map<string, CampaignSwitch>> } {
   return {

@@ -1,8 +1,9 @@
 // ConfirmationStore on PostgreSQL/PGlite. Confirming is one statement: two clicks at once
 // cannot both release the letters (the second finds confirmed_at already set).
 import type { Locale } from '../../domain/campaign';
-import { confirmationCopy, type ConfirmationEmail, type ConfirmationStore, type PendingConfirmation } from '../../domain/confirmAction';
+import { confirmationEmailId } from '../../domain/supporterEmails';
 import type { Db } from '../db';
+import type { ConfirmationEmail, ConfirmationStore, PendingConfirmation } from '../../domain/ports';
 
 interface ActionRow {
   id: string;
@@ -118,7 +119,7 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
         );
         const rows = { actions: actionIds.length, supporters: supporters.rows.length, letters: letters.rows.length };
         await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', ['expiry of unconfirmed actions', JSON.stringify(rows)]);
-        return { actions: actionIds.length, supporters: supporters.rows.length, copies: [...letters.rows.map((r) => r.id), ...actionIds.map(confirmationCopy)] };
+        return { actions: actionIds.length, supporters: supporters.rows.length, copies: [...letters.rows.map((r) => r.id), ...actionIds.map(confirmationEmailId)] };
       });
     },
   };

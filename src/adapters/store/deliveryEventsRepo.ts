@@ -1,7 +1,8 @@
 // DeliveryEventStore on PostgreSQL/PGlite: one INSERT per webhook batch, duplicates skipped by
 // the unique indexes, each event matched to its letter by custom arg or by SendGrid message id.
-import type { DeliveryEvent, DeliveryEventStore, StoredDeliveryEvent } from '../../domain/deliveryEvents';
+import type { DeliveryEvent } from '../../domain/deliveryEvents';
 import type { Db } from '../db';
+import type { DeliveryEventStore, StoredDeliveryEvent } from '../../domain/ports';
 
 export function deliveryEventsRepo(db: Db): DeliveryEventStore {
   return {

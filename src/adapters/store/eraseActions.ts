@@ -2,7 +2,7 @@
 // (campaign, province, riding, date) and each letter's recipient and status. Shared by a
 // supporter's erasure, the retention scrub and nothing else; runs inside the caller's transaction.
 import type { Queryable } from '../db';
-import { confirmationCopy } from '../../domain/confirmAction';
+import { confirmationEmailId } from '../../domain/supporterEmails';
 
 export interface ErasedRows {
   rows: { actions: number; consents: number; letters: number; letters_stopped: number };
@@ -33,6 +33,6 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
   );
   return {
     rows: { actions: actions.rows.length, consents: consents.rows.length, letters: letters.rows.length, letters_stopped: stopped.rows.length },
-    copies: [...letters.rows.map((r) => r.id), ...actions.rows.map((r) => confirmationCopy(r.id))],
+    copies: [...letters.rows.map((r) => r.id), ...actions.rows.map((r) => confirmationEmailId(r.id))],
   };
 }

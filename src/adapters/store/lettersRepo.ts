@@ -7,6 +7,7 @@ import type { Recipient, RenderedLetter } from '../../domain/letters';
 import type { LetterStore, LetterToSend, PendingLookup, StatusChange } from '../../domain/ports';
 import type { Db } from '../db';
 import { textToHtml } from '../campaigns/letterTemplates';
+import type { PostalCode } from '../../domain/postalCode';
 
 interface ClaimRow {
   id: string;
@@ -98,7 +99,8 @@ export function lettersRepo(db: Db): LetterStore {
         message: r.message,
         supporter: {
           email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
-          province: r.province, postalCode: r.postal_code,
+          // Stored as normalised when the action was taken.
+          province: r.province, postalCode: r.postal_code as PostalCode,
         },
       };
     },

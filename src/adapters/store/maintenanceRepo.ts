@@ -1,9 +1,9 @@
 // Stores behind the worker's maintenance: once-per-period claims, pending petition ridings and
 // the retention scrub (which shares eraseActions with a supporter's erasure).
-import type { MaintenanceStore } from '../../domain/runMaintenance';
-import type { RetentionStore } from '../../domain/retention';
 import type { Db } from '../db';
 import { eraseActions } from './eraseActions';
+import type { MaintenanceStore, RetentionStore } from '../../domain/ports';
+import type { PostalCode } from '../../domain/postalCode';
 
 export function maintenanceRepo(db: Db): MaintenanceStore & RetentionStore {
   return {
@@ -23,7 +23,8 @@ export function maintenanceRepo(db: Db): MaintenanceStore & RetentionStore {
         'SELECT id, postal_code FROM actions WHERE district_pending AND postal_code IS NOT NULL ORDER BY created_at LIMIT $1',
         [limit],
       );
-      return rows.map((r) => ({ actionId: r.id, postalCode: r.postal_code }));
+      // Stored as normalised when the signature was taken.
+      return rows.map((r) => ({ actionId: r.id, postalCode: r.postal_code as PostalCode }));
     },
 
     async setRiding(actionId, district) {

@@ -1,7 +1,8 @@
 // A petition's signatures on PostgreSQL/PGlite, for its delivery bundle: totals in one grouped
 // query, the signers in keyset batches (created_at, id), never OFFSET and never all at once.
-import type { SignatureStore, SignatureTotals, Signer } from '../../domain/petitionBundle';
+import type { SignatureTotals, Signer } from '../../domain/petitionBundle';
 import type { Db } from '../db';
+import type { SignatureStore } from '../../domain/ports';
 
 // Keyset cursors use the exact creation time in microseconds (a JS Date keeps only milliseconds)
 // plus the id to break ties, as in adminRepo's export.

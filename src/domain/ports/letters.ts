@@ -1,84 +1,7 @@
-// What the use cases need from the outside world. Adapters implement these; the domain never
-// sees express, BullMQ, pg or SendGrid.
-import type { Locale } from './campaign';
-import type { LetterStatus } from './letterStatus';
-import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
-
-export interface Clock {
-  now(): Date;
-}
-
-export interface Log {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-export interface ConsentRecord {
-  purpose: 'send_letter' | 'updates';
-  granted: boolean;
-  /** The exact words shown to the supporter. */
-  wording: string;
-  locale: Locale;
-  pageUrl: string | null;
-  ip: string | null;
-  userAgent: string | null;
-}
-
-export interface NewLetter {
-  id: string;
-  targetId: string;
-  recipient: Recipient | null;
-  /** The role shown while the recipient is still unknown (awaiting lookup). */
-  role: string;
-  rendered: RenderedLetter | null;
-  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'awaiting_confirmation' | 'failed'>;
-  reason: string | null;
-}
-
-export interface NewAction {
-  id: string;
-  token: string;
-  campaignSlug: string;
-  locale: Locale;
-  supporter: SupporterDetails;
-  /** canonicalEmail(supporter.email): how the same person is recognised. */
-  emailKey: string;
-  message: string | null;
-  district: string | null;
-  /** A petition signature whose riding Represent could not give yet. */
-  districtPending: boolean;
-  /** Set when the campaign asks supporters to confirm by email: the secret of the link, and when it lapses. */
-  confirmation: { token: string; expiresAt: Date } | null;
-  consents: ConsentRecord[];
-  letters: NewLetter[];
-}
-
-export interface LetterEvent {
-  type: string;
-  at: Date;
-}
-
-export interface StoredLetter {
-  id: string;
-  recipient: { name: string | null; role: string; district: string | null };
-  subject: string | null;
-  /** The letter as sent (plain text); null until written. Shown to the supporter only. */
-  text: string | null;
-  status: LetterStatus;
-  updatedAt: Date;
-  events: LetterEvent[];
-}
-
-export interface StoredAction {
-  id: string;
-  token: string;
-  campaignSlug: string;
-  createdAt: Date;
-  /** False while a campaign with `confirm` waits for the supporter to confirm by email. */
-  confirmed: boolean;
-  letters: StoredLetter[];
-}
+// Letters on their way: what a worker reads and moves, and the queue that carries their ids.
+import type { Locale } from '../campaign';
+import type { LetterStatus } from '../letterStatus';
+import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
 
 /** A letter claimed for sending, with everything the mailer needs. */
 export interface LetterToSend {
@@ -106,15 +29,6 @@ export interface StatusChange {
   providerMessageId?: string | null;
   /** When it happened, if not now (a webhook event's own time). */
   at?: Date;
-}
-
-export interface ActionStore {
-  countActions(campaignSlug: string): Promise<number>;
-  /** The action of this person (by canonical email key) on this campaign. */
-  findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null>;
-  /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
-  create(action: NewAction): Promise<StoredAction | null>;
-  get(id: string): Promise<StoredAction | null>;
 }
 
 /** What a worker checks before sending a letter: its campaign (paused?), its target (paced?), its planned time. */
@@ -161,27 +75,8 @@ export interface LetterQueue {
   /** For the sweeper: enqueue again unless a live job already exists. Returns how many were added. */
   ensureDelivery(letterIds: string[]): Promise<number>;
   ensureLookup(letterIds: string[]): Promise<number>;
-  /** The email asking a supporter to confirm their action (`jobId = confirm-<action id>`). */
+  /** The email asking a supporter to confirm their action (its job id is confirmationEmailId: one job per action). */
   enqueueConfirmation(actionId: string): Promise<void>;
   ensureConfirmation(actionIds: string[]): Promise<number>;
 }
 
-/** rejected: this letter, for good. misconfigured: our key or sender (every letter waits). */
-export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable' | 'misconfigured';
-
-/** A send that did not go through: refused for good, or to try again later. */
-export class MailError extends Error {
-  constructor(
-    readonly kind: MailFailureKind,
-    message: string,
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(message);
-    this.name = 'MailError';
-  }
-}
-
-export interface Mailer {
-  /** Resolves with the provider's message id; throws MailError. */
-  send(letter: LetterToSend): Promise<{ messageId: string }>;
-}

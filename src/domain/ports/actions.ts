@@ -1,0 +1,84 @@
+// Storing and reading a supporter's action (their letters inside it), and the public counter.
+import type { Locale } from '../campaign';
+import type { LetterStatus } from '../letterStatus';
+import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
+
+export interface ConsentRecord {
+  purpose: 'send_letter' | 'updates';
+  granted: boolean;
+  /** The exact words shown to the supporter. */
+  wording: string;
+  locale: Locale;
+  pageUrl: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface NewLetter {
+  id: string;
+  targetId: string;
+  recipient: Recipient | null;
+  /** The role shown while the recipient is still unknown (awaiting lookup). */
+  role: string;
+  rendered: RenderedLetter | null;
+  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'awaiting_confirmation' | 'failed'>;
+  reason: string | null;
+}
+
+export interface NewAction {
+  id: string;
+  token: string;
+  campaignSlug: string;
+  locale: Locale;
+  supporter: SupporterDetails;
+  /** canonicalEmail(supporter.email): how the same person is recognised. */
+  emailKey: string;
+  message: string | null;
+  district: string | null;
+  /** A petition signature whose riding Represent could not give yet. */
+  districtPending: boolean;
+  /** Set when the campaign asks supporters to confirm by email: the secret of the link, and when it lapses. */
+  confirmation: { token: string; expiresAt: Date } | null;
+  consents: ConsentRecord[];
+  letters: NewLetter[];
+}
+
+export interface LetterEvent {
+  type: string;
+  at: Date;
+}
+
+export interface StoredLetter {
+  id: string;
+  recipient: { name: string | null; role: string; district: string | null };
+  subject: string | null;
+  /** The letter as sent (plain text); null until written. Shown to the supporter only. */
+  text: string | null;
+  status: LetterStatus;
+  updatedAt: Date;
+  events: LetterEvent[];
+}
+
+export interface StoredAction {
+  id: string;
+  token: string;
+  campaignSlug: string;
+  createdAt: Date;
+  /** False while a campaign with `confirm` waits for the supporter to confirm by email. */
+  confirmed: boolean;
+  letters: StoredLetter[];
+}
+
+export interface ActionStore {
+  countActions(campaignSlug: string): Promise<number>;
+  /** The action of this person (by canonical email key) on this campaign. */
+  findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null>;
+  /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
+  create(action: NewAction): Promise<StoredAction | null>;
+  get(id: string): Promise<StoredAction | null>;
+}
+
+/** The public count of a campaign's confirmed actions. */
+export interface CampaignCounter {
+  countActions(campaignSlug: string): Promise<number>;
+}
