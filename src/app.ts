@@ -9,8 +9,8 @@ import type { ServiceAlerts } from './adapters/serviceAlerts';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
 import { adminApi, type AdminApiDeps } from './http/adminApi';
-import { dashboard, type DashboardDeps } from './http/dashboard';
-import { pages, type PagesDeps } from './http/pages';
+import { dashboard, type DashboardDeps } from './http/pages/dashboard';
+import { supporterPages, type SupporterPagesDeps } from './http/pages/supporterPages';
 import { sendgridWebhook, type WebhookDeps } from './http/webhook';
 import { publicApi, type PublicApiDeps } from './http/publicApi';
 
@@ -21,7 +21,7 @@ export interface AppDeps {
   healthChecks: HealthCheck[];
   alerts: ServiceAlerts;
   api: PublicApiDeps;
-  pages: PagesDeps;
+  pages: SupporterPagesDeps;
   webhook: WebhookDeps;
   adminApi: AdminApiDeps;
   dashboard: DashboardDeps;
@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
   app.use(dashboard(deps.dashboard));
-  app.use(pages(deps.pages));
+  app.use(supporterPages(deps.pages));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -234,6 +234,7 @@ export function webDeps(a: Adapters): AppDeps {
       erasure: { store: a.admin, copies: a.copies },
       bundle,
       lifecycle,
+      renderer: a.pages,
     },
     dashboard: {
       renderer: a.pages,

@@ -1,23 +1,23 @@
 // Server-rendered pages: Handlebars templates under templates/pages, with the page text of each
-// language from templates/i18n/<lang>.json. Compiled once at start; escaping is on.
+// language (src/i18n.ts). Compiled once at start; escaping is on.
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Locale } from '../domain/campaign';
-import { LOCALES } from '../domain/campaign';
+import { textOf, type PageText } from '../i18n';
 
-export type PageText = Record<string, unknown> & {
-  form: Record<string, string>;
-  status: Record<string, string> & { words: Record<string, string> };
-  counter: { one: string; other: string };
-};
+export type { PageText };
 
 export interface PageRenderer {
   text(locale: Locale): PageText;
+  /** A page inside the common layout (header, language switch, footer). */
   render(page: PageName, locale: Locale, model: Record<string, unknown> & { layout: LayoutModel }): string;
+  /** A document of its own, without the layout (the petition's printable bundle). */
+  document(page: DocumentName, locale: Locale, model: Record<string, unknown>): string;
 }
 
 export type PageName = 'action' | 'petition' | 'closed' | 'confirm' | 'status' | 'message' | 'admin/login' | 'admin/home' | 'admin/letter';
+export type DocumentName = 'bundle';
 
 export interface LayoutModel {
   title: string;
@@ -25,20 +25,19 @@ export interface LayoutModel {
   footer: string;
   skipTarget: string;
   skipLabel: string;
-  /** The language switch; the campaigners' pages are in English only. */
+  /** The language switch. */
   otherLanguage?: { code: Locale; name: string; href: string };
   pageData?: unknown;
   /** Signed-in campaigner, for the log-out form. */
-  admin?: { name: string; csrf: string };
+  admin?: { name: string; csrf: string; logOut: string };
   wide?: boolean;
 }
 
-/** Fills `{name}` placeholders of page text. */
-export const fill = (template: string, values: Record<string, string | number>): string =>
-  template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
-
 // JSON inside <script type="application/json">: `<` escaped so no text can close the element.
 const safeJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const PAGES: PageName[] = ['action', 'petition', 'closed', 'confirm', 'status', 'message', 'admin/login', 'admin/home', 'admin/letter'];
+const DOCUMENTS: DocumentName[] = ['bundle'];
 
 export function pageRenderer(templatesDir: string): PageRenderer {
   const env = Handlebars.create();
@@ -50,18 +49,17 @@ export function pageRenderer(templatesDir: string): PageRenderer {
   // preventIndent: an indented partial call must not indent a textarea's text on every line.
   const compile = (source: string) => env.compile(source, { preventIndent: true });
   const layout = compile(read('layout'));
-  const names: PageName[] = ['action', 'petition', 'closed', 'confirm', 'status', 'message', 'admin/login', 'admin/home', 'admin/letter'];
-  const pages = Object.fromEntries(names.map((name) => [name, compile(read(name))])) as Record<PageName, HandlebarsTemplateDelegate>;
-  const texts = Object.fromEntries(
-    LOCALES.map((locale) => [locale, JSON.parse(fs.readFileSync(path.join(templatesDir, 'i18n', `${locale}.json`), 'utf8')) as PageText]),
-  ) as Record<Locale, PageText>;
+  const compileAll = <N extends string>(names: N[]) => Object.fromEntries(names.map((name) => [name, compile(read(name))])) as Record<N, HandlebarsTemplateDelegate>;
+  const pages = compileAll(PAGES);
+  const documents = compileAll(DOCUMENTS);
 
   return {
-    text: (locale) => texts[locale],
+    text: textOf,
     render(page, locale, model) {
-      const body = pages[page]({ ...model, lang: locale, text: texts[locale] });
+      const body = pages[page]({ ...model, lang: locale, text: textOf(locale) });
       const { pageData, ...chrome } = model.layout;
       return layout({ ...chrome, lang: locale, body, pageData: pageData === undefined ? undefined : safeJson(pageData) });
     },
+    document: (page, locale, model) => documents[page]({ ...model, lang: locale, text: textOf(locale) }),
   };
 }

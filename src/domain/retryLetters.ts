@@ -17,7 +17,6 @@ export async function retryLetter(deps: RetryDeps, letterId: string, by: string)
   const info = /^[0-9a-f-]{36}$/i.test(letterId) ? await deps.store.retryInfo(letterId) : null;
   if (!info) throw new AppError('not_found');
   if (!RETRYABLE.includes(info.status) || info.erased || !info.confirmed) {
-    const why = info.erased ? 'erased' : !info.confirmed ? 'waiting for its supporter to confirm' : info.status;
     throw new AppError('not_retryable');
   }
   const to: LetterStatus = info.hasAddress ? 'queued' : 'awaiting_lookup';

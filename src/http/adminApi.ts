@@ -1,5 +1,6 @@
 // The campaigner API of API.md (bearer token). Thin routes over the domain functions.
 import express, { Router } from 'express';
+import type { PageRenderer } from '../adapters/pages';
 import type { AdminRepo } from '../adapters/store/adminRepo';
 import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
@@ -25,6 +26,8 @@ export interface AdminApiDeps {
   bundle: PetitionBundleDeps;
   /** Open / pause / close, and each campaign's current state. */
   lifecycle: SwitchDeps;
+  /** The bundle's printable document is a page template. */
+  renderer: PageRenderer;
 }
 
 const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
@@ -63,7 +66,7 @@ export function adminApi(deps: AdminApiDeps): Router {
 
   router.get('/campaigns/:slug/bundle', async (req, res) => {
     const format = bundleFormat(req.query.format);
-    await BUNDLE_SENDERS[format](res, await petitionBundle(deps.bundle, param(req.params.slug), req.query.lang));
+    await BUNDLE_SENDERS[format](res, await petitionBundle(deps.bundle, param(req.params.slug), req.query.lang), deps.renderer);
   });
 
   // Open, pause or close a campaign. Opening (or closing) after a pause queues the letters it held.

@@ -5,7 +5,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
-import { AppError } from '../domain/errors';
 import { httpError } from './errorCodes';
 
 export const SESSION_COOKIE = 'dearmp_admin';

@@ -3,7 +3,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { getActionStatus } from '../domain/actionStatus';
 import { describeCampaign, findRepresentatives } from '../domain/campaignView';
-import { AppError } from '../domain/errors';
 import type { ActionStore, CampaignCatalog, CampaignCounter, CampaignStates, RepresentativeFinder } from '../domain/ports';
 import { previewLetters } from '../domain/previewLetters';
 import { submitAction, type SubmitDeps } from '../domain/submitAction';

@@ -47,13 +47,13 @@ function limiter(limits: Limit[], counter: RateCounter): RequestHandler {
       applying.map((a) => a.limit.windowMs),
     ).then((counts) => {
       if (!counts) return next();
-      let exceeded: { limit: Limit; count: Count } | null = null;
+      let exceeded: Count | null = null;
       applying.forEach(({ limit, key }, i) => {
         setHeaders(res, limit, key, counts[i]);
-        if (!exceeded && counts[i].hits > limit.limit) exceeded = { limit, count: counts[i] };
+        if (!exceeded && counts[i].hits > limit.limit) exceeded = counts[i];
       });
       if (!exceeded) return next();
-      const { limit, count } = exceeded as { limit: Limit; count: Count };
+      const count = exceeded as Count;
       next(httpError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(count.ttlMs / 1000)) }));
     }, next);
   };

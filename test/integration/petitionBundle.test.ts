@@ -238,7 +238,7 @@ describe('petition bundle: CSV', () => {
 
 describe('petition bundle: the database failing midway', () => {
   it.each([
-    ['html', sendBundleHtml],
+    ['html', (res: express.Response, bundle: PetitionBundle) => sendBundleHtml(res, bundle, service.deps.pages)],
     ['csv', sendBundleCsv],
   ])('cuts the %s download short (it cannot pass for complete) and logs the error', async (_format, sendBundle) => {
     const logged: string[] = [];

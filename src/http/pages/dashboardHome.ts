@@ -1,0 +1,252 @@
+// The dashboard's home (/admin): pick a campaign, see its numbers at a glance, its status with the
+// open / pause / close switch, what failed (retry one, or all), what waits to go. After a change
+// the page says what happened: the notice is chosen by a code in the address (`done=paused&n=2`),
+// never by text from it, so a link cannot make the dashboard say anything else.
+import express, { Router, type Request } from 'express';
+import type { Campaign, CampaignStatus, Locale } from '../../domain/campaign';
+import { switchCampaign, type StatusCause, type SwitchDeps } from '../../domain/campaignLifecycle';
+import { campaignStats, type CampaignStats } from '../../domain/campaignStats';
+import { longDate } from '../../domain/letters';
+import type { Pacing } from '../../domain/pacing';
+import type { CampaignCatalog } from '../../domain/ports';
+import { scrubDueAt, type RetentionDeps } from '../../domain/retention';
+import { RETRYABLE, retryCampaign, type RetryDeps } from '../../domain/retryLetters';
+import type { PageRenderer } from '../../adapters/pages';
+import type { AdminRepo } from '../../adapters/store/adminRepo';
+import { fill } from '../../i18n';
+import { readSwitch } from '../adminApi';
+import { actor, type Sessions } from '../adminAuth';
+import { param } from '../requestParts';
+import { adminLayout, adminLocale, askedLang, langParams, sessionOf, torontoTime, utcMinute } from './adminLayout';
+import { formatNumber, plural, sendPage, type Plural } from './layout';
+
+export interface DashboardHomeDeps {
+  renderer: PageRenderer;
+  sessions: Sessions;
+  campaigns: CampaignCatalog;
+  store: AdminRepo;
+  retry: RetryDeps;
+  /** Open / pause / close, and each campaign's current state. */
+  lifecycle: SwitchDeps;
+  /** When a closed campaign's personal data is due to be scrubbed. */
+  retention: Pick<RetentionDeps, 'states' | 'store'>;
+}
+
+interface HomeText {
+  title: string;
+  statusWords: Record<CampaignStatus, string>;
+  switchButtons: Record<CampaignStatus, string>;
+  causes: Record<StatusCause, string> & { switchBy: string };
+  held: Plural;
+  progressGoal: Plural;
+  progressNoGoal: Plural;
+  awaiting: Plural;
+  perHour: Plural;
+  anyTime: string;
+  officeHours: string;
+  weekdays: string[];
+  retentionKept: string;
+  retentionDays: Plural;
+  cardActions: string;
+  cardOfGoal: string;
+  chartLegend: string;
+  retryAll: string;
+  retryLabel: string;
+  queuedCount: string;
+  queuedPaced: string;
+  notPlanned: string;
+}
+
+type NoticeText = Record<'letterRetried', string> & Record<'campaignRetried' | 'paused' | 'opened' | 'closed', Plural>;
+
+/** What a change on the dashboard did, as a code and a count in the address it returns to. */
+export const NOTICES = ['letterRetried', 'campaignRetried', 'paused', 'opened', 'closed'] as const;
+export type Notice = (typeof NOTICES)[number];
+
+export function homeUrl(slug: string, lang: Locale | null, done?: { notice: Notice; n?: number }): string {
+  const query = new URLSearchParams({ campaign: slug });
+  if (lang) query.set('lang', lang);
+  if (done) {
+    query.set('done', done.notice);
+    if (done.n !== undefined) query.set('n', String(done.n));
+  }
+  return `/admin?${query.toString()}`;
+}
+
+function noticeText(text: NoticeText, locale: Locale, query: Request['query']): string | null {
+  const notice = NOTICES.find((n) => n === query.done);
+  if (!notice) return null;
+  if (notice === 'letterRetried') return text.letterRetried;
+  const n = Number(query.n);
+  return Number.isInteger(n) && n >= 0 ? plural(locale, text[notice], n) : null;
+}
+
+const SWITCH_CLASSES: Record<CampaignStatus, string> = { open: 'primary', paused: 'secondary', closed: 'secondary danger' };
+
+function causeText(t: HomeText, cause: StatusCause, by: string | null): string {
+  return cause === 'switch' && by ? fill(t.causes.switchBy, { name: by }) : t.causes[cause];
+}
+
+function pacingText(t: HomeText, locale: Locale, pacing: Pacing): { perHour: string; hours: string } {
+  const perHour = plural(locale, t.perHour, pacing.perTargetPerHour);
+  const h = pacing.officeHours;
+  if (!h) return { perHour, hours: t.anyTime };
+  const days = [...h.days].sort((a, b) => a - b).map((d) => t.weekdays[d - 1]).join(', ');
+  return { perHour, hours: fill(t.officeHours, { days, start: h.start, end: h.end, timezone: h.timezone }) };
+}
+
+/** Bars of actions per day, as plain numbers for an inline SVG (no chart library, no script). */
+function chart(t: HomeText, perDay: CampaignStats['perDay']) {
+  const days = perDay.slice(-60);
+  const width = 600;
+  const height = 160;
+  const max = Math.max(1, ...days.map((d) => d.actions));
+  // At most 40 units a day, so a young campaign's few bars stay bars.
+  const step = Math.min(40, width / Math.max(days.length, 1));
+  const bars = days.map((d, i) => {
+    const h = Math.round((d.actions / max) * (height - 10));
+    return { x: (i * step + step * 0.1).toFixed(1), y: height - h, width: (step * 0.8).toFixed(1), height: h, day: d.day, actions: d.actions };
+  });
+  return {
+    width,
+    height,
+    baseline: height,
+    bars,
+    legend: fill(t.chartLegend, { first: days[0]?.day ?? '', last: days.at(-1)?.day ?? '', max }),
+    description: days.map((d) => `${d.day}: ${d.actions}`).join(', '),
+  };
+}
+
+/** The campaign's state and what it means for actions and letters: status, switch, goal, pacing, retention, petition bundle. */
+async function lifecycleModel(deps: DashboardHomeDeps, t: HomeText, locale: Locale, campaign: Campaign, stats: CampaignStats) {
+  const state = await deps.lifecycle.states.of(campaign);
+  const latest = state.cause === 'switch' ? await deps.lifecycle.switches.latest(campaign.slug) : null;
+  const due = await scrubDueAt(deps.retention, campaign);
+  const queued = campaign.kind === 'letter' && stats.letters.queued > 0 ? await deps.store.list(campaign.slug, { status: 'queued' }, 20, null) : [];
+  // Paced: the next to go first; letters not planned yet (a worker has not seen them) last.
+  const planned = (d: Date | null) => d?.getTime() ?? Number.POSITIVE_INFINITY;
+  if (campaign.pacing) queued.sort((a, b) => planned(a.plannedAt) - planned(b.plannedAt));
+  const { goal } = campaign;
+  const confirmed = stats.confirmedActions;
+  return {
+    state: {
+      status: state.status,
+      label: t.statusWords[state.status],
+      cause: causeText(t, state.cause, latest?.by ?? null),
+      since: state.since ? torontoTime(state.since, true, locale) : null,
+      sinceIso: state.since?.toISOString() ?? null,
+      held: state.status === 'paused' && stats.letters.queued > 0 ? plural(locale, t.held, stats.letters.queued) : null,
+    },
+    switches: (['open', 'paused', 'closed'] as const)
+      .filter((status) => status !== state.status)
+      .map((status) => ({ status, label: t.switchButtons[status], className: SWITCH_CLASSES[status] })),
+    progress: {
+      confirmed,
+      text: goal
+        ? plural(locale, t.progressGoal, confirmed, { goal, percent: Math.min(100, Math.floor((confirmed / goal) * 100)) })
+        : plural(locale, t.progressNoGoal, confirmed),
+      goal,
+      awaiting: campaign.confirm ? plural(locale, t.awaiting, stats.unconfirmedActions) : null,
+    },
+    pacing: campaign.pacing ? pacingText(t, locale, campaign.pacing) : null,
+    queuedLetters: queued.map((l) => ({
+      id: l.id,
+      to: l.recipient.name ?? l.recipient.role,
+      status: l.status,
+      planned: l.plannedAt ? torontoTime(l.plannedAt, false, locale) : t.notPlanned,
+      plannedIso: l.plannedAt?.toISOString() ?? null,
+    })),
+    queuedText: `${fill(t.queuedCount, { count: formatNumber(locale, stats.letters.queued) })}${campaign.pacing ? t.queuedPaced : ''}`,
+    petition: campaign.kind === 'petition',
+    retention:
+      campaign.retentionDays === null
+        ? { text: t.retentionKept, due: null }
+        : {
+            text: plural(locale, t.retentionDays, campaign.retentionDays),
+            due: due ? longDate(locale, due) : null,
+            dueIso: due?.toISOString() ?? null,
+          },
+  };
+}
+
+export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHandler): Router {
+  const router = Router();
+  const { sessions, renderer } = deps;
+
+  router.get('/admin', async (req, res) => {
+    const locale = adminLocale(req);
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText };
+    const t = text.home;
+    const all = deps.campaigns.list();
+    const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
+    const campaign: Campaign | undefined = all.find((c) => c.slug === slug);
+    const states = await Promise.all(all.map((c) => deps.lifecycle.states.of(c)));
+    const model: Record<string, unknown> = {
+      campaigns: all.map((c, i) => ({
+        slug: c.slug,
+        title: c.title[(c.locales as string[]).includes(locale) ? locale : c.locales[0]],
+        statusLabel: t.statusWords[states[i].status],
+        current: c.slug === campaign?.slug,
+      })),
+      flash: noticeText(text.notices, locale, req.query),
+      ...langParams(req),
+      csrf: sessionOf(req)?.csrf,
+    };
+    if (campaign) {
+      const stats = await campaignStats(deps.store, deps.campaigns, deps.lifecycle.states, campaign.slug);
+      const failed = (await Promise.all(RETRYABLE.map((status) => deps.store.list(campaign.slug, { status }, 20, null))))
+        .flat()
+        .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+        .slice(0, 20);
+      const failedCount = RETRYABLE.reduce((sum, s) => sum + stats.letters[s], 0);
+      Object.assign(model, await lifecycleModel(deps, t, locale, campaign, stats), {
+        campaign: { slug: campaign.slug, title: campaign.title[(campaign.locales as string[]).includes(locale) ? locale : campaign.locales[0]] },
+        goal: campaign.goal,
+        stats,
+        failedCount,
+        cards: {
+          actions: formatNumber(locale, stats.actions),
+          ofGoal: campaign.goal ? fill(t.cardOfGoal, { goal: campaign.goal }) : '',
+          lastHour: formatNumber(locale, stats.lastHour),
+          sent: formatNumber(locale, stats.letters.accepted + stats.letters.delivered),
+          failed: formatNumber(locale, failedCount),
+        },
+        retryAll: fill(t.retryAll, { count: failedCount }),
+        letterRows: Object.entries(stats.letters).map(([status, count]) => ({ status, count })),
+        chart: chart(t, stats.perDay),
+        provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions })),
+        districts: stats.byDistrict.slice(0, 20),
+        failures: failed.map((l) => {
+          const to = l.recipient.name ?? l.recipient.role;
+          return {
+            id: l.id,
+            to,
+            status: l.status,
+            reason: l.reason,
+            updated: utcMinute(l.updatedAt),
+            updatedIso: l.updatedAt.toISOString(),
+            retryable: true,
+            retryLabel: fill(t.retryLabel, { name: to }),
+          };
+        }),
+      });
+    }
+    sendPage(res, 200, renderer.render('admin/home', locale, { ...model, layout: adminLayout(renderer, req, locale, t.title) }));
+  });
+
+  router.post('/admin/campaigns/:slug/retry', form, sessions.requireCsrf, async (req, res) => {
+    const slug = param(req.params.slug);
+    const { retried } = await retryCampaign(deps.retry, deps.campaigns, slug, actor(req));
+    res.redirect(303, homeUrl(slug, askedLang(req), { notice: 'campaignRetried', n: retried }));
+  });
+
+  // Open, pause or close: one form, one button per change; the notice says what happened to the letters.
+  router.post('/admin/campaigns/:slug/status', form, sessions.requireCsrf, async (req, res) => {
+    const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    const { state, released } = await switchCampaign(deps.lifecycle, slug, readSwitch(req.body), actor(req));
+    const queued = (await deps.store.letterCounts(slug)).find((r) => r.status === 'queued')?.count ?? 0;
+    const done = state.status === 'paused' ? { notice: 'paused' as const, n: queued } : state.status === 'open' ? { notice: 'opened' as const, n: released } : { notice: 'closed' as const, n: queued };
+    res.redirect(303, homeUrl(slug, askedLang(req), done));
+  });
+  return router;
+}

@@ -1,0 +1,90 @@
+// The status page behind the supporter's link (GET /actions/:id?token=…), which is also the
+// thank-you page right after sending (`new=1`): each letter and where it is, the letters as
+// sent, and a way to ask others to act. A petition's signature shows the thanks and the counter.
+import { Router } from 'express';
+import type { Campaign, Locale } from '../../domain/campaign';
+import { getActionStatus, overallStatus } from '../../domain/actionStatus';
+import type { ActionStore, CampaignCatalog, CampaignCounter, StoredAction } from '../../domain/ports';
+import type { PageRenderer } from '../../adapters/pages';
+import { fill } from '../../i18n';
+import { param } from '../requestParts';
+import { counterModel } from './formModel';
+import { layout, pageLocale, sendPage } from './layout';
+
+export interface StatusPageDeps {
+  renderer: PageRenderer;
+  campaigns: CampaignCatalog;
+  actions: ActionStore;
+  counter: CampaignCounter;
+  publicUrl: string;
+}
+
+export function statusPages(deps: StatusPageDeps): Router {
+  const router = Router();
+  router.get('/actions/:id', async (req, res) => {
+    const action = await getActionStatus(deps.actions, param(req.params.id), req.query.token);
+    const campaign = deps.campaigns.get(action.campaignSlug);
+    const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
+    // A signature shows the public counter; letters show themselves.
+    const count = action.letters.length === 0 ? await deps.counter.countActions(campaign.slug) : 0;
+    sendPage(res, 200, statusPage(deps, campaign, action, locale, { url: req.originalUrl, thanks: req.query.new === '1' }, count));
+  });
+  return router;
+}
+
+function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredAction, locale: Locale, links: { url: string; thanks: boolean }, actions: number): string {
+  const text = deps.renderer.text(locale);
+  const s = text.status;
+  const statusPath = `/actions/${action.id}?token=${encodeURIComponent(action.token)}`;
+  const campaignUrl = `${deps.publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
+  const title = campaign.title[locale];
+  const toName = (l: StoredAction['letters'][number]) => l.recipient.name ?? s.toMp;
+  // A petition's signature carries no letters: thanks, the counter and sharing, nothing to follow.
+  const isSignature = action.letters.length === 0;
+  const signature = isSignature
+    ? {
+        headingId: links.thanks ? 'thanks-title' : 'status-title',
+        heading: links.thanks ? s.signedTitle : `${s.signatureTitle} · ${title}`,
+        confirmed: action.confirmed,
+        counter: counterModel(text, campaign, locale, actions),
+      }
+    : null;
+  const thanksTitle = action.confirmed ? s.thanksTitle : s.confirmTitle;
+  const share = isSignature
+    ? { title: s.shareSignature, subject: s.shareSubjectSignature, body: s.shareBodySignature }
+    : { title: s.share, subject: s.shareSubject, body: s.shareBody };
+  return deps.renderer.render('status', locale, {
+    thanks: links.thanks,
+    thanksTitle,
+    signature,
+    awaitingConfirmation: !action.confirmed,
+    pending: action.letters.some((l) => l.status === 'awaiting_lookup'),
+    campaignTitle: title,
+    inProgress: overallStatus(action) === 'in_progress',
+    apiUrl: `/api${statusPath}`,
+    selfUrl: `${statusPath}&lang=${locale}`,
+    statusUrl: `${deps.publicUrl}${statusPath}`,
+    campaignUrl,
+    shareTitle: share.title,
+    shareMailto: `mailto:?subject=${encodeURIComponent(fill(share.subject, { title }))}&body=${encodeURIComponent(fill(share.body, { url: campaignUrl }))}`,
+    letters: action.letters.map((l) => ({
+      id: l.id,
+      to: toName(l),
+      role: l.recipient.name ? l.recipient.role : null,
+      subject: l.subject,
+      status: l.status,
+      words: s.words[l.status],
+    })),
+    lettersAsSent: action.letters
+      .filter((l) => l.text)
+      .map((l) => ({ summary: fill(s.showLetter, { name: toName(l) }), subject: l.subject, text: l.text })),
+    layout: layout(deps.renderer, locale, {
+      title: signature ? `${signature.heading}${links.thanks ? ` · ${title}` : ''}` : links.thanks ? thanksTitle : `${s.title} · ${title}`,
+      campaign,
+      url: links.url,
+      skipTarget: signature ? signature.headingId : 'status-title',
+      skipLabel: signature ? signature.heading : s.title,
+      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words: s.words, updated: s.updated, network: text.form.network } },
+    }),
+  });
+}
