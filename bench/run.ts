@@ -327,7 +327,7 @@ async function benchDelivery(w: World): Promise<void> {
   w.children.delete(floorWorker);
 
   const bench = `Delivery (${n0(expected)} letters, fake SendGrid ${S.sendgridDelayMs} ms, concurrency ${S.workerConcurrency})`;
-  row({ bench, figure: 'letters/s, first to last accepted', value: n1(serviceRate), floor: floorDone ? n1(floorRate) : 'did not finish', bar: `≥ 0.5 × floor = ${n1(floorRate / 2)}`, pass: allSent && floorDone && serviceRate >= floorRate / 2 });
+  row({ bench, figure: 'letters/s, first to last accepted', value: n1(serviceRate), floor: floorDone ? n1(floorRate) : 'did not finish', bar: `≥ 0.8 × floor = ${n1(floorRate * 0.8)}`, pass: allSent && floorDone && serviceRate >= floorRate * 0.8 });
   row({ bench, figure: 'letters accepted (database)', value: `${allStored ? n0(expected) : 'fewer than'} / ${n0(expected)}`, floor: '', bar: 'all', pass: allSent && allStored });
   row({ bench, figure: 'letters sent twice', value: String(twice), floor: '', bar: '0', pass: twice === 0 });
   row({ bench, figure: 'worker RSS after it (MB)', value: `${n0(workerMemory.rssMb)} (peak ${n0(workerMemory.peakMb)})`, floor: '', bar: '', pass: null });
@@ -396,7 +396,8 @@ async function benchSubmissions(w: World): Promise<void> {
   const bench = `Submissions, MP cached (${S.connections} connections, ${S.rounds} × ${n1(S.submitSeconds / S.rounds)} s each side)`;
   row({ bench, figure: 'requests/s', value: n0(service.perSecond), floor: n0(floor.perSecond), bar: `≥ 0.5 × floor = ${n0(floor.perSecond / 2)}`, pass: service.perSecond >= floor.perSecond / 2 });
   row({ bench, figure: 'p50 latency (ms)', value: n0(service.p50), floor: n0(floor.p50), bar: '', pass: null });
-  row({ bench, figure: 'p99 latency (ms)', value: n0(service.p99), floor: n0(floor.p99), bar: '≤ 50', pass: service.p99 <= 50 });
+  // A ratio to the floor measured in the same run: absolute milliseconds do not hold across machines.
+  row({ bench, figure: 'p99 latency (ms)', value: n0(service.p99), floor: n0(floor.p99), bar: `≤ 2 × floor = ${n0(floor.p99 * 2)}`, pass: service.p99 <= floor.p99 * 2 });
   row({ bench, figure: 'non-2xx answers (+ errors)', value: `${service.non2xx} (+${service.errors})`, floor: `${floor.non2xx} (+${floor.errors})`, bar: '0', pass: service.non2xx === 0 && service.errors === 0 });
   row({ bench, figure: 'CPU ms per request: app / its PostgreSQL backends / Redis', value: cpuText(cpuPerRequest(serviceRuns)), floor: cpuText(cpuPerRequest(floorRuns)), bar: '', pass: null });
   const pct = (share: number) => `${n0(share * 100)} %`;
