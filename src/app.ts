@@ -9,6 +9,7 @@ import type { ServiceAlerts } from './adapters/serviceAlerts';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
 import { adminApi, type AdminApiDeps } from './http/adminApi';
+import { requireMetricsToken } from './http/adminAuth';
 import { dashboard, type DashboardDeps } from './http/pages/dashboard';
 import { supporterPages, type SupporterPagesDeps } from './http/pages/supporterPages';
 import { sendgridWebhook, type WebhookDeps } from './http/webhook';
@@ -19,6 +20,8 @@ export interface AppDeps {
   metrics: Metrics;
   trustProxy: boolean | number | string;
   healthChecks: HealthCheck[];
+  /** Bearer tokens that may read /metrics (the metrics token, the admin token). */
+  metricsTokens: Array<string | undefined>;
   alerts: ServiceAlerts;
   api: PublicApiDeps;
   pages: SupporterPagesDeps;
@@ -99,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
   // /api/admin/… (they start /api/campaigns/ or /api/actions/), so those pass through to adminApi.
   app.use('/api', publicApi(deps.api));
   app.use('/api/admin', adminApi(deps.adminApi));
-  app.use(operations(deps.healthChecks, deps.alerts, deps.metrics));
+  app.use(operations(deps.healthChecks, deps.alerts, deps.metrics, requireMetricsToken(deps.metricsTokens)));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
   app.use(dashboard(deps.dashboard));

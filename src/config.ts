@@ -62,6 +62,12 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
+  SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: int(1, 1_000_000).default(5),
+  LOOKUP_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(10),
+  REPRESENT_VISITOR_SHARE_PERCENT: int(1, 100).default(20),
+  FORM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  NODE_ENV: z.string().default('development'),
   FORM_MIN_MS: int(0, 600_000).default(3000),
   FRAME_ANCESTORS: originList.default(''),
   CORS_ORIGINS: originList.default(''),
@@ -78,13 +84,29 @@ export interface Config {
   /** Unset means "the default local Redis, or a private one started by `npm start`". */
   redisUrl: string | undefined;
   redisPrefix: string;
-  represent: { url: string; ratePerMinute: number; timeoutMs: number; cacheTtlSeconds: number };
+  /** `visitorShare`: the most of a minute's Represent budget one visitor may spend (0–1). */
+  represent: { url: string; ratePerMinute: number; timeoutMs: number; cacheTtlSeconds: number; visitorShare: number };
   sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined };
   mailFrom: { name: string | undefined; email: string };
   adminToken: string | undefined;
   campaignsDir: string;
   delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number; lockMs: number; staleClaimMs: number };
-  limits: { submitPerIpPerMinute: number; submitPerEmailPerHour: number; formMinMs: number };
+  limits: {
+    submitPerIpPerMinute: number;
+    /** Submissions without the form's signed time (scripts, embeds), per IP. */
+    submitUnverifiedPerIpPerMinute: number;
+    submitPerEmailPerHour: number;
+    lookupsPerIpPerMinute: number;
+    formMinMs: number;
+  };
+  /** Signs the time each form was shown; unset = a secret the service makes once and keeps in the database. */
+  formSecret: string | undefined;
+  /** Bearer token for /metrics (the admin token works too). */
+  metricsToken: string | undefined;
+  /** NODE_ENV=production: weak secrets stop start-up instead of only being warned about. */
+  production: boolean;
+  /** Problems worth a warning at start that do not stop it. */
+  warnings: string[];
   /** Sites allowed to frame the pages (CSP frame-ancestors), beside this one. */
   frameAncestors: string[];
   /** Origins whose browsers may call the JSON API (CORS). */
@@ -97,6 +119,8 @@ export interface Config {
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const MIN_ADMIN_TOKEN = 32;
 
 export class ConfigError extends Error {}
 
@@ -119,6 +143,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  // A short admin token can be guessed: in production it stops start-up, elsewhere it is a warning.
+  if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < MIN_ADMIN_TOKEN) {
+    const problem = `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (got ${e.ADMIN_TOKEN.length}); make one with: openssl rand -base64 32`;
+    if (production) throw new ConfigError(`Invalid configuration: ${problem}`);
+    warnings.push(problem);
+  }
   return {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -131,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerMinute: e.REPRESENT_RATE_PER_MIN,
       timeoutMs: e.REPRESENT_TIMEOUT_MS,
       cacheTtlSeconds: e.REPRESENT_CACHE_TTL_SECONDS,
+      visitorShare: e.REPRESENT_VISITOR_SHARE_PERCENT / 100,
     },
     sendgrid: {
       apiKey: e.SENDGRID_API_KEY,
@@ -151,9 +184,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     limits: {
       submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN,
+      submitUnverifiedPerIpPerMinute: e.SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN,
       submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR,
+      lookupsPerIpPerMinute: e.LOOKUP_RATE_PER_IP_PER_MIN,
       formMinMs: e.FORM_MIN_MS,
     },
+    formSecret: e.FORM_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    production,
+    warnings,
     frameAncestors: e.FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),
     corsOrigins: e.CORS_ORIGINS.split(/[\s,]+/).filter(Boolean),
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,

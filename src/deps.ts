@@ -8,7 +8,10 @@ import { loadCampaigns, type LoadedCampaigns } from './adapters/campaigns/campai
 import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
 import { openDb, type Db } from './adapters/db';
 import type { Logger } from './adapters/logger';
-import { confirmationEmails } from './adapters/mail/confirmationEmails';
+import { supporterEmailWriter, type SupporterEmailWriter } from './adapters/mail/supporterEmailTemplates';
+import { formStamps, type FormStamps } from './adapters/formStamps';
+import { serviceSecret } from './adapters/store/serviceSecrets';
+import { supporterEmailsRepo } from './adapters/store/supporterEmailsRepo';
 import { outboxCopies, outboxMailer } from './adapters/mail/outboxMailer';
 import { sendgridEvents } from './adapters/mail/sendgridEvents';
 import { sendgridMailer } from './adapters/mail/sendgridMailer';
@@ -17,7 +20,8 @@ import { migrate } from './adapters/migrate';
 import { pageRenderer, type PageRenderer } from './adapters/pages';
 import { queuePolicies, type QueuePolicies } from './adapters/queuePolicies';
 import { createQueues, type Queues } from './adapters/queues';
-import { rateCounter } from './adapters/rateCounter';
+import { allowance, emailAllowance, rateCounter } from './adapters/rateCounter';
+import { adminSessionsRepo, type AdminSessionStore } from './adapters/store/adminSessionsRepo';
 import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
 import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
@@ -33,7 +37,6 @@ import { lettersRepo } from './adapters/store/lettersRepo';
 import { maintenanceRepo } from './adapters/store/maintenanceRepo';
 import { signaturesRepo } from './adapters/store/signaturesRepo';
 import { DEFAULT_REDIS_URL, type Config } from './config';
-import type { ConfirmationMessage } from './domain/confirmAction';
 import { applyDeliveryEvents } from './domain/deliveryEvents';
 import type {
   ActionStore,
@@ -41,7 +44,6 @@ import type {
   CampaignStates,
   CampaignSwitches,
   Clock,
-  ConfirmationEmail,
   ConfirmationStore,
   DeliveryEventStore,
   LetterStore,
@@ -51,11 +53,13 @@ import type {
   RepresentativeFinder,
   RetentionStore,
   SignatureStore,
+  SupporterEmailStore,
 } from './domain/ports';
 import { sessions } from './http/adminAuth';
-import { submissionLimits } from './http/rateLimits';
+import { rateLimits } from './http/rateLimits';
 import { LETTER_PARTIALS_DIR, MIGRATIONS_DIR, TEMPLATES_DIR } from './paths';
 import type { WorkerDeps } from '../workers';
+import type { Locale } from './domain/campaign';
 
 /** Every adapter of the service, built once. */
 export interface Adapters {
@@ -75,7 +79,10 @@ export interface Adapters {
   mailer: Mailer;
   /** The local outbox's copies of sent emails (erasure, expiry and retention remove them). */
   copies: MailCopies;
-  confirmationEmails: (email: ConfirmationEmail) => ConfirmationMessage;
+  /** The emails to supporters about their own action: confirmation requests, receipts, notes. */
+  supporterEmailWriter: SupporterEmailWriter;
+  /** The forms' signed times. */
+  stamps: FormStamps;
   alerts: ServiceAlerts;
   actions: ActionStore;
   letters: LetterStore;
@@ -83,8 +90,10 @@ export interface Adapters {
   signatures: SignatureStore;
   switches: CampaignSwitches;
   confirmations: ConfirmationStore;
+  supporterEmails: SupporterEmailStore;
   maintenanceStore: MaintenanceStore & RetentionStore;
   deliveryEvents: DeliveryEventStore;
+  adminSessions: AdminSessionStore;
   /** Each campaign's state (definition, dates, switch), cached per process. */
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */
@@ -132,7 +141,12 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     representatives: representFinder({
       client: representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }),
       redis,
-      limiter: slidingWindowLimiter(redis, { key: `${config.redisPrefix}:represent:budget`, max: config.represent.ratePerMinute, windowMs: 60_000 }),
+      limiter: slidingWindowLimiter(redis, {
+        key: `${config.redisPrefix}:represent:budget`,
+        max: config.represent.ratePerMinute,
+        windowMs: 60_000,
+        visitorMax: Math.max(1, Math.floor(config.represent.ratePerMinute * config.represent.visitorShare)),
+      }),
       keyPrefix: config.redisPrefix,
       cacheTtlSeconds: config.represent.cacheTtlSeconds,
       onRequest: (outcome) => metrics.representRequests.inc({ outcome }),
@@ -148,7 +162,8 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
         })
       : outboxMailer({ dir: outboxDir, from: config.mailFrom }),
     copies: outboxCopies(outboxDir),
-    confirmationEmails: confirmationEmails(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
+    supporterEmailWriter: supporterEmailWriter(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
+    stamps: formStamps({ secret: config.formSecret ?? (await serviceSecret(db, 'form')), minFormMs: config.limits.formMinMs, redis, prefix: config.redisPrefix }),
     alerts: serviceAlerts(redis, config.redisPrefix),
     actions,
     letters: lettersRepo(db),
@@ -156,8 +171,10 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     signatures: signaturesRepo(db),
     switches,
     confirmations: confirmationsRepo(db),
+    supporterEmails: supporterEmailsRepo(db, (slug) => campaigns.catalog.get(slug).kind),
     maintenanceStore: maintenanceRepo(db),
     deliveryEvents: deliveryEventsRepo(db),
+    adminSessions: adminSessionsRepo(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
     counter: cachedCounter(actions, COUNTER_TTL_MS),
     async close() {
@@ -172,9 +189,10 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
 export function webDeps(a: Adapters): AppDeps {
   const { config } = a;
   const catalog = a.campaigns.catalog;
-  const limits = submissionLimits({
+  const limits = rateLimits({
     perIpPerMinute: config.limits.submitPerIpPerMinute,
-    perEmailPerHour: config.limits.submitPerEmailPerHour,
+    unverifiedPerIpPerMinute: config.limits.submitUnverifiedPerIpPerMinute,
+    lookupsPerIpPerMinute: config.limits.lookupsPerIpPerMinute,
     counter: rateCounter(a.redis),
     prefix: config.redisPrefix,
   });
@@ -184,6 +202,8 @@ export function webDeps(a: Adapters): AppDeps {
     representatives: a.representatives,
     renderer: a.campaigns.renderer,
     actions: a.actions,
+    supporterEmails: a.supporterEmails,
+    emailAllowance: emailAllowance(a.redis, { prefix: config.redisPrefix, perHour: config.limits.submitPerEmailPerHour }),
     queue: a.queues.port,
     clock: a.clock,
     log: a.log,
@@ -197,7 +217,8 @@ export function webDeps(a: Adapters): AppDeps {
     actions: a.actions,
     submit,
     publicUrl: config.publicUrl,
-    submissionLimits: limits.submit,
+    limits,
+    stamps: a.stamps,
   };
   const retry = { store: a.admin, letters: a.letters, queue: a.queues.port };
   // The campaigners' switch and the petition bundle: the same for the API and the dashboard.
@@ -211,13 +232,13 @@ export function webDeps(a: Adapters): AppDeps {
       { name: 'database', check: () => a.db.query('SELECT 1') },
       { name: 'redis', check: () => a.redis.ping() },
     ],
+    metricsTokens: [config.metricsToken, config.adminToken],
     alerts: a.alerts,
-    api: { ...supporterRoutes, representatives: a.representatives, previewLimits: limits.preview },
+    api: { ...supporterRoutes, representatives: a.representatives },
     pages: {
       ...supporterRoutes,
       renderer: a.pages,
       log: a.log,
-      minFormMs: config.limits.formMinMs,
       confirm: { confirmations: a.confirmations, queue: a.queues.port, clock: a.clock, log: a.log, onConfirmed: (slug: string) => a.counter.forget(slug) },
     },
     webhook: {
@@ -235,10 +256,12 @@ export function webDeps(a: Adapters): AppDeps {
       bundle,
       lifecycle,
       renderer: a.pages,
+      // Ten wrong tokens a minute per address, then every try is refused for the rest of it.
+      bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: 10, windowMs: 60_000 }),
     },
     dashboard: {
       renderer: a.pages,
-      sessions: sessions(config.adminToken, config.publicUrl.startsWith('https:')),
+      sessions: sessions(config.adminToken, config.publicUrl.startsWith('https:'), a.adminSessions),
       campaigns: catalog,
       store: a.admin,
       retry,
@@ -259,6 +282,11 @@ export function workerDeps(a: Adapters): WorkerDeps {
   const catalog = a.campaigns.catalog;
   // A claim on a letter older than this belongs to a worker that died mid-send.
   const staleClaimMs = config.delivery.staleClaimMs;
+  // Who a supporter's reply to an email about their action reaches, named in their language.
+  const organisation = (slug: string, locale: Locale) => {
+    const org = catalog.get(slug).organisation;
+    return { name: org.name[locale], email: org.email };
+  };
   return {
     redisUrl: a.redisUrl,
     prefix: config.redisPrefix,
@@ -272,12 +300,10 @@ export function workerDeps(a: Adapters): WorkerDeps {
     sendConfirmation: {
       confirmations: a.confirmations,
       mailer: a.mailer,
-      write: a.confirmationEmails,
-      organisation: (slug, locale) => {
-        const { organisation } = catalog.get(slug);
-        return { name: organisation.name[locale], email: organisation.email };
-      },
+      write: (email) => a.supporterEmailWriter.confirmation(email),
+      organisation,
     },
+    sendSupporterEmail: { emails: a.supporterEmails, mailer: a.mailer, write: (email) => a.supporterEmailWriter.write(email), organisation },
     sweep: {
       letters: a.letters,
       queue: a.queues.port,
@@ -291,6 +317,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
     maintenance: {
       store: a.maintenanceStore,
       confirmations: a.confirmations,
+      supporterEmails: a.supporterEmails,
       queue: a.queues.port,
       representatives: a.representatives,
       campaigns: catalog,

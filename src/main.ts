@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   if (!['all', 'web', 'worker'].includes(role)) throw new ConfigError(`Unknown role "${role}": use all, web or worker.`);
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn({}, warning);
 
   let privateRedis: PrivateRedis | null = null;
   if (role === 'all' && !config.redisUrl && !(await redisAnswers('127.0.0.1', 6379))) {

@@ -1,5 +1,5 @@
 // The worker role: delivers letters, resolves MP lookups that had to wait, sends supporters their
-// confirmation emails, and sweeps the outbox. Each processor is a thin shell over a use case; the
+// emails (confirmation requests, receipts, notes), and sweeps the outbox. Each processor is a thin shell over a use case; the
 // queues' and workers' policies come from src/adapters/queuePolicies.ts.
 import { Worker, type Queue } from 'bullmq';
 import type { Logger } from '../src/adapters/logger';
@@ -9,6 +9,7 @@ import { QUEUE, type LetterJob } from '../src/adapters/queues';
 import { workerRedis } from '../src/adapters/redis';
 import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
 import type { SendConfirmationDeps } from '../src/domain/confirmAction';
+import type { SendSupporterEmailDeps } from '../src/domain/sendSupporterEmail';
 import type { DeliverDeps } from '../src/domain/deliverLetter';
 import type { DeliveryEventStore, LetterStore } from '../src/domain/ports';
 import type { ResolveDeps } from '../src/domain/resolveLookup';
@@ -16,7 +17,7 @@ import type { MaintenanceDeps } from '../src/domain/runMaintenance';
 import type { SweepDeps } from '../src/domain/sweepOutbox';
 import { deliveryProcessor } from './deliverLetter.processor';
 import { lookupProcessor } from './resolveLookup.processor';
-import { confirmationProcessor } from './sendConfirmation.processor';
+import { supporterEmailProcessor } from './supporterEmail.processor';
 import { sweepLoop } from './sweepLoop';
 
 /** Everything the worker role uses (src/deps.ts builds it). */
@@ -32,6 +33,7 @@ export interface WorkerDeps {
   deliver: DeliverDeps;
   resolve: ResolveDeps;
   sendConfirmation: SendConfirmationDeps;
+  sendSupporterEmail: SendSupporterEmailDeps;
   sweep: SweepDeps;
   /** Delivery events stored by the webhook but not applied (the web process stopped right after answering). */
   events: { events: DeliveryEventStore; letters: LetterStore };
@@ -55,7 +57,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     { ...common, ...policies.letters.worker },
   );
   const lookups = new Worker(QUEUE.lookups, lookupProcessor(deps.resolve, policies.lookups.waitMs), { ...common, ...policies.lookups.worker });
-  const emails = new Worker(QUEUE.emails, confirmationProcessor(deps.sendConfirmation), { ...common, ...policies.emails.worker });
+  const emails = new Worker(
+    QUEUE.emails,
+    supporterEmailProcessor({ confirmation: deps.sendConfirmation, email: deps.sendSupporterEmail }),
+    { ...common, ...policies.emails.worker },
+  );
   // A timer, not a BullMQ scheduler: the sweeper must run even after Redis lost everything.
   const sweeper = sweepLoop(deps, deps.sweepIntervalMs);
 

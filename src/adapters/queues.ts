@@ -12,10 +12,8 @@ export interface LetterJob {
   letterId: string;
 }
 
-/** An email to a supporter about their action (the confirmation link). */
-export interface SupporterEmailJob {
-  actionId: string;
-}
+/** An email to a supporter about their action: the confirmation request (`confirm`, by action) or a receipt or note (`email`, by its id). */
+export type SupporterEmailJob = { actionId: string } | { emailId: string };
 
 export const deliveryJobId = (letterId: string) => `letter-${letterId}`;
 export const lookupJobId = (letterId: string) => `lookup-${letterId}`;
@@ -74,6 +72,11 @@ export function createQueues(connection: Redis, prefix: string, policies: QueueP
         await emails.add('confirm', { actionId }, { jobId: confirmationEmailId(actionId) });
       },
       ensureConfirmation: (ids) => ensure(emails, confirmationEmailId, 'confirm', ids, (actionId) => ({ actionId })),
+      // The email's id is its job id: a receipt is queued once however often it is swept.
+      enqueueSupporterEmails: async (ids) => {
+        await Promise.all(ids.map((emailId) => emails.add('email', { emailId }, { jobId: emailId })));
+      },
+      ensureSupporterEmails: (ids) => ensure(emails, (id) => id, 'email', ids, (emailId) => ({ emailId })),
     },
     close: async () => {
       await Promise.all([letters.close(), lookups.close(), emails.close()]);

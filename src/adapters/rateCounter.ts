@@ -4,7 +4,9 @@
 // share one pipeline: on a busy server each round trip costs more CPU than the counting itself.
 // The same keys and the same counting as rate-limit-redis, which this replaces (so processes of
 // both versions share their counts during a rolling deploy).
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { EmailAllowance } from '../domain/submitAction';
 
 export interface Count {
   hits: number;
@@ -56,4 +58,48 @@ export function rateCounter(redis: Redis): RateCounter {
       if (pending.length === 0) setImmediate(flush);
       pending.push({ keys, windowsMs, done });
     });
+}
+
+// The count of a key and its window's remaining time, without counting.
+const PEEK_SCRIPT = `
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+return {hits, ttl}`;
+
+/** A number of events per key in a window, counted only when they happen (spend), read before (wait). */
+export interface Allowance {
+  /** Null while the key is under its limit; else the seconds until its window ends. */
+  wait(key: string): Promise<number | null>;
+  spend(key: string): Promise<void>;
+}
+
+/** An allowance in Redis, the same counting as rateCounter. If Redis is away, it steps aside. */
+export function allowance(redis: Redis, options: { prefix: string; limit: number; windowMs: number }): Allowance {
+  if (!('dearmpRatePeek' in redis)) redis.defineCommand('dearmpRatePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+  const count = rateCounter(redis);
+  const full = (key: string) => `${options.prefix}${key}`;
+  return {
+    async wait(key) {
+      try {
+        const [hits, ttl] = await (redis as Redis & { dearmpRatePeek(key: string): Promise<[number, number]> }).dearmpRatePeek(full(key));
+        return hits >= options.limit && ttl > 0 ? Math.max(1, Math.ceil(ttl / 1000)) : null;
+      } catch {
+        return null;
+      }
+    },
+    async spend(key) {
+      await count([full(key)], [options.windowMs]);
+    },
+  };
+}
+
+/**
+ * How many actions one mailbox takes per hour, counted only when an action is taken (a rejected
+ * or repeated submission with someone's address must not lock them out). The key is a hash:
+ * email addresses do not belong in Redis.
+ */
+export function emailAllowance(redis: Redis, options: { prefix: string; perHour: number }): EmailAllowance {
+  const hourly = allowance(redis, { prefix: `${options.prefix}:rl:email:`, limit: options.perHour, windowMs: 3_600_000 });
+  const hash = (emailKey: string) => createHash('sha256').update(emailKey).digest('hex');
+  return { wait: (emailKey) => hourly.wait(hash(emailKey)), spend: (emailKey) => hourly.spend(hash(emailKey)) };
 }

@@ -39,11 +39,12 @@ export async function findRepresentatives(
   finder: RepresentativeFinder,
   slug: string,
   rawPostalCode: unknown,
+  visitor: string | null = null,
 ): Promise<RepresentativeLookup> {
   catalog.get(slug);
   const postalCode = normalisePostalCode(rawPostalCode);
   if (!postalCode) throw invalidPostalCode();
-  const answer = await finder.find(postalCode);
+  const answer = await finder.find(postalCode, visitor);
   if (answer.kind !== 'found') throw lookupError(answer);
   return answer.lookup;
 }

@@ -81,17 +81,19 @@ export async function composeLetters(
   campaign: Campaign,
   supporter: SupporterDetails,
   input: ActionInput,
+  /** Who asks, so no one visitor spends the Represent budget every supporter shares. */
+  visitor: string | null = null,
 ): Promise<ComposedAction> {
   const locale = pickLocale(campaign, input.locale);
-  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps, supporter, input.district) : null;
+  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps, supporter, input.district, visitor) : null;
   const message = input.message?.trim() || null;
   const letters = campaign.targets.map((target) => writeLetter(deps, campaign, target, locale, supporter, message, mp));
   return { campaign, locale, supporter, message, mp, letters };
 }
 
 /** Represent down or over its limit: accept now, find the MP later (the `lookups` queue). Anything else the supporter must fix. */
-async function findMp(deps: ComposeDeps, supporter: SupporterDetails, district: string | undefined): Promise<MpOutcome> {
-  const lookup = await lookUpMp(deps.representatives, supporter.postalCode, district);
+async function findMp(deps: ComposeDeps, supporter: SupporterDetails, district: string | undefined, visitor: string | null): Promise<MpOutcome> {
+  const lookup = await lookUpMp(deps.representatives, supporter.postalCode, district, visitor);
   if (lookup.kind === 'unknown_code' || lookup.kind === 'choose_riding') throw lookupError(lookup);
   return lookup;
 }

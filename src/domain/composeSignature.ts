@@ -16,9 +16,15 @@ export interface ComposedSignature {
   districtPending: boolean;
 }
 
-export async function composeSignature(finder: RepresentativeFinder, campaign: Campaign, postalCode: PostalCode, input: ActionInput): Promise<ComposedSignature> {
+export async function composeSignature(
+  finder: RepresentativeFinder,
+  campaign: Campaign,
+  postalCode: PostalCode,
+  input: ActionInput,
+  visitor: string | null = null,
+): Promise<ComposedSignature> {
   const locale = pickLocale(campaign, input.locale);
-  const lookup = await lookUpMp(finder, postalCode, input.district);
+  const lookup = await lookUpMp(finder, postalCode, input.district, visitor);
   // An unknown postal code is the signer's to fix; a riding not chosen is counted by province only.
   if (lookup.kind === 'unknown_code') throw lookupError(lookup);
   return { locale, district: ridingOf(lookup), districtPending: lookup.kind === 'unavailable' };

@@ -6,6 +6,7 @@ import { AppError } from './errors';
 import type { Locale } from './campaign';
 import type { Clock, ConfirmationEmail, ConfirmationStore, LetterQueue, Log, MailCopies, Mailer, PendingConfirmation } from './ports';
 import { MailError } from './ports';
+import type { EmailMessage } from './sendSupporterEmail';
 import { confirmationEmailId } from './supporterEmails';
 
 export const CONFIRMATION_DAYS = 7;
@@ -46,17 +47,11 @@ export async function confirmAction(deps: ConfirmDeps, token: string): Promise<{
   return { action: result.action, alreadyConfirmed: !result.newly };
 }
 
-export interface ConfirmationMessage {
-  subject: string;
-  text: string;
-  html: string;
-}
-
 export interface SendConfirmationDeps {
   confirmations: ConfirmationStore;
   mailer: Mailer;
   /** Writes the email in the supporter's language, with the link to the confirmation page. */
-  write(email: ConfirmationEmail): ConfirmationMessage;
+  write(email: ConfirmationEmail): EmailMessage;
   /** Who the supporter's reply reaches, named in their language. */
   organisation(campaignSlug: string, locale: Locale): { name: string; email: string };
 }
@@ -72,6 +67,7 @@ export async function sendConfirmation(deps: SendConfirmationDeps, actionId: str
   try {
     await deps.mailer.send({
       id: confirmationEmailId(actionId),
+      fromName: organisation.name,
       to: { email: pending.supporter.email, name: `${pending.supporter.firstName} ${pending.supporter.lastName}` },
       replyTo: organisation,
       ...message,

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'campaign_closed',
   'lookup_unavailable',
   'not_found',
+  'rate_limited',
   'not_retryable',
   'not_a_petition',
   'unavailable',

@@ -23,8 +23,8 @@ export type MpLookup =
   | { kind: 'choose_riding'; choices: RidingChoice[] }
   | Extract<FinderAnswer, { kind: 'unavailable' }>;
 
-export async function lookUpMp(finder: RepresentativeFinder, postalCode: PostalCode, district: string | null | undefined): Promise<MpLookup> {
-  const answer = await finder.find(postalCode);
+export async function lookUpMp(finder: RepresentativeFinder, postalCode: PostalCode, district: string | null | undefined, visitor: string | null = null): Promise<MpLookup> {
+  const answer = await finder.find(postalCode, visitor);
   return answer.kind === 'found' ? chooseMp(answer.lookup, district) : answer;
 }
 
@@ -48,6 +48,8 @@ export function lookupError(lookup: Extract<MpLookup, { kind: 'unknown_code' | '
     case 'choose_riding':
       return new AppError('district_required', { choices: lookup.choices });
     case 'unavailable':
+      // One visitor asked too much: theirs is a rate limit, not an outage.
+      if (lookup.visitorLimited) return new AppError('rate_limited', { retryAfterSeconds: Math.ceil((lookup.retryAfterMs ?? 1000) / 1000) });
       return new AppError('lookup_unavailable', {
         internal: lookup.why,
         ...(lookup.retryAfterMs ? { retryAfterSeconds: Math.ceil(lookup.retryAfterMs / 1000) } : {}),

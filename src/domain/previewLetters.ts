@@ -13,12 +13,12 @@ export interface LetterPreview {
   status: 'ready' | 'awaiting_lookup' | 'not_sendable';
 }
 
-export async function previewLetters(deps: ComposeDeps, slug: string, input: ActionInput): Promise<LetterPreview[]> {
+export async function previewLetters(deps: ComposeDeps, slug: string, input: ActionInput, visitor: string | null = null): Promise<LetterPreview[]> {
   const campaign = await openCampaign(deps.campaigns, deps.states, slug);
   // A petition has one letter for every signer, shown on its page: nothing personal to preview.
   if (campaign.kind === 'petition') return [];
   const supporter = checkSupporter(campaign, input);
-  const { letters } = await composeLetters(deps, campaign, supporter, input);
+  const { letters } = await composeLetters(deps, campaign, supporter, input, visitor);
   return letters.map((letter) => ({
     targetId: letter.targetId,
     recipient: { name: letter.recipient?.name ?? null, role: letter.role, district: letter.recipient?.district ?? null },

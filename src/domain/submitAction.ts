@@ -1,8 +1,12 @@
 // A supporter acts: check what they typed, write their letters (composeLetters), store
-// everything in one transaction (the outbox), then queue the letters. Queueing may fail (Redis
-// down): the rows are already stored and the sweeper queues them later, so the answer stays 202.
+// everything in one transaction (the outbox), then queue the letters and the receipt. Queueing
+// may fail (Redis down): the rows are already stored and the sweeper queues them later.
+//
+// The answer never tells whether this mailbox acted before: a new action and a repeat get the
+// same answer, made of what this request composed, and the truth goes to the mailbox only (the
+// receipt with the status link, or a note that they already acted, with the existing link).
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Campaign, Locale } from './campaign';
+import type { Campaign, CampaignKind, Locale } from './campaign';
 import { openCampaign } from './campaignLifecycle';
 import type { ActionInput, ComposeDeps } from './composeLetters';
 import { checkSupporter, composeLetters } from './composeLetters';
@@ -12,7 +16,8 @@ import type { SupporterDetails } from './letters';
 import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
 import { ridingOf } from './mpLookup';
-import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, StoredAction } from './ports';
+import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, SupporterEmailStore } from './ports';
+import { receiptEmailId } from './supporterEmails';
 
 export type { ActionInput } from './composeLetters';
 
@@ -21,44 +26,66 @@ export interface Origin {
   ip: string | null;
   userAgent: string | null;
   pageUrl: string | null;
+  /** Who asks, as the rate limits know them (an address, or its IPv6 subnet). */
+  visitor: string | null;
+}
+
+/** How many actions one mailbox may take in a while: counted only for actions that were taken. */
+export interface EmailAllowance {
+  /** Null when this mailbox may act now, else the seconds until it may. */
+  wait(emailKey: string): Promise<number | null>;
+  spend(emailKey: string): Promise<void>;
 }
 
 export interface SubmitDeps extends ComposeDeps {
   actions: ActionStore;
+  supporterEmails: SupporterEmailStore;
   queue: LetterQueue;
   log: Log;
+  emailAllowance: EmailAllowance;
   /** Told of each new action (metrics). */
   onCreated?: (campaignSlug: string) => void;
   /** After Represent failed at submit time, wait this long (or its Retry-After) before asking again. */
   lookupDelayMs: number;
 }
 
-export interface SubmitResult {
-  /** False when this email had already acted on the campaign: `action` is that first one. */
-  created: boolean;
-  action: StoredAction;
+/** A letter as this request composed it: who it goes to and its subject. */
+export interface ComposedLetter {
+  recipient: { name: string | null; role: string; district: string | null };
+  subject: string | null;
 }
+
+/** The same for a new action and a repeat: only what this request composed. */
+export interface SubmitResult {
+  kind: CampaignKind;
+  locale: Locale;
+  letters: ComposedLetter[];
+  /** The supporter must confirm from an email before anything goes. */
+  confirmationRequired: boolean;
+}
+
+/** A mailbox that acts again gets one note an hour at most, however often the form is sent. */
+const DUPLICATE_NOTE_EVERY_MS = 3600_000;
 
 export async function submitAction(deps: SubmitDeps, slug: string, input: ActionInput, origin: Origin): Promise<SubmitResult> {
   const campaign = await openCampaign(deps.campaigns, deps.states, slug);
   const supporter = checkSupporter(campaign, input);
-
   const emailKey = canonicalEmail(supporter.email);
-  // No look-up of an earlier action first: create() tells (null) when this email already acted,
-  // so the rare repeat pays for composing letters it does not store, and every first one saves a query.
-  const firstAction = () => deps.actions.findByEmail(slug, emailKey);
-  let composed: Composed;
-  try {
-    composed = await compose(deps, campaign, supporter, input);
-  } catch (error) {
-    // A repeat is answered with the first action even when its letters cannot be written now.
-    const first = await firstAction().catch(() => null);
-    if (first) return { created: false, action: first };
-    throw error;
-  }
+  const wait = await deps.emailAllowance.wait(emailKey);
+  if (wait !== null) throw new AppError('rate_limited', { retryAfterSeconds: wait });
+
+  const composed = await compose(deps, campaign, supporter, input, origin.visitor);
   // With `confirm`, nothing goes anywhere until the supporter confirms from their email.
   const confirmation = campaign.confirm ? { token: randomBytes(24).toString('base64url'), expiresAt: daysLater(deps.clock.now(), CONFIRMATION_DAYS) } : null;
   const letters = confirmation ? composed.letters.map(holdForConfirmation) : composed.letters;
+  const result: SubmitResult = {
+    kind: campaign.kind,
+    locale: composed.locale,
+    letters: letters.map((l) => ({ recipient: { name: l.recipient?.name ?? null, role: l.role, district: l.recipient?.district ?? null }, subject: l.rendered?.subject ?? null })),
+    confirmationRequired: confirmation !== null,
+  };
+  // No look-up of an earlier action first: create() tells (null) when this mailbox already acted,
+  // so every first action saves a query.
   const action = await deps.actions.create({
     id: randomUUID(),
     token: randomBytes(24).toString('base64url'),
@@ -74,16 +101,39 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     letters,
   });
   if (!action) {
-    // This email already acted on the campaign (or a twin request committed first): answer with that action.
-    const first = await firstAction();
-    if (first) return { created: false, action: first };
-    throw new AppError('unavailable', { internal: 'the action was neither stored nor found' });
+    await noteRepeat(deps, slug, emailKey, composed.locale);
+    return result;
   }
 
   deps.onCreated?.(slug);
-  if (confirmation) await queueConfirmationEmail(deps, action.id);
-  else await queueLetters(deps, letters, composed.lookupDelayMs);
-  return { created: true, action };
+  await deps.emailAllowance.spend(emailKey).catch(() => undefined);
+  await queue(deps, action.id, async () => {
+    // A confirmation campaign's email carries the status link; otherwise the receipt does.
+    if (confirmation) return deps.queue.enqueueConfirmation(action.id);
+    const byStatus = (status: NewLetter['status']) => letters.filter((l) => l.status === status).map((l) => l.id);
+    await deps.queue.enqueueDeliveries(byStatus('queued'));
+    await deps.queue.enqueueLookups(byStatus('awaiting_lookup'), composed.lookupDelayMs);
+    await deps.queue.enqueueSupporterEmails([receiptEmailId(action.id)]);
+  });
+  return result;
+}
+
+/** This mailbox acted on the campaign already: nothing is stored twice; the mailbox hears of it. */
+async function noteRepeat(deps: SubmitDeps, slug: string, emailKey: string, locale: Locale): Promise<void> {
+  const firstId = await deps.actions.idByEmail(slug, emailKey);
+  // Gone meanwhile (erased, expired unconfirmed): nothing to tell.
+  if (!firstId) return;
+  const noteId = await deps.supporterEmails.recordDuplicate(firstId, locale, DUPLICATE_NOTE_EVERY_MS);
+  if (noteId) await queue(deps, firstId, () => deps.queue.enqueueSupporterEmails([noteId]));
+}
+
+/** Stored is what matters: the sweeper queues what sits without a job. */
+async function queue(deps: SubmitDeps, actionId: string, enqueue: () => Promise<void>): Promise<void> {
+  try {
+    await enqueue();
+  } catch (error) {
+    deps.log.warn({ err: error, actionId }, 'could not queue now; the sweeper will');
+  }
 }
 
 interface Composed {
@@ -97,12 +147,12 @@ interface Composed {
 }
 
 /** A petition's signature carries no letters; a letter campaign's action carries one per target. */
-async function compose(deps: SubmitDeps, campaign: Campaign, supporter: SupporterDetails, input: ActionInput): Promise<Composed> {
+async function compose(deps: SubmitDeps, campaign: Campaign, supporter: SupporterDetails, input: ActionInput, visitor: string | null): Promise<Composed> {
   if (campaign.kind === 'petition') {
-    const signature = await composeSignature(deps.representatives, campaign, supporter.postalCode, input);
+    const signature = await composeSignature(deps.representatives, campaign, supporter.postalCode, input, visitor);
     return { ...signature, message: null, letters: [], lookupDelayMs: 0 };
   }
-  const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input);
+  const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input, visitor);
   return {
     locale,
     message,
@@ -118,29 +168,10 @@ const holdForConfirmation = (letter: NewLetter): NewLetter =>
 
 const daysLater = (from: Date, days: number) => new Date(from.getTime() + days * 24 * 3600_000);
 
-async function queueConfirmationEmail(deps: SubmitDeps, actionId: string): Promise<void> {
-  try {
-    await deps.queue.enqueueConfirmation(actionId);
-  } catch (error) {
-    deps.log.warn({ err: error, actionId }, 'could not queue the confirmation email now; the sweeper will');
-  }
-}
-
 function consentRecords(campaign: Campaign, locale: Locale, input: ActionInput, origin: Origin): ConsentRecord[] {
   const shown = { locale, pageUrl: origin.pageUrl, ip: origin.ip, userAgent: origin.userAgent };
   return [
     { purpose: 'send_letter', granted: true, wording: campaign.sendNotice[locale], ...shown },
     { purpose: 'updates', granted: input.consent?.updates === true, wording: campaign.updatesConsent[locale], ...shown },
   ];
-}
-
-async function queueLetters(deps: SubmitDeps, letters: NewLetter[], lookupDelayMs: number): Promise<void> {
-  const byStatus = (status: NewLetter['status']) => letters.filter((l) => l.status === status).map((l) => l.id);
-  try {
-    await deps.queue.enqueueDeliveries(byStatus('queued'));
-    await deps.queue.enqueueLookups(byStatus('awaiting_lookup'), lookupDelayMs);
-  } catch (error) {
-    // Stored is what matters: the sweeper queues letters that sit without a job.
-    deps.log.warn({ err: error, letterIds: letters.map((l) => l.id) }, 'could not queue letters now; the sweeper will');
-  }
 }

@@ -1,6 +1,7 @@
 // The campaigner API of API.md (bearer token). Thin routes over the domain functions.
 import express, { Router } from 'express';
 import type { PageRenderer } from '../adapters/pages';
+import type { Allowance } from '../adapters/rateCounter';
 import type { AdminRepo } from '../adapters/store/adminRepo';
 import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
@@ -28,6 +29,8 @@ export interface AdminApiDeps {
   lifecycle: SwitchDeps;
   /** The bundle's printable document is a page template. */
   renderer: PageRenderer;
+  /** Wrong bearer tokens per address. */
+  bearerFailures: Allowance;
 }
 
 const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
@@ -49,7 +52,7 @@ function bundleFormat(asked: unknown): BundleFormat {
 
 export function adminApi(deps: AdminApiDeps): Router {
   const router = Router();
-  router.use(requireBearer(deps.adminToken));
+  router.use(requireBearer(deps.adminToken, deps.bearerFailures));
 
   router.get('/campaigns/:slug/stats', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await campaignStats(deps.store, deps.campaigns, deps.lifecycle.states, param(req.params.slug)));

@@ -7,7 +7,6 @@ export const TRANSPORT_CODES = [
   'invalid_json',
   'payload_too_large',
   'unsupported_media_type',
-  'rate_limited',
   'try_again',
   'unauthorized',
   'invalid_signature',

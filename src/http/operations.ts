@@ -1,5 +1,5 @@
 // Operators' routes: health for load balancers and orchestrators, metrics for Prometheus.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Metrics } from '../adapters/metrics';
 import type { ServiceAlerts } from '../adapters/serviceAlerts';
 
@@ -8,7 +8,8 @@ export interface HealthCheck {
   check(): Promise<unknown>;
 }
 
-export function operations(checks: HealthCheck[], alerts: ServiceAlerts, metrics: Metrics): Router {
+/** `metricsGuard`: /metrics shows queue depths and admin activity, so it needs a token (adminAuth.ts). */
+export function operations(checks: HealthCheck[], alerts: ServiceAlerts, metrics: Metrics, metricsGuard: RequestHandler): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const results = await Promise.all(
@@ -30,7 +31,7 @@ export function operations(checks: HealthCheck[], alerts: ServiceAlerts, metrics
       .set('Cache-Control', 'no-store')
       .json({ ok, checks: Object.fromEntries(results), ...(warnings.length > 0 ? { warnings } : {}) });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', metricsGuard, async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;

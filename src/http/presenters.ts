@@ -2,23 +2,21 @@
 import { overallStatus } from '../domain/actionStatus';
 import type { StoredAction, StoredLetter } from '../domain/ports';
 import type { RepresentativeLookup } from '../domain/representatives';
+import type { SubmitResult } from '../domain/submitAction';
 
-const recipientOf = (letter: StoredLetter) => ({
+const recipientOf = (letter: Pick<StoredLetter, 'recipient'>) => ({
   name: letter.recipient.name,
   role: letter.recipient.role,
   ...(letter.recipient.district ? { district: letter.recipient.district } : {}),
 });
 
-export const statusUrl = (publicUrl: string, action: StoredAction) =>
-  `${publicUrl}/actions/${action.id}?token=${encodeURIComponent(action.token)}`;
-
-export function submissionBody(action: StoredAction, publicUrl: string) {
+/** The same for a new action and a repeat: what this request composed, never an id or a link. */
+export function submissionBody(result: SubmitResult) {
   return {
-    id: action.id,
-    token: action.token,
-    status: overallStatus(action),
-    statusUrl: statusUrl(publicUrl, action),
-    letters: action.letters.map((l) => ({ id: l.id, recipient: recipientOf(l), subject: l.subject, status: l.status })),
+    received: true,
+    kind: result.kind,
+    letters: result.letters.map((l) => ({ recipient: recipientOf(l), subject: l.subject })),
+    confirmationRequired: result.confirmationRequired,
   };
 }
 

@@ -10,6 +10,9 @@ import { ACTION_BODY_LIMITS, parseActionBody } from './actionBody';
 import { requiredDetails } from '../domain/composeLetters';
 import { representativesBody, statusBody, submissionBody } from './presenters';
 import { answerJson, originOf, param } from './requestParts';
+import type { FormStamps } from '../adapters/formStamps';
+import { checkNotABot } from './botCheck';
+import { visitorOf } from './rateLimits';
 import { httpError } from './errorCodes';
 
 /** What both the JSON API and the pages need to take an action. */
@@ -20,12 +23,14 @@ export interface SupporterRouteDeps {
   actions: ActionStore;
   submit: SubmitDeps;
   publicUrl: string;
-  submissionLimits: RequestHandler[];
+  /** Per-visitor limits (rateLimits.ts). */
+  limits: { submit: RequestHandler[]; preview: RequestHandler[]; lookup: RequestHandler[] };
+  /** The forms' signed times (botCheck.ts). */
+  stamps: FormStamps;
 }
 
 export interface PublicApiDeps extends SupporterRouteDeps {
   representatives: RepresentativeFinder;
-  previewLimits: RequestHandler[];
 }
 
 // The type was checked once (bodyOf): the parsers need not check it again.
@@ -51,27 +56,28 @@ export function publicApi(deps: PublicApiDeps): Router {
     res.set('Cache-Control', 'public, max-age=10').json(await describeCampaign(deps, param(req.params.slug), req.query.lang));
   });
 
-  router.get('/campaigns/:slug/representatives', async (req, res) => {
-    const lookup = await findRepresentatives(deps.campaigns, deps.representatives, param(req.params.slug), req.query.postalCode);
+  router.get('/campaigns/:slug/representatives', ...deps.limits.lookup, async (req, res) => {
+    const lookup = await findRepresentatives(deps.campaigns, deps.representatives, param(req.params.slug), req.query.postalCode, visitorOf(req));
     res.set('Cache-Control', 'private, max-age=300').json(representativesBody(lookup));
   });
 
   router.post(
     '/campaigns/:slug/actions',
     bodyOf,
-    ...deps.submissionLimits,
+    ...deps.limits.submit,
     async (req, res) => {
       const slug = param(req.params.slug);
+      await checkNotABot(deps.stamps, req.body, res, { stampRequired: false });
       const input = parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug)));
-      const result = await submitAction(deps.submit, slug, input, originOf(req));
-      answerJson(res, result.created ? 202 : 200, submissionBody(result.action, deps.publicUrl));
+      // The same answer whether or not this mailbox acted before: the mailbox alone is told.
+      answerJson(res, 202, submissionBody(await submitAction(deps.submit, slug, input, originOf(req))));
     },
   );
 
   // Not in the contract: the letters as they would be sent, for the action page's preview.
-  router.post('/campaigns/:slug/preview', bodyOf, ...deps.previewLimits, async (req, res) => {
+  router.post('/campaigns/:slug/preview', bodyOf, ...deps.limits.preview, async (req, res) => {
     const slug = param(req.params.slug);
-    const letters = await previewLetters(deps.submit, slug, parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug))));
+    const letters = await previewLetters(deps.submit, slug, parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug))), visitorOf(req));
     res.set('Cache-Control', 'no-store').json({ letters });
   });
 

@@ -1,16 +1,18 @@
-// Abuse limits on submissions: per IP and per email, counted in Redis (adapters/rateCounter.ts)
-// so every web process shares them, every limit of a request in one round trip. If Redis is
-// away the limits step aside: a supporter's letter matters more.
+// Abuse limits per visitor (IP, behind TRUST_PROXY) on submissions, previews and MP lookups,
+// counted in Redis (adapters/rateCounter.ts) so every web process shares them, every limit of a
+// request in one round trip. If Redis is away the limits step aside: a supporter's letter
+// matters more.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Count, RateCounter } from '../adapters/rateCounter';
-import { canonicalEmail } from '../domain/emailAddress';
-import { httpError } from './errorCodes';
+import { AppError } from '../domain/errors';
 
 export interface RateLimitSettings {
   perIpPerMinute: number;
-  perEmailPerHour: number;
+  /** Submissions without the form's signed time, per IP. */
+  unverifiedPerIpPerMinute: number;
+  lookupsPerIpPerMinute: number;
   counter: RateCounter;
   prefix: string;
 }
@@ -54,16 +56,10 @@ function limiter(limits: Limit[], counter: RateCounter): RequestHandler {
       });
       if (!exceeded) return next();
       const count = exceeded as Count;
-      next(httpError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(count.ttlMs / 1000)) }));
+      next(new AppError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(count.ttlMs / 1000)) }));
     }, next);
   };
 }
-
-// The same person however they write their address (see canonicalEmail).
-const emailOf = (req: Request): string | null => {
-  const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' && email.trim() ? canonicalEmail(email) : null;
-};
 
 // ipKeyGenerator parses IPv6 addresses (and IPv4 ones mapped into IPv6) every time: remember the last few.
 const ipKeys = new Map<string, string>();
@@ -78,43 +74,33 @@ const ipOf = (req: Request): string => {
   return key;
 };
 
-export function submissionLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[] } {
-  const { counter } = settings;
-  // Previews cost a render and maybe a Represent lookup: a roomier per-IP allowance, no email limit.
-  const preview = limiter(
-    [
-      {
-        windowMs: 60_000,
-        limit: settings.perIpPerMinute * 4,
-        prefix: `${settings.prefix}:rl:preview:`,
-        key: ipOf,
-        name: `${settings.perIpPerMinute * 4}-in-1min`,
-      },
+/** A request without the form's signed time (scripts, embeds): served, but held to a stricter allowance. */
+const unverified = (req: Request): boolean => typeof (req.body as { shownAt?: unknown } | undefined)?.shownAt !== 'string';
+
+/** Who asks, as the limits count them: the client's address (its /56 for IPv6). */
+export const visitorOf = (req: Request): string => ipOf(req);
+
+export function rateLimits(settings: RateLimitSettings): { submit: RequestHandler[]; preview: RequestHandler[]; lookup: RequestHandler[] } {
+  const { counter, prefix } = settings;
+  const perMinute = (name: string, limit: number, key: (req: Request) => string | null): Limit => ({
+    windowMs: 60_000,
+    limit,
+    prefix: `${prefix}:rl:${name}:`,
+    key,
+    name: `${limit}-in-1min`,
+  });
+  return {
+    // Every submission counts against its address, whatever became of it. (The per-mailbox
+    // allowance is the use case's: it counts only actions taken.)
+    submit: [
+      limiter(
+        [perMinute('ip', settings.perIpPerMinute, ipOf), perMinute('ip-unverified', settings.unverifiedPerIpPerMinute, (req) => (unverified(req) ? ipOf(req) : null))],
+        counter,
+      ),
     ],
-    counter,
-  );
-  const submit = limiter(
-    [
-      {
-        windowMs: 60_000,
-        limit: settings.perIpPerMinute,
-        prefix: `${settings.prefix}:rl:ip:`,
-        key: ipOf,
-        name: `${settings.perIpPerMinute}-in-1min`,
-      },
-      {
-        windowMs: 3_600_000,
-        limit: settings.perEmailPerHour,
-        prefix: `${settings.prefix}:rl:email:`,
-        // Hashed: the key lives in Redis, where personal data does not belong.
-        key: (req) => {
-          const email = emailOf(req);
-          return email === null ? null : createHash('sha256').update(email).digest('hex');
-        },
-        name: `${settings.perEmailPerHour}-in-1hr`,
-      },
-    ],
-    counter,
-  );
-  return { submit: [submit], preview: [preview] };
+    // Previews cost a render and maybe a Represent lookup: a roomier per-IP allowance.
+    preview: [limiter([perMinute('preview', settings.perIpPerMinute * 4, ipOf)], counter)],
+    // Looking up MPs spends the Represent budget every supporter shares: a few a minute each.
+    lookup: [limiter([perMinute('lookup', settings.lookupsPerIpPerMinute, ipOf)], counter)],
+  };
 }

@@ -1,6 +1,7 @@
 // Small readers of the request shared by the routes.
 import type { Request, Response } from 'express';
 import type { Origin } from '../domain/submitAction';
+import { visitorOf } from './rateLimits';
 
 /** A route parameter as one string (Express 5 types allow arrays). */
 export const param = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : (value ?? ''));
@@ -8,6 +9,7 @@ export const param = (value: string | string[] | undefined): string => (Array.is
 /** Where an action came from, for its consent record. */
 export const originOf = (req: Request): Origin => ({
   ip: req.ip ?? null,
+  visitor: visitorOf(req),
   userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
   pageUrl: (req.get('referer') ?? req.get('origin'))?.slice(0, 1000) ?? null,
 });

@@ -220,8 +220,8 @@
       send.disabled = true;
       send.textContent = t.sending;
       api('POST', '/api/campaigns/' + data.slug + '/actions', formValues()).then(function (res) {
-        if (res.status === 200 || res.status === 202) {
-          window.location.assign('/actions/' + res.body.id + '?token=' + encodeURIComponent(res.body.token) + '&lang=' + data.lang + '&new=1');
+        if (res.status === 202) {
+          showThanks(res.body);
           return;
         }
         send.disabled = false;
@@ -234,6 +234,30 @@
         showErrors(error);
       });
     });
+  }
+
+  // The thank-you view, from the answer: the letters this request composed, and that a copy with
+  // the link to follow them is in the inbox (the answer never carries that link).
+  function showThanks(answer) {
+    var th = t.thanks;
+    var heading = el('h1', { id: 'thanks-title', tabindex: '-1', text: answer.confirmationRequired ? th.titleConfirm : th.titleLetters });
+    var letters = answer.letters.map(function (l) {
+      var to = el('p', { class: 'letter-to' }, [el('strong', { text: l.recipient.name || th.toMp }), l.recipient.name ? document.createTextNode(' · ' + l.recipient.role) : null]);
+      return el('li', { class: 'letter' }, [to, el('p', { class: 'letter-subject', text: l.subject ? th.subject + ' ' + l.subject : th.mpPending })]);
+    });
+    var section = el('section', { class: 'thanks', 'aria-labelledby': 'thanks-title' }, [
+      heading,
+      el('p', { class: 'notice check-email', text: answer.confirmationRequired ? th.confirmLetters : th.inboxLetters }),
+      el('h2', { text: th.lettersTitle }),
+      el('ul', { class: 'letters' }, letters),
+      el('p', { class: 'hint', text: th.noEmail }),
+    ]);
+    var main = document.getElementById('main');
+    main.textContent = '';
+    main.appendChild(section);
+    document.title = heading.textContent + ' · ' + document.title;
+    window.scrollTo(0, 0);
+    heading.focus();
   }
 
   // The Sign form posts to the server (the same path as without JavaScript); this only keeps a

@@ -15,7 +15,7 @@ export function outboxMailer(options: { dir: string; from: { name: string | unde
       const messageId = `outbox-${randomUUID()}`;
       try {
         const info = await composer.sendMail({
-          from: { name: options.from.name ?? '', address: options.from.email },
+          from: { name: letter.fromName ?? options.from.name ?? '', address: options.from.email },
           to: { name: letter.to.name, address: letter.to.email },
           replyTo: { name: letter.replyTo.name, address: letter.replyTo.email },
           subject: letter.subject,

@@ -31,7 +31,7 @@ export function sendgridMailer(options: SendgridOptions): Mailer {
     async send(letter: LetterToSend) {
       try {
         const [response] = await mail.send({
-          from: { email: options.from.email, ...(options.from.name ? { name: displayName(options.from.name) } : {}) },
+          from: { email: options.from.email, ...((letter.fromName ?? options.from.name) ? { name: displayName(letter.fromName ?? options.from.name ?? '') } : {}) },
           to: { email: letter.to.email, name: displayName(letter.to.name) },
           replyTo: { email: letter.replyTo.email, name: displayName(letter.replyTo.name) },
           subject: letter.subject,

@@ -88,20 +88,24 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
     await redis.set(cacheKey(options.keyPrefix, postalCode), JSON.stringify(value), 'EX', ttlSeconds).catch(() => undefined);
   }
 
-  async function fetch(postalCode: PostalCode): Promise<FinderAnswer> {
+  async function fetch(postalCode: PostalCode, visitor: string | null): Promise<FinderAnswer> {
     let waitMs = budgetSpentUntil - Date.now();
+    let visitorLimited = false;
     if (waitMs <= 0) {
       try {
-        waitMs = await limiter.tryAcquire();
+        ({ waitMs, visitorLimited } = await limiter.tryAcquire(visitor));
       } catch {
         return { kind: 'unavailable', retryAfterMs: null, why: 'Redis is unreachable, so the shared Represent budget cannot be checked.' };
       }
-      if (waitMs > 0) budgetSpentUntil = Math.max(budgetSpentUntil, Date.now() + waitMs);
+      if (waitMs > 0 && !visitorLimited) budgetSpentUntil = Math.max(budgetSpentUntil, Date.now() + waitMs);
     }
     if (waitMs > 0) {
       options.onRequest?.('budget');
       // Whole seconds, as a Retry-After header says them.
-      return { kind: 'unavailable', retryAfterMs: Math.ceil(waitMs / 1000) * 1000, why: 'The Represent request budget is spent for now.' };
+      const retryAfterMs = Math.ceil(waitMs / 1000) * 1000;
+      return visitorLimited
+        ? { kind: 'unavailable', retryAfterMs, why: 'This visitor has spent their share of the Represent budget for now.', visitorLimited }
+        : { kind: 'unavailable', retryAfterMs, why: 'The Represent request budget is spent for now.' };
     }
     const answer = await client.postcode(postalCode);
     switch (answer.kind) {
@@ -122,13 +126,13 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
   }
 
   return {
-    async find(postalCode) {
+    async find(postalCode, visitor = null) {
       const cached = await readCache(postalCode);
       options.onCache?.(cached ? 'hit' : 'miss');
       if (cached) return cached;
       let pending = inFlight.get(postalCode);
       if (!pending) {
-        pending = fetch(postalCode).finally(() => inFlight.delete(postalCode));
+        pending = fetch(postalCode, visitor).finally(() => inFlight.delete(postalCode));
         inFlight.set(postalCode, pending);
       }
       return pending;

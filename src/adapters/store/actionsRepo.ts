@@ -92,12 +92,12 @@ export function actionsRepo(db: Db): ActionStore {
     }));
   }
 
-  async function findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null> {
+  async function idByEmail(campaignSlug: string, emailKey: string): Promise<string | null> {
     const { rows } = await db.query<{ id: string }>(
       'SELECT a.id FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.campaign_slug = $1 AND s.email_key = $2',
       [campaignSlug, emailKey],
     );
-    return rows.length === 0 ? null : get(rows[0].id);
+    return rows[0]?.id ?? null;
   }
 
   type Stored = PromiseSettledResult<StoredAction | null>;
@@ -149,7 +149,7 @@ export function actionsRepo(db: Db): ActionStore {
     return rows[0].n;
   }
 
-  return { findByEmail, create, get, countActions };
+  return { idByEmail, create, get, countActions };
 }
 
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown })?.code === '23505';

@@ -69,8 +69,8 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
     },
 
     async emailFor(actionId): Promise<ConfirmationEmail | null> {
-      const { rows } = await db.query<ActionRow & { confirm_token: string; confirm_sent_at: Date | null; email: string; first_name: string; last_name: string }>(
-        `SELECT a.id, a.campaign_slug, a.locale, a.confirmed_at, a.confirm_expires_at, a.confirm_token, a.confirm_sent_at,
+      const { rows } = await db.query<ActionRow & { confirm_token: string; token: string; confirm_sent_at: Date | null; email: string; first_name: string; last_name: string }>(
+        `SELECT a.id, a.campaign_slug, a.locale, a.confirmed_at, a.confirm_expires_at, a.confirm_token, a.token, a.confirm_sent_at,
                 s.email, s.first_name, s.last_name
            FROM actions a JOIN supporters s ON s.id = a.supporter_id
           WHERE a.id = $1 AND a.confirm_token IS NOT NULL AND a.erased_at IS NULL`,
@@ -81,6 +81,7 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
       return {
         ...pending(r),
         token: r.confirm_token,
+        statusToken: r.token,
         sentAt: r.confirm_sent_at,
         supporter: { email: r.email, firstName: r.first_name, lastName: r.last_name },
       };
@@ -111,7 +112,8 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
         const actionIds = doomed.rows.map((r) => r.id);
         if (actionIds.length === 0) return { actions: 0, supporters: 0, copies: [] };
         const letters = await tx.query<{ id: string }>('SELECT id FROM letters WHERE action_id = ANY($1)', [actionIds]);
-        // Letters, their events and the consents go with the action (ON DELETE CASCADE).
+        const notes = await tx.query<{ id: string }>('SELECT id FROM supporter_emails WHERE action_id = ANY($1)', [actionIds]);
+        // Letters, their events, the consents and the notes to the supporter go with the action (ON DELETE CASCADE).
         await tx.query('DELETE FROM actions WHERE id = ANY($1)', [actionIds]);
         const supporters = await tx.query(
           `DELETE FROM supporters s WHERE s.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.supporter_id = s.id) RETURNING id`,
@@ -119,7 +121,7 @@ export function confirmationsRepo(db: Db): ConfirmationStore {
         );
         const rows = { actions: actionIds.length, supporters: supporters.rows.length, letters: letters.rows.length };
         await tx.query('INSERT INTO erasures (by, row_counts) VALUES ($1, $2)', ['expiry of unconfirmed actions', JSON.stringify(rows)]);
-        return { actions: actionIds.length, supporters: supporters.rows.length, copies: [...letters.rows.map((r) => r.id), ...actionIds.map(confirmationEmailId)] };
+        return { actions: actionIds.length, supporters: supporters.rows.length, copies: [...letters.rows.map((r) => r.id), ...actionIds.map(confirmationEmailId), ...notes.rows.map((r) => r.id)] };
       });
     },
   };

@@ -3,6 +3,7 @@
 // actions, consents and letters), so PostgreSQL can keep it prepared.
 import { createHash } from 'node:crypto';
 import type { NewAction } from '../../domain/ports';
+import { RECEIPT_PREFIX } from '../../domain/supporterEmails';
 
 // The campaign's consent wordings are few: hash each once.
 const wordingHashes = new Map<string, string>();
@@ -50,7 +51,7 @@ export function createParams(campaignSlug: string, actions: NewAction[]): unknow
  * known ones (`s`), insert the actions (none for a supporter who already acted on the campaign,
  * nor for one whose twin request inserted the supporter meanwhile), bring the known supporters'
  * details up to date only where their action went in (`u`: as the rolled-back transaction this
- * replaces did), then the consents, letters and the letters' first events. A form that did
+ * replaces did), the receipt to send (supporter_emails), then the consents, letters and the letters' first events. A form that did
  * not ask for the street address or city (a petition) keeps the ones known; an action waiting for
  * its email to be confirmed changes nothing of a known supporter (anyone can type anyone's email):
  * what was typed waits on the action (`pending_details`) until it is confirmed. Rows of the later CTEs
@@ -149,6 +150,9 @@ export function createSql(count: number, consents: number, letters: number): str
                AS v (email, email_key, first_name, last_name, address, city, province, postal_code),
              a
        WHERE t.email_key = v.email_key AND t.id = a.supporter_id AND a.confirm_token IS NULL
+    ), r AS (
+      -- The receipt of each action taken (a confirmation campaign's email carries the link instead).
+      INSERT INTO supporter_emails (id, action_id, kind) SELECT '${RECEIPT_PREFIX}' || a.id, a.id, 'receipt' FROM a WHERE a.confirm_token IS NULL
     )${consentsCte}${lettersCte}
     ${result}`;
   if (createStatements.size < 500) createStatements.set(shape, sql);

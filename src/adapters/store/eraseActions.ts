@@ -6,7 +6,7 @@ import { confirmationEmailId } from '../../domain/supporterEmails';
 
 export interface ErasedRows {
   rows: { actions: number; consents: number; letters: number; letters_stopped: number };
-  /** Copies kept outside the database (local outbox files: letters and confirmation emails) that must go too. */
+  /** Copies kept outside the database (local outbox files: letters, confirmation emails, receipts and notes) that must go too. */
   copies: string[];
 }
 
@@ -25,6 +25,8 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
     [actionIds],
   );
   const consents = await tx.query('DELETE FROM consents WHERE action_id = ANY($1) RETURNING id', [actionIds]);
+  // Receipts and notes: they were about this person's action, and name them.
+  const emails = await tx.query<{ id: string }>('DELETE FROM supporter_emails WHERE action_id = ANY($1) RETURNING id', [actionIds]);
   const actions = await tx.query<{ id: string }>(
     `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(),
             confirm_token = NULL, pending_details = NULL, erased_at = now()
@@ -33,6 +35,6 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
   );
   return {
     rows: { actions: actions.rows.length, consents: consents.rows.length, letters: letters.rows.length, letters_stopped: stopped.rows.length },
-    copies: [...letters.rows.map((r) => r.id), ...actions.rows.map((r) => confirmationEmailId(r.id))],
+    copies: [...letters.rows.map((r) => r.id), ...actions.rows.map((r) => confirmationEmailId(r.id)), ...emails.rows.map((r) => r.id)],
   };
 }

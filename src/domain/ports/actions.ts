@@ -71,8 +71,8 @@ export interface StoredAction {
 
 export interface ActionStore {
   countActions(campaignSlug: string): Promise<number>;
-  /** The action of this person (by canonical email key) on this campaign. */
-  findByEmail(campaignSlug: string, emailKey: string): Promise<StoredAction | null>;
+  /** The id of this person's action (by canonical email key) on this campaign. */
+  idByEmail(campaignSlug: string, emailKey: string): Promise<string | null>;
   /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
   create(action: NewAction): Promise<StoredAction | null>;
   get(id: string): Promise<StoredAction | null>;

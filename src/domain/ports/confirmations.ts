@@ -11,6 +11,8 @@ export interface PendingConfirmation {
 
 export interface ConfirmationEmail extends PendingConfirmation {
   token: string;
+  /** The action's status link token (the email carries that link too). */
+  statusToken: string;
   sentAt: Date | null;
   supporter: { email: string; firstName: string; lastName: string };
 }

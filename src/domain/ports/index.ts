@@ -11,3 +11,4 @@ export * from './mail';
 export * from './maintenance';
 export * from './represent';
 export * from './signatures';
+export * from './supporterEmails';

@@ -6,6 +6,8 @@ import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
 /** A letter claimed for sending, with everything the mailer needs. */
 export interface LetterToSend {
   id: string;
+  /** The sender's display name, when not the service's own (MAIL_FROM): an email to a supporter is from the organisation. */
+  fromName?: string;
   to: { email: string; name: string };
   replyTo: { email: string; name: string };
   subject: string;
@@ -78,5 +80,8 @@ export interface LetterQueue {
   /** The email asking a supporter to confirm their action (its job id is confirmationEmailId: one job per action). */
   enqueueConfirmation(actionId: string): Promise<void>;
   ensureConfirmation(actionIds: string[]): Promise<number>;
+  /** Receipts and notes to supporters (their job id is the email's id). */
+  enqueueSupporterEmails(emailIds: string[]): Promise<void>;
+  ensureSupporterEmails(emailIds: string[]): Promise<number>;
 }
 

@@ -8,9 +8,13 @@ export type FinderAnswer =
   | { kind: 'found'; lookup: RepresentativeLookup }
   /** Represent does not know this postal code. */
   | { kind: 'unknown_code' }
-  /** Represent cannot answer now (down, slow, over its limit, or our shared budget is spent). */
-  | { kind: 'unavailable'; retryAfterMs: number | null; why: string };
+  /**
+   * Represent cannot answer now (down, slow, over its limit, or our shared budget is spent);
+   * `visitorLimited`: this visitor has spent their own share of the budget, others may still ask.
+   */
+  | { kind: 'unavailable'; retryAfterMs: number | null; why: string; visitorLimited?: boolean };
 
 export interface RepresentativeFinder {
-  find(postalCode: PostalCode): Promise<FinderAnswer>;
+  /** `visitor`: who asks (a key for their address), so no one visitor spends the budget everyone shares. */
+  find(postalCode: PostalCode, visitor?: string | null): Promise<FinderAnswer>;
 }

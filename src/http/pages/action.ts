@@ -1,7 +1,7 @@
 // The action page (GET /campaigns/:slug): the letter form, or a petition's Sign form, or for a
 // campaign that takes no action now the page saying so. It works without JavaScript: the form
-// posts to the same address; success is a redirect to the thank-you page (so a reload does not
-// post again), and a problem is the form again, with what was typed and what to fix.
+// posts to the same address and the answer is the thank-you page (thanks.ts), or the form again,
+// with what was typed and what to fix.
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Campaign, Locale } from '../../domain/campaign';
 import { openCampaign, type CampaignState } from '../../domain/campaignLifecycle';
@@ -12,7 +12,8 @@ import type { Logger } from '../../adapters/logger';
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
 import { ACTION_BODY_LIMITS, parseActionBody } from '../actionBody';
-import { httpError } from '../errorCodes';
+import type { FormStamps } from '../../adapters/formStamps';
+import { checkNotABot } from '../botCheck';
 import { asAppError, httpStatusOf } from '../errorResponse';
 import { errorMessage, fieldMessages } from '../messages';
 import { loggedPath, originOf, param } from '../requestParts';
@@ -20,26 +21,17 @@ import { closedPage } from './closed';
 import { campaignModel, emptyForm, fieldModels, formErrors, MESSAGE_MAX, typedForm, type FormState } from './formModel';
 import { ALL_LOCALES, layout, pageLocale, sendPage } from './layout';
 import { petitionPage } from './petition';
+import { thanksPage, thanksText } from './thanks';
 
 export interface ActionPageDeps {
   renderer: PageRenderer;
   counter: CampaignCounter;
   submit: SubmitDeps;
-  submissionLimits: RequestHandler[];
-  /** People take longer than this to fill the form (no-JavaScript posts only). */
-  minFormMs: number;
+  limits: { submit: RequestHandler[] };
+  /** The forms' signed times: issued with each form, checked with each post (botCheck.ts). */
+  stamps: FormStamps;
+  publicUrl: string;
   log: Logger;
-}
-
-/**
- * Never a third-party captcha: a field no person sees (bots fill it) and the time since the form
- * was shown. A person caught by mistake sees their form again and simply sends it again.
- */
-function looksAutomated(body: unknown, now: number, minFormMs: number): boolean {
-  const { faxNumber, shownAt } = (body ?? {}) as Record<string, unknown>;
-  if (typeof faxNumber === 'string' && faxNumber.trim() !== '') return true;
-  const shown = Number(shownAt);
-  return !Number.isFinite(shown) || now - shown < minFormMs || shown > now + 60_000;
 }
 
 export function actionPages(deps: ActionPageDeps): Router {
@@ -61,15 +53,15 @@ export function actionPages(deps: ActionPageDeps): Router {
   router.post(
     '/campaigns/:slug',
     express.urlencoded({ ...ACTION_BODY_LIMITS, extended: true }),
-    ...deps.submissionLimits,
+    ...deps.limits.submit,
     async (req, res) => {
       const slug = param(req.params.slug);
       // A campaign that closed while the form was open: say so before anything else.
-      await openCampaign(campaigns, states, slug);
-      if (looksAutomated(req.body, Date.now(), deps.minFormMs)) throw httpError('try_again');
-      const { action } = await submitAction(deps.submit, slug, parseActionBody(req.body, requiredDetails(campaigns.get(slug))), originOf(req));
-      const locale = pageLocale({ lang: (req.body as { locale?: string }).locale ?? req.query.lang }, req.get('accept-language'));
-      res.redirect(303, `/actions/${action.id}?token=${encodeURIComponent(action.token)}&lang=${locale}&new=1`);
+      const campaign = await openCampaign(campaigns, states, slug);
+      await checkNotABot(deps.stamps, req.body, res, { stampRequired: true });
+      const result = await submitAction(deps.submit, slug, parseActionBody(req.body, requiredDetails(campaign)), originOf(req));
+      // The page itself, not a redirect to one: nothing of this action is in any address.
+      sendPage(res, 200, thanksPage(deps.renderer, campaign, result, deps.publicUrl, req.originalUrl));
     },
   );
 
@@ -96,15 +88,15 @@ export function actionPages(deps: ActionPageDeps): Router {
 /** The action page of an open campaign: the letter form, or a petition's Sign form with its letter. */
 function formPage(deps: ActionPageDeps, campaign: Campaign, locale: Locale, count: number, form: FormState, url: string): string {
   if (campaign.kind === 'petition') {
-    return petitionPage({ renderer: deps.renderer, letters: deps.submit.renderer, clock: deps.submit.clock }, campaign, locale, count, form, url);
+    return petitionPage({ renderer: deps.renderer, letters: deps.submit.renderer, clock: deps.submit.clock, stamps: deps.stamps }, campaign, locale, count, form, url);
   }
-  return letterFormPage(deps.renderer, campaign, locale, count, form, url);
+  return letterFormPage(deps.renderer, deps.stamps, campaign, locale, count, form, url);
 }
 
 const pick = (source: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, source[k]]));
 
 /** The letter form: find the MP, the supporter's details, their paragraph, Send. */
-function letterFormPage(renderer: PageRenderer, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string): string {
+function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string): string {
   const text = renderer.text(locale);
   const f = text.form;
   const error = form.error;
@@ -121,7 +113,7 @@ function letterFormPage(renderer: PageRenderer, campaign: Campaign, locale: Loca
 
   return renderer.render('action', locale, {
     campaign: { ...campaignModel(text, campaign, locale, actions), writesTo: fill(String(text.writesTo), { targets: writesTo }) },
-    shownAt: Date.now(),
+    shownAt: stamps.issue(),
     form: {
       fields,
       values: { ...form.values, consentUpdates: form.consentUpdates },
@@ -144,6 +136,7 @@ function letterFormPage(renderer: PageRenderer, campaign: Campaign, locale: Loca
         text: {
           ...pick(f, ['finding', 'chooseRiding', 'ridingHint', 'yourMpIs', 'mpPending', 'charactersLeft', 'previewTitle', 'previewPending', 'to', 'subject', 'sending', 'send', 'network']),
           postalCodeMissing: fieldMessages(locale, { postalCode: 'required' }).postalCode,
+          thanks: thanksText(renderer, campaign, locale),
         },
       },
     }),

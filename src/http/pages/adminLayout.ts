@@ -42,7 +42,7 @@ export function adminLayout(renderer: PageRenderer, req: Request, locale: Locale
     skipTarget: 'main',
     skipLabel: a.skip,
     otherLanguage: { code: other.code, name: other.name, href: withLang(req.originalUrl, other.code) },
-    admin: session ? { ...session, logOut: a.logOut } : undefined,
+    admin: session ? { name: session.name, csrf: session.csrf, logOut: a.logOut } : undefined,
     wide: true,
   };
 }

@@ -1,4 +1,5 @@
-// Signing in to the dashboard with the admin token (ten tries a minute per address), and out.
+// Signing in to the dashboard with the admin token (ten tries a minute per address), and out:
+// of this session, or of every session.
 import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { PageRenderer } from '../../adapters/pages';
@@ -31,17 +32,24 @@ export function loginPages(deps: { renderer: PageRenderer; sessions: Sessions },
     sendPage(res, 200, page(req, { next: String(req.query.next ?? '/admin'), ...langParams(req) }));
   });
 
-  router.post('/admin/login', loginLimit, form, (req, res) => {
+  router.post('/admin/login', loginLimit, form, async (req, res) => {
     const { token, name, next } = (req.body ?? {}) as Record<string, string | undefined>;
-    if (!sessions.logIn(res, token ?? '', name ?? '')) {
+    if (!(await sessions.logIn(res, token ?? '', name ?? ''))) {
       const t = renderer.text(adminLocale(req)).admin as { signIn: SignInText };
       return sendPage(res, 401, page(req, { next, name, error: t.signIn.wrongToken, ...langParams(req) }));
     }
     res.redirect(303, insideDashboard(next) ? next : '/admin');
   });
 
-  router.post('/admin/logout', sessions.requireSession, form, sessions.requireCsrf, (_req, res) => {
-    sessions.logOut(res);
+  // Ends this session for good: a copy of its cookie no longer works.
+  router.post('/admin/logout', sessions.requireSession, form, sessions.requireCsrf, async (req, res) => {
+    await sessions.logOut(req, res);
+    res.redirect(303, '/admin/login');
+  });
+
+  // A lost laptop, a campaigner who left: every session ends, this one too.
+  router.post('/admin/logout-everywhere', sessions.requireSession, form, sessions.requireCsrf, async (_req, res) => {
+    await sessions.logOutEverywhere(res);
     res.redirect(303, '/admin/login');
   });
   return router;

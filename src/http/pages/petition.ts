@@ -3,6 +3,7 @@
 import type { Campaign, Locale } from '../../domain/campaign';
 import { petitionContext } from '../../domain/letters';
 import type { Clock, LetterRenderer } from '../../domain/ports';
+import type { FormStamps } from '../../adapters/formStamps';
 import type { PageRenderer } from '../../adapters/pages';
 import { campaignModel, fieldModels, formErrors, type FormState } from './formModel';
 import { layout } from './layout';
@@ -21,6 +22,7 @@ export interface PetitionPageDeps {
   renderer: PageRenderer;
   letters: LetterRenderer;
   clock: Clock;
+  stamps: FormStamps;
 }
 
 export function petitionPage(deps: PetitionPageDeps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string): string {
@@ -35,7 +37,7 @@ export function petitionPage(deps: PetitionPageDeps, campaign: Campaign, locale:
   return deps.renderer.render('petition', locale, {
     campaign: campaignModel(text, campaign, locale, actions),
     petition: { subject: letter.subject, text: letter.text },
-    shownAt: Date.now(),
+    shownAt: deps.stamps.issue(),
     form: { fields, values: { ...form.values, consentUpdates: form.consentUpdates }, errorList },
     layout: layout(deps.renderer, locale, {
       title: campaign.title[locale],
