@@ -167,8 +167,12 @@ function serviceEnv(w: World): Record<string, string> {
     SENDGRID_API_KEY: w.sendgrid.apiKey,
     SENDGRID_API_URL: w.sendgrid.url,
     MAIL_FROM: 'Example Letters <letters@example.org>',
-    // All the load comes from 127.0.0.1: the per-IP limit would otherwise be the bench.
+    // All the load comes from 127.0.0.1, standing for many supporters: the per-visitor limits
+    // (and one visitor's share of the Represent budget) would otherwise be the bench.
     SUBMIT_RATE_PER_IP_PER_MIN: '1000000',
+    SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: '1000000',
+    LOOKUP_RATE_PER_IP_PER_MIN: '1000000',
+    REPRESENT_VISITOR_SHARE_PERCENT: '100',
     LOG_LEVEL: 'warn',
   };
 }

@@ -80,8 +80,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     DELIVERY_BACKOFF_MS: '50',
     LOOKUP_RETRY_MS: '100',
     SWEEP_INTERVAL_MS: '300',
-    // Every request of a test comes from 127.0.0.1; the per-IP limit has a test of its own.
+    // Every request of a test comes from 127.0.0.1; the per-visitor limits have tests of their own.
     SUBMIT_RATE_PER_IP_PER_MIN: '100000',
+    SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: '100000',
+    LOOKUP_RATE_PER_IP_PER_MIN: '100000',
+    REPRESENT_VISITOR_SHARE_PERCENT: '100',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });

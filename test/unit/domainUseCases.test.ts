@@ -294,6 +294,10 @@ describe('sweepOutbox', () => {
     async ensureConfirmation() {
       return 0;
     }
+    async enqueueSupporterEmails() {}
+    async ensureSupporterEmails() {
+      return 0;
+    }
   }
   /** The sample campaigns, the ones named paused. */
   const sample = { slug: 'xinjiang' } as Campaign;

@@ -6,7 +6,10 @@ describe('canonicalEmail', () => {
     ['mei.tursun+xinjiang@gmail.com', 'meitursun@gmail.com'],
     ['m.e.i.tursun@googlemail.com', 'meitursun@gmail.com'],
     ['  MEI@Example.ORG ', 'mei@example.org'],
-    ['mei+campaign@example.org', 'mei@example.org'],
+    ['mei+campaign@outlook.com', 'mei@outlook.com'],
+    ['Mei+Xinjiang@Proton.me', 'mei@proton.me'],
+    // Elsewhere a +tag may be another mailbox: it stays.
+    ['mei+campaign@example.org', 'mei+campaign@example.org'],
     // Dots matter outside Gmail.
     ['mei.tursun@example.org', 'mei.tursun@example.org'],
     ['+only@example.org', '+only@example.org'],

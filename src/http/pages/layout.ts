@@ -18,12 +18,12 @@ export function pageLocale(query: unknown, acceptLanguage: string | undefined, a
   return available[0];
 }
 
-/** The same address in another language (without the one-off `new=1` of the thank-you page). */
+/** The same address in another language, without one-off parameters (a thank-you's `new=1`, a dashboard notice). */
 export function withLang(url: string, locale: Locale): string {
   const [path, query = ''] = url.split('?');
   const params = new URLSearchParams(query);
   params.set('lang', locale);
-  params.delete('new');
+  for (const oneOff of ['new', 'done', 'n']) params.delete(oneOff);
   return `${path}?${params.toString()}`;
 }
 
