@@ -36,6 +36,8 @@ export interface FakeSendgrid {
   url: string;
   apiKey: string;
   accepted(): SentMail[];
+  /** The mails set apart (FakeSendgridOptions.setAside), accepted, in order. */
+  supporterMail(): SentMail[];
   requestCount(): number;
   script(...statuses: ScriptedStatus[]): void;
   setDefault(status: DefaultStatus): void;
@@ -143,8 +145,18 @@ function checkContent(content: unknown, hasTemplate: boolean): ApiError | null {
   return null;
 }
 
-export async function startFakeSendgrid(): Promise<FakeSendgrid> {
+export interface FakeSendgridOptions {
+  /**
+   * Mails whose letter_id this picks are checked like any other, then accepted at once and kept
+   * apart (supporterMail()): they use no scripted answer or delay and are not in the other counts.
+   * The test service sets emails to supporters apart, so tests of letters count letters.
+   */
+  setAside?: (letterId: string) => boolean;
+}
+
+export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Promise<FakeSendgrid> {
   let accepted: SentMail[] = [];
+  let setAside: SentMail[] = [];
   let received = 0;
   let queue: ScriptedStatus[] = [];
   let delayMs = 0;
@@ -215,6 +227,13 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
       if (problem) return fail(res, 400, problem); // invalid requests do not use up a script entry
       const mail = body as MailSendBody;
       const letterId = mail.personalizations[0]?.custom_args?.letter_id ?? mail.custom_args?.letter_id;
+      if (letterId && options.setAside?.(letterId)) {
+        received -= 1; // not one of the counted requests
+        const kept: SentMail = { body: mail, headers: req.headers, messageId: randomBytes(16).toString('base64url'), at: Date.now() };
+        setAside.push(kept);
+        res.writeHead(202, { 'X-Message-Id': kept.messageId });
+        return res.end();
+      }
       if (letterId) receivedIds.push(letterId);
       const status = queue.shift() ?? fallback;
       if (delayMs > 0) setTimeout(() => answer(res, status, mail, req.headers), delayMs);
@@ -229,6 +248,7 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
     url: `http://127.0.0.1:${port}`,
     apiKey: API_KEY,
     accepted: () => [...accepted],
+    supporterMail: () => [...setAside],
     requestCount: () => received,
     script: (...statuses) => { queue.push(...statuses); }, // appends to what is still queued
     setDefault: (status) => { fallback = status; },
@@ -252,6 +272,7 @@ export async function startFakeSendgrid(): Promise<FakeSendgrid> {
     receivedLetterIds: () => [...receivedIds],
     reset: () => {
       accepted = [];
+      setAside = [];
       received = 0;
       queue = [];
       fallback = 202;

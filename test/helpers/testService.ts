@@ -3,6 +3,7 @@
 // prefix, so test files run side by side.
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
+import request from 'supertest';
 import { createLogger } from '../../src/adapters/logger';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -13,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { eventually } from './eventually';
 import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
 import { startFakeSendgrid, type FakeSendgrid } from '../fakes/fakeSendgrid';
+import { isSupporterEmailId } from '../../src/domain/supporterEmails';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -30,9 +32,23 @@ export interface TestService {
   prefix: string;
   workers: RunningWorkers | null;
   startWorkers(): Promise<RunningWorkers>;
+  /**
+   * The action a supporter's email took on a campaign, as stored: its id, status token, confirmation
+   * token and letters. The answer to a submission carries none of them (it must not tell anyone).
+   */
+  actionOf(email: string, slug?: string): Promise<StoredActionIds>;
+  /** POST /api/campaigns/:slug/actions (202 expected), and the action it stored. */
+  submit(body: Record<string, unknown>, slug?: string): Promise<{ res: request.Response; action: StoredActionIds }>;
   letter(id: string): Promise<LetterRow>;
   waitForLetter(id: string, status: string | string[], timeoutMs?: number): Promise<LetterRow>;
   close(): Promise<void>;
+}
+
+export interface StoredActionIds {
+  id: string;
+  token: string;
+  confirmToken: string | null;
+  letterIds: string[];
 }
 
 export interface LetterRow {
@@ -61,7 +77,8 @@ export interface TestServiceOptions {
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const represent = options.represent ?? (await startFakeRepresent());
-  const sendgrid = options.sendgrid ?? (await startFakeSendgrid());
+  // Emails to supporters about their own action are kept apart: tests of letters count letters.
+  const sendgrid = options.sendgrid ?? (await startFakeSendgrid({ setAside: isSupporterEmailId }));
   const database = options.database ?? (await createTestDatabase());
   const prefix = options.prefix ?? `t${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
@@ -106,6 +123,27 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     async startWorkers() {
       service.workers = await startWorkers(worker);
       return service.workers;
+    },
+    async actionOf(email, slug = 'xinjiang') {
+      const found = await eventually(
+        async () =>
+          (
+            await deps.db.query<{ id: string; token: string; confirm_token: string | null }>(
+              `SELECT a.id, a.token, a.confirm_token FROM actions a JOIN supporters s ON s.id = a.supporter_id
+                WHERE s.email = lower($1) AND a.campaign_slug = $2`,
+              [email.trim(), slug],
+            )
+          ).rows[0],
+        (row) => row !== undefined,
+        { timeoutMs: 5000, what: `the action of ${email} on ${slug}` },
+      );
+      const letters = await deps.db.query<{ id: string }>('SELECT id FROM letters WHERE action_id = $1 ORDER BY position', [found.id]);
+      return { id: found.id, token: found.token, confirmToken: found.confirm_token, letterIds: letters.rows.map((l) => l.id) };
+    },
+    async submit(body, slug = 'xinjiang') {
+      const res = await request(app).post(`/api/campaigns/${slug}/actions`).send(body);
+      if (res.status !== 202) throw new Error(`expected 202 from POST /api/campaigns/${slug}/actions, got ${res.status}: ${JSON.stringify(res.body)}`);
+      return { res, action: await service.actionOf(String(body.email), slug) };
     },
     async letter(id) {
       const { rows } = await deps.db.query<LetterRow>('SELECT * FROM letters WHERE id = $1', [id]);

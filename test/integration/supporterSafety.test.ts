@@ -29,7 +29,7 @@ const toOf = (mail: SentMail) => mail.body.personalizations[0].to[0].email;
 /** The emails to supporters (not letters) the fake SendGrid accepted, whose id starts with `prefix` (to `to`, when given). */
 async function mailsTo(prefix: string, to?: string): Promise<SentMail[]> {
   return eventually(
-    async () => service.sendgrid.accepted().filter((m) => letterIdOf(m).startsWith(prefix) && (to === undefined || toOf(m) === to)),
+    async () => service.sendgrid.supporterMail().filter((m) => letterIdOf(m).startsWith(prefix) && (to === undefined || toOf(m) === to)),
     (mails) => mails.length >= 1,
     { what: `an email ${prefix}… ${to ? `to ${to}` : ''}` },
   );
