@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { eventually } from '../helpers/eventually';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 import type { SentMail } from '../fakes/fakeSendgrid';
 
@@ -656,15 +657,20 @@ describe('letters of accepted hostile actions', () => {
     expect(acceptedActions.length).toBeGreaterThan(100);
     // Every letter in the database (every action the corpus got in, whatever the route) reaches a
     // final state; hostile text must not make SendGrid refuse a letter.
-    const deadline = Date.now() + 45_000;
-    let states: Array<{ id: string; status: string; status_reason: string | null }> = [];
-    while (Date.now() < deadline) {
-      states = (await service.deps.db.query<{ id: string; status: string; status_reason: string | null }>('SELECT id, status, status_reason FROM letters')).rows;
-      if (states.every((s) => !['queued', 'sending', 'awaiting_lookup'].includes(s.status))) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const letterIds = states.map((s) => s.id);
     const labelOf = new Map(acceptedActions.flatMap((a) => a.letterIds.map((id) => [id, a.label] as const)));
+    type State = { id: string; status: string; status_reason: string | null };
+    const unsettled = (s: State) => ['queued', 'sending', 'awaiting_lookup'].includes(s.status);
+    const states = await eventually(
+      async () => (await service.deps.db.query<State>('SELECT id, status, status_reason FROM letters')).rows,
+      (rows) => !rows.some(unsettled),
+      {
+        timeoutMs: 45_000,
+        intervalMs: 250,
+        what: 'every letter to reach a final state',
+        describe: (rows) => rows.filter(unsettled).slice(0, 40).map((s) => `${labelOf.get(s.id) ?? 'letter'} ${s.id}: ${s.status}`).join('; '),
+      },
+    );
+    const letterIds = states.map((s) => s.id);
     expect(states.filter((s) => s.status !== 'accepted').map((s) => `${labelOf.get(s.id) ?? 'letter'} ${s.id}: ${s.status} ${s.status_reason ?? ''}`).slice(0, 40)).toEqual([]);
 
     // What each letter should carry, from the database the sender read.
