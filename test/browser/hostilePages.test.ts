@@ -10,7 +10,7 @@
 // elements, and Chromium's console is watched for CSP refusals (the trace of a blocked injection).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import request from 'supertest';
 import { subjectIndex } from '../../src/domain/composeLetters';
 import { supporter } from '../helpers/testService';
@@ -53,20 +53,6 @@ interface View {
   dialogs: string[];
 }
 
-/**
- * One context and one page for every hostile input (a page kind: JavaScript on, alert() only
- * counting), not a new one per input: each view starts signed out, with its own console lines and
- * dialogs, on a fresh document (the init script runs again at every navigation). Between tests the
- * page goes to about:blank, so no script of the last test's page (the status page polls) runs on.
- */
-interface SharedPage {
-  context: BrowserContext;
-  page: Page;
-  current: View;
-  requests: RequestsInFlight;
-}
-let shared: SharedPage | undefined;
-
 /** The requests a page has started and not yet finished, and a way to wait until there are none. */
 interface RequestsInFlight {
   idle(): Promise<void>;
@@ -91,42 +77,38 @@ function trackRequests(page: Page): RequestsInFlight {
   };
 }
 
-/** A page whose alert() only counts; every console line is kept (CSP refusals show there). */
+/** What is watched on the hostile page: the current view's console lines and dialogs, and its requests. */
+const watched = new WeakMap<Page, { current: View; requests: RequestsInFlight }>();
+
+/**
+ * A page whose alert() only counts; every console line is kept (CSP refusals show there). One
+ * page of this kind for the file, not a new context per input (browserEnv's page()): each view
+ * starts signed out with its own console lines and dialogs, on a fresh document (the init script
+ * runs again at every navigation), and the page is left on about:blank after each test.
+ */
 async function hostilePage(): Promise<View> {
-  if (!shared) {
-    const { browser, baseUrl } = envOf();
-    const context = await browser.newContext({ baseURL: baseUrl });
-    await context.addInitScript(() => {
+  const page = await envOf().page('hostile');
+  let state = watched.get(page);
+  if (!state) {
+    await page.context().addInitScript(() => {
       (window as unknown as { __xss: number }).__xss = 0;
       window.alert = () => {
         (window as unknown as { __xss: number }).__xss += 1;
       };
     });
-    const page = await context.newPage();
-    const state: SharedPage = { context, page, current: { page, logs: [], dialogs: [] }, requests: trackRequests(page) };
-    page.on('console', (m) => state.current.logs.push(m.text()));
-    page.on('pageerror', (e) => state.current.logs.push(`page error: ${e.message}`));
+    const ready = { current: { page, logs: [] as string[], dialogs: [] as string[] }, requests: trackRequests(page) };
+    page.on('console', (m) => ready.current.logs.push(m.text()));
+    page.on('pageerror', (e) => ready.current.logs.push(`page error: ${e.message}`));
     page.on('dialog', (d) => {
-      state.current.dialogs.push(d.message());
+      ready.current.dialogs.push(d.message());
       void d.dismiss();
     });
-    shared = state;
-  } else {
-    await shared.context.clearCookies();
+    watched.set(page, ready);
+    state = ready;
   }
-  shared.current = { page: shared.page, logs: [], dialogs: [] };
-  return shared.current;
+  state.current = { page, logs: [], dialogs: [] };
+  return state.current;
 }
-
-afterEach(async () => {
-  if (!shared) return;
-  await shared.page.unrouteAll();
-  await shared.page.goto('about:blank');
-});
-afterAll(async () => {
-  await shared?.context.close();
-  shared = undefined;
-});
 
 /**
  * Once the page has loaded, every request it started has finished, and it has rendered a frame
@@ -134,7 +116,7 @@ afterAll(async () => {
  * the state `networkidle` waited for, awaited as events instead of half a second of quiet.
  */
 async function settled(page: Page): Promise<void> {
-  const requests = shared!.requests;
+  const { requests } = watched.get(page)!;
   await page.waitForLoadState('load');
   for (let round = 0; round < 2; round += 1) {
     const idle = requests.idle();
