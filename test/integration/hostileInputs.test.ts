@@ -110,9 +110,16 @@ const LETTER_FIELDS = new Set<string>(['firstName', 'lastName', 'email', 'addres
 const emailFor = (route: string, kind: string, field: string, stored: Set<string>) =>
   stored.has(kind) && LETTER_FIELDS.has(field) ? uniqueEmail() : `same.${route}.${kind}.${field}@example.com`.toLowerCase();
 
+/** How each byte is percent-encoded: unreserved characters as they are, every other byte as %XX. */
+const PCT_BYTES = Array.from({ length: 256 }, (_, b) =>
+  /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+);
 /** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as any client would send them). */
-const pct = (text: string): string =>
-  [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const pct = (text: string): string => {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) out += PCT_BYTES[b];
+  return out;
+};
 
 /** x-www-form-urlencoded, objects and arrays with brackets as qs reads them. */
 function formEncode(value: unknown, prefix = '', depth = 0): string[] {
