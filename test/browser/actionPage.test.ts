@@ -21,7 +21,9 @@ const sentTo = () => envOf().service.sendgrid.accepted().map((m) => m.body.perso
 
 describe('with JavaScript', () => {
   it('finds the MP, previews both letters and sends them: two accepted letters', async () => {
+    // The page's clock is a fake one (time still flows) so that its next status refresh can be brought forward.
     const page = await (await envOf().context()).newPage();
+    await page.clock.install();
     await page.goto('/campaigns/xinjiang');
     expect(await page.locator('#step-details').isHidden()).toBe(true);
     await page.getByLabel(/^Postal code/).fill('m5v3l9');
@@ -51,12 +53,17 @@ describe('with JavaScript', () => {
     const sentMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'chi.nguyen@parl.gc.ca')!;
     expect(mpPreview).toContain(sentMp.body.subject as string);
     expect(mpPreview.replace(/\s+/g, ' ')).toContain(sentMp.body.content![0].value.split('\n').slice(0, 3).join(' ').replace(/\s+/g, ' '));
-    // The page refreshes statuses in place while letters move.
+    // The page refreshes statuses in place while letters move: once both are accepted, its next
+    // refresh (every 5 s, brought forward on its clock) shows it.
+    const letterIds = await page.locator('[data-letter-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-letter-id')!));
+    expect(letterIds).toHaveLength(2);
+    await Promise.all(letterIds.map((id) => envOf().service.waitForLetter(id, 'accepted')));
+    await page.clock.fastForward(5_000);
     await page.locator('.letter-status[data-status="accepted"]').nth(1).waitFor({ timeout: 15_000 });
   });
 
   it('lets the supporter pick their riding when the postal code spans two', async () => {
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('K0A 1K0');
     await page.getByRole('button', { name: 'Find my MP' }).click();
@@ -73,7 +80,7 @@ describe('with JavaScript', () => {
   });
 
   it('shows errors next to their fields, announces them and moves focus to the first', async () => {
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('D0D 0D0');
     await page.getByRole('button', { name: 'Find my MP' }).click();
@@ -90,7 +97,7 @@ describe('with JavaScript', () => {
     const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/represent/postcode-M5V3L9-single-mp.json'), 'utf8'));
     envOf().service.represent.addPostcode({ ...recorded, code: 'M5V3L8' });
     envOf().service.represent.setMode('fail');
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('M5V 3L8');
     await page.getByRole('button', { name: 'Find my MP' }).click();
@@ -107,7 +114,7 @@ describe('with JavaScript', () => {
   });
 
   it('can be completed with the keyboard alone', async () => {
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     const email = uniqueEmail('supporter');
     await tabTo(page, '#postalCode');
@@ -135,7 +142,7 @@ describe('with JavaScript', () => {
 
 describe('without JavaScript', () => {
   it('posts the form, brings it back with every input kept and errors by their fields, then thanks the supporter', async () => {
-    const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
+    const page = await envOf().page('without JavaScript', { javaScriptEnabled: false });
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('M5V 3L9');
     await page.getByLabel(/^First name/).fill('Aziz');
@@ -171,7 +178,7 @@ describe('without JavaScript', () => {
   });
 
   it('asks for the riding when the postal code spans two, keeping what was typed', async () => {
-    const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
+    const page = await envOf().page('without JavaScript', { javaScriptEnabled: false });
     await page.goto('/campaigns/xinjiang');
     await page.getByLabel(/^Postal code/).fill('K0A1K0');
     await fillDetails(page, uniqueEmail('supporter'));
@@ -212,7 +219,7 @@ describe('in French', () => {
   });
 
   it('has a visible language switch that keeps the page', async () => {
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     await page.getByRole('link', { name: 'Français' }).click();
     await page.waitForURL(/lang=fr/);
@@ -225,7 +232,7 @@ describe('in French', () => {
 
 describe('for everyone', () => {
   it('has no serious accessibility violations, before and after errors, and on the thank-you page', async () => {
-    const page = await (await envOf().context()).newPage();
+    const page = await envOf().page('with JavaScript');
     await page.goto('/campaigns/xinjiang');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel(/^Postal code/).fill('M5V 3L9');

@@ -1,15 +1,24 @@
 // The real service listening on a port, and a real headless Chromium (Debian's, never a download).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestService, type TestService, type TestServiceOptions } from '../helpers/testService';
+
+export type ContextOptions = Parameters<Browser['newContext']>[0];
 
 export interface BrowserEnv {
   service: TestService;
   baseUrl: string;
   browser: Browser;
-  context(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
-  /** Closes the contexts opened so far: a page left open keeps its scripts (polling) running. */
+  /** A context of its own, closed by closeContexts(). */
+  context(options?: ContextOptions): Promise<BrowserContext>;
+  /**
+   * The page of a kind (JavaScript off, French, a phone's screen…): one context and one page per
+   * kind for the whole file, instead of a new context per test. It comes signed out; each test
+   * navigates it where it needs. The same kind must always be asked with the same options.
+   */
+  page(kind: string, options?: ContextOptions): Promise<Page>;
+  /** Closes the contexts opened so far, and leaves every kind's page on about:blank: a page left open keeps its scripts (polling) running. */
   closeContexts(): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,8 +39,13 @@ export async function startBrowserEnv(options: TestServiceOptions = {}): Promise
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const contexts: BrowserContext[] = [];
+  const kinds = new Map<string, { options: string; page: Page }>();
   const closeContexts = async () => {
     for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+    for (const { page } of kinds.values()) {
+      await page.unrouteAll();
+      await page.goto('about:blank');
+    }
   };
   return {
     service,
@@ -42,9 +56,22 @@ export async function startBrowserEnv(options: TestServiceOptions = {}): Promise
       contexts.push(context);
       return context;
     },
+    async page(kind, contextOptions) {
+      const known = kinds.get(kind);
+      if (known) {
+        if (known.options !== JSON.stringify(contextOptions ?? {})) throw new Error(`the "${kind}" page was opened with other options`);
+        await known.page.context().clearCookies();
+        return known.page;
+      }
+      const context = await browser.newContext({ baseURL: baseUrl, ...contextOptions });
+      const page = await context.newPage();
+      kinds.set(kind, { options: JSON.stringify(contextOptions ?? {}), page });
+      return page;
+    },
     closeContexts,
     async close() {
       await closeContexts();
+      for (const { page } of kinds.values()) await page.context().close().catch(() => undefined);
       await browser.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,7 +10,7 @@
 // elements, and Chromium's console is watched for CSP refusals (the trace of a blocked injection).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import request from 'supertest';
 import { subjectIndex } from '../../src/domain/composeLetters';
 import { supporter } from '../helpers/testService';
@@ -44,33 +44,95 @@ function emailWithCitySubject(): string {
   }
 }
 
-// One service and Chromium for the file; each test's pages are closed after it (browserEnvForFile).
+// One service and Chromium for the file (browserEnvForFile).
 const envOf = browserEnvForFile({ env: { ADMIN_TOKEN: TOKEN, SUBMIT_RATE_PER_IP_PER_MIN: '100000', SUBMIT_RATE_PER_EMAIL_PER_HOUR: '100000' } });
 
-/** A page whose alert() only counts; every console line is kept (CSP refusals show there). */
-async function hostilePage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; logs: string[]; dialogs: string[] }> {
-  const context = await envOf().context(options);
-  await context.addInitScript(() => {
-    (window as unknown as { __xss: number }).__xss = 0;
-    window.alert = () => {
-      (window as unknown as { __xss: number }).__xss += 1;
-    };
-  });
-  const page = await context.newPage();
-  const logs: string[] = [];
-  const dialogs: string[] = [];
-  page.on('console', (m) => logs.push(m.text()));
-  page.on('pageerror', (e) => logs.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  return { page, logs, dialogs };
+interface View {
+  page: Page;
+  logs: string[];
+  dialogs: string[];
+}
+
+/** The requests a page has started and not yet finished, and a way to wait until there are none. */
+interface RequestsInFlight {
+  idle(): Promise<void>;
+  urls(): string[];
+}
+function trackRequests(page: Page): RequestsInFlight {
+  const inFlight = new Set<Request>();
+  let waiting: Array<() => void> = [];
+  const done = (request: Request) => {
+    inFlight.delete(request);
+    if (inFlight.size > 0) return;
+    const wake = waiting;
+    waiting = [];
+    wake.forEach((resolve) => resolve());
+  };
+  page.on('request', (request) => inFlight.add(request));
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    idle: () => (inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
+    urls: () => [...inFlight].map((r) => r.url().slice(0, 120)),
+  };
+}
+
+/** What is watched on the hostile page: the current view's console lines and dialogs, and its requests. */
+const watched = new WeakMap<Page, { current: View; requests: RequestsInFlight }>();
+
+/**
+ * A page whose alert() only counts; every console line is kept (CSP refusals show there). One
+ * page of this kind for the file, not a new context per input (browserEnv's page()): each view
+ * starts signed out with its own console lines and dialogs, on a fresh document (the init script
+ * runs again at every navigation), and the page is left on about:blank after each test.
+ */
+async function hostilePage(): Promise<View> {
+  const page = await envOf().page('hostile');
+  let state = watched.get(page);
+  if (!state) {
+    await page.context().addInitScript(() => {
+      (window as unknown as { __xss: number }).__xss = 0;
+      window.alert = () => {
+        (window as unknown as { __xss: number }).__xss += 1;
+      };
+    });
+    const ready = { current: { page, logs: [] as string[], dialogs: [] as string[] }, requests: trackRequests(page) };
+    page.on('console', (m) => ready.current.logs.push(m.text()));
+    page.on('pageerror', (e) => ready.current.logs.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      ready.current.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    watched.set(page, ready);
+    state = ready;
+  }
+  state.current = { page, logs: [], dialogs: [] };
+  return state.current;
+}
+
+/**
+ * Once the page has loaded, every request it started has finished, and it has rendered a frame
+ * and run the tasks queued before it (autofocus, toggle and error events fire by then). This is
+ * the state `networkidle` waited for, awaited as events instead of half a second of quiet.
+ */
+async function settled(page: Page): Promise<void> {
+  const { requests } = watched.get(page)!;
+  await page.waitForLoadState('load');
+  for (let round = 0; round < 2; round += 1) {
+    const idle = requests.idle();
+    const timeout = new Promise<never>((_, reject) => {
+      const timer = setTimeout(() => reject(new Error(`requests still in flight after 10 s: ${requests.urls().join(', ')}`)), 10_000);
+      void idle.finally(() => clearTimeout(timer));
+    });
+    await Promise.race([idle, timeout]);
+    // A frame, then a task: whatever the page queued while loading has run (and any request it started is seen).
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  }
 }
 
 /** After the page and any script it started have settled: nothing from the input ran or was parsed as markup. */
-async function expectNoScriptRan(where: string, { page, logs, dialogs }: { page: Page; logs: string[]; dialogs: string[] }) {
-  await page.waitForLoadState('networkidle');
+async function expectNoScriptRan(where: string, { page, logs, dialogs }: View) {
+  await settled(page);
   const found = await page.evaluate(() => {
     const xss = (window as unknown as { __xss?: number }).__xss;
     const inlineScripts = Array.from(document.querySelectorAll('script:not([src])'))

@@ -33,7 +33,7 @@ async function confirmationPath(email: string): Promise<string> {
 }
 
 it('signs, asks to check email, confirms from the emailed link, and counts the signature', async () => {
-  const page = await (await envOf().context()).newPage();
+  const page = await envOf().page('with JavaScript');
   await page.goto(PETITION);
   const before = await signatures(page);
   expect(await page.locator('.counter-text').innerText()).toMatch(/^[\d,]+ of 10,000 signatures$/);
@@ -81,7 +81,7 @@ it('signs, asks to check email, confirms from the emailed link, and counts the s
 });
 
 it('without JavaScript: brings the form back with errors by their fields, then thanks the signer', async () => {
-  const page = await (await envOf().context({ javaScriptEnabled: false })).newPage();
+  const page = await envOf().page('without JavaScript', { javaScriptEnabled: false });
   await page.goto(PETITION);
   await page.getByLabel(/^First name/).fill('Aziz');
   await page.getByLabel(/^Email/).fill('not-an-email');
@@ -103,7 +103,7 @@ it('without JavaScript: brings the form back with errors by their fields, then t
 });
 
 it('has no serious accessibility violations with errors shown, and the first one has the focus', async () => {
-  const page = await (await envOf().context()).newPage();
+  const page = await envOf().page('with JavaScript');
   await page.goto(PETITION);
   await page.getByRole('button', { name: 'Sign', exact: true }).click();
   await page.locator('#error-summary:not([hidden])').waitFor();
@@ -113,7 +113,7 @@ it('has no serious accessibility violations with errors shown, and the first one
 });
 
 it('is in French with ?lang=fr, Sign button included', async () => {
-  const page = await (await envOf().context()).newPage();
+  const page = await envOf().page('with JavaScript');
   await page.goto(`${PETITION}?lang=fr`);
   expect(await page.getAttribute('html', 'lang')).toBe('fr');
   expect(await page.getByRole('button', { name: 'Signer', exact: true }).isVisible()).toBe(true);

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { eventually } from '../helpers/eventually';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -40,14 +41,13 @@ export function startProcess(role: 'web' | 'worker' | 'all', env: Record<string,
 
 /** Resolves once something answers HTTP on the port. */
 export async function listening(port: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing answered on port ${port} within ${timeoutMs} ms`);
+  await eventually(
+    () =>
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        async (res) => (await res.body?.cancel(), true),
+        () => false,
+      ),
+    Boolean,
+    { timeoutMs, intervalMs: 100, what: `something to answer HTTP on port ${port}` },
+  );
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { eventually } from '../helpers/eventually';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 import type { SentMail } from '../fakes/fakeSendgrid';
 
@@ -109,9 +110,16 @@ const LETTER_FIELDS = new Set<string>(['firstName', 'lastName', 'email', 'addres
 const emailFor = (route: string, kind: string, field: string, stored: Set<string>) =>
   stored.has(kind) && LETTER_FIELDS.has(field) ? uniqueEmail() : `same.${route}.${kind}.${field}@example.com`.toLowerCase();
 
+/** How each byte is percent-encoded: unreserved characters as they are, every other byte as %XX. */
+const PCT_BYTES = Array.from({ length: 256 }, (_, b) =>
+  /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+);
 /** Percent-encodes UTF-8 bytes (lone surrogates become U+FFFD, as any client would send them). */
-const pct = (text: string): string =>
-  [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const pct = (text: string): string => {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) out += PCT_BYTES[b];
+  return out;
+};
 
 /** x-www-form-urlencoded, objects and arrays with brackets as qs reads them. */
 function formEncode(value: unknown, prefix = '', depth = 0): string[] {
@@ -656,15 +664,20 @@ describe('letters of accepted hostile actions', () => {
     expect(acceptedActions.length).toBeGreaterThan(100);
     // Every letter in the database (every action the corpus got in, whatever the route) reaches a
     // final state; hostile text must not make SendGrid refuse a letter.
-    const deadline = Date.now() + 45_000;
-    let states: Array<{ id: string; status: string; status_reason: string | null }> = [];
-    while (Date.now() < deadline) {
-      states = (await service.deps.db.query<{ id: string; status: string; status_reason: string | null }>('SELECT id, status, status_reason FROM letters')).rows;
-      if (states.every((s) => !['queued', 'sending', 'awaiting_lookup'].includes(s.status))) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const letterIds = states.map((s) => s.id);
     const labelOf = new Map(acceptedActions.flatMap((a) => a.letterIds.map((id) => [id, a.label] as const)));
+    type State = { id: string; status: string; status_reason: string | null };
+    const unsettled = (s: State) => ['queued', 'sending', 'awaiting_lookup'].includes(s.status);
+    const states = await eventually(
+      async () => (await service.deps.db.query<State>('SELECT id, status, status_reason FROM letters')).rows,
+      (rows) => !rows.some(unsettled),
+      {
+        timeoutMs: 45_000,
+        intervalMs: 250,
+        what: 'every letter to reach a final state',
+        describe: (rows) => rows.filter(unsettled).slice(0, 40).map((s) => `${labelOf.get(s.id) ?? 'letter'} ${s.id}: ${s.status}`).join('; '),
+      },
+    );
+    const letterIds = states.map((s) => s.id);
     expect(states.filter((s) => s.status !== 'accepted').map((s) => `${labelOf.get(s.id) ?? 'letter'} ${s.id}: ${s.status} ${s.status_reason ?? ''}`).slice(0, 40)).toEqual([]);
 
     // What each letter should carry, from the database the sender read.

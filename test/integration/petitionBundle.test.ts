@@ -2,6 +2,7 @@
 // riding, date: never an email or an address), with totals; as printable HTML and as CSV,
 // streamed with flat memory. Signatures are written straight into the database.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -355,16 +356,28 @@ describe('petition bundle: 100,000 signatures', () => {
   }, 120_000);
 
   it('stops reading the database when the campaigner closes the download midway', async () => {
-    const server = http.createServer(big.app).listen(0, '127.0.0.1');
+    // The server's side of the download: its answer closes when the campaigner goes.
+    let answerClosed: Promise<unknown> | undefined;
+    const server = http
+      .createServer((req, res) => {
+        answerClosed = once(res, 'close');
+        big.app(req, res);
+      })
+      .listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const { port } = server.address() as AddressInfo;
-    // Count the batches read from the database.
+    // Count the batches read from the database, and keep the queries still running.
     const db = big.deps.db;
     const query = db.query.bind(db);
     let batches = 0;
+    const running = new Set<Promise<unknown>>();
     db.query = ((sql: string, params?: unknown[]) => {
       if (sql.includes('ORDER BY a.created_at, a.id')) batches += 1;
-      return query(sql, params);
+      const result = query(sql, params);
+      running.add(result);
+      const forget = () => running.delete(result);
+      result.then(forget, forget);
+      return result;
     }) as typeof db.query;
     let received = 0;
     await new Promise<void>((resolve, reject) => {
@@ -380,9 +393,16 @@ describe('petition bundle: 100,000 signatures', () => {
       });
       req.on('error', () => undefined);
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // The server sees the close; the reader then stops at its next row, once the queries it had
+    // running have answered (and the ones those lead to: a batch's names).
+    await answerClosed;
+    while (running.size > 0) {
+      await Promise.allSettled([...running]);
+      await new Promise((r) => setImmediate(r));
+    }
     const afterClose = batches;
-    await new Promise((r) => setTimeout(r, 700));
+    // Another request through the same service and database: the stopped reader reads nothing meanwhile.
+    const res = await request(big.app).get(BUNDLE).query({ format: 'totals.csv' }).set(auth).expect(200);
     db.query = query;
     server.close();
     // 100 batches make the whole list; reading stopped soon after the close, and stayed stopped.
@@ -390,7 +410,6 @@ describe('petition bundle: 100,000 signatures', () => {
     expect(afterClose).toBeLessThan(50);
     expect(batches).toBe(afterClose);
     // The service is still fine afterwards.
-    const res = await request(big.app).get(BUNDLE).query({ format: 'totals.csv' }).set(auth).expect(200);
     expect(res.text).toContain('total,,,100000');
   }, 60_000);
 });

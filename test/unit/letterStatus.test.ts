@@ -65,11 +65,6 @@ describe('letter status transitions', () => {
     expect(statusesThatCanMoveTo('awaiting_confirmation')).toEqual([]);
   });
 
-  it.each(LETTER_STATUSES.map((s) => [s]))('status %s has an entry in the table', (status) => {
-    // canMove reads TRANSITIONS[from]; a missing key would throw here.
-    expect(() => LETTER_STATUSES.map((to) => canMove(status, to))).not.toThrow();
-  });
-
   it('lists every status of the API', () => {
     expect([...LETTER_STATUSES].sort()).toEqual(
       ['awaiting_confirmation', 'awaiting_lookup', 'queued', 'sending', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
