@@ -14,7 +14,10 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { eventually } from './eventually';
 import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
 import { startFakeSendgrid, type FakeSendgrid } from '../fakes/fakeSendgrid';
-import { isSupporterEmailId } from '../../src/domain/supporterEmails';
+import { confirmationEmailId, isSupporterEmailId } from '../../src/domain/supporterEmails';
+
+/** A receipt or a note to a supporter (not a letter, not a confirmation request). */
+export const receiptOrNote = (id: string): boolean => isSupporterEmailId(id) && !id.startsWith(confirmationEmailId(''));
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -39,6 +42,11 @@ export interface TestService {
   actionOf(email: string, slug?: string): Promise<StoredActionIds>;
   /** POST /api/campaigns/:slug/actions (202 expected), and the action it stored. */
   submit(body: Record<string, unknown>, slug?: string): Promise<{ res: request.Response; action: StoredActionIds }>;
+  /**
+   * The same, as one record: the stored action's id and token, and each letter of the answer
+   * (recipient, subject) with its stored id, in order.
+   */
+  submitted(body: Record<string, unknown>, slug?: string): Promise<Submitted>;
   letter(id: string): Promise<LetterRow>;
   waitForLetter(id: string, status: string | string[], timeoutMs?: number): Promise<LetterRow>;
   close(): Promise<void>;
@@ -49,6 +57,14 @@ export interface StoredActionIds {
   token: string;
   confirmToken: string | null;
   letterIds: string[];
+}
+
+export interface Submitted {
+  res: request.Response;
+  id: string;
+  token: string;
+  confirmToken: string | null;
+  letters: Array<{ id: string; recipient: { name: string | null; role: string; district?: string }; subject: string | null }>;
 }
 
 export interface LetterRow {
@@ -77,8 +93,8 @@ export interface TestServiceOptions {
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const represent = options.represent ?? (await startFakeRepresent());
-  // Emails to supporters about their own action are kept apart: tests of letters count letters.
-  const sendgrid = options.sendgrid ?? (await startFakeSendgrid({ setAside: isSupporterEmailId }));
+  // Receipts and notes to supporters are kept apart: tests of letters (and of confirmation emails) count those.
+  const sendgrid = options.sendgrid ?? (await startFakeSendgrid({ setAside: receiptOrNote }));
   const database = options.database ?? (await createTestDatabase());
   const prefix = options.prefix ?? `t${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
@@ -144,6 +160,11 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       const res = await request(app).post(`/api/campaigns/${slug}/actions`).send(body);
       if (res.status !== 202) throw new Error(`expected 202 from POST /api/campaigns/${slug}/actions, got ${res.status}: ${JSON.stringify(res.body)}`);
       return { res, action: await service.actionOf(String(body.email), slug) };
+    },
+    async submitted(body, slug = 'xinjiang') {
+      const { res, action } = await service.submit(body, slug);
+      const letters = (res.body.letters as Array<Omit<Submitted['letters'][number], 'id'>>).map((l, i) => ({ ...l, id: action.letterIds[i] }));
+      return { res, id: action.id, token: action.token, confirmToken: action.confirmToken, letters };
     },
     async letter(id) {
       const { rows } = await deps.db.query<LetterRow>('SELECT * FROM letters WHERE id = $1', [id]);

@@ -31,12 +31,12 @@ interface Submitted {
   token: string;
   email: string;
   letterIds: string[];
-  status: string;
+  confirmationRequired: boolean;
 }
 
 async function submit(slug: string, body: Record<string, unknown>): Promise<Submitted> {
-  const res = await request(service.app).post(`/api/campaigns/${slug}/actions`).send(body).expect(202);
-  return { id: res.body.id, token: res.body.token, email: body.email as string, letterIds: res.body.letters.map((l: { id: string }) => l.id), status: res.body.status };
+  const res = await service.submitted(body, slug);
+  return { id: res.id, token: res.token, email: body.email as string, letterIds: res.letters.map((l) => l.id), confirmationRequired: res.res.body.confirmationRequired };
 }
 
 const actionRow = async (id: string) =>
@@ -58,7 +58,7 @@ describe('the confirmation email', () => {
     const person = supporter({ firstName: 'Rahima', lastName: 'Mahmut', address: '9 Hidden Street' });
     const action = await submit(LETTERS, person);
     const control = await submit(LETTERS, supporter());
-    expect(action.status).toBe('awaiting_confirmation');
+    expect(action.confirmationRequired).toBe(true);
     expect(await letterStatuses(action.letterIds)).toEqual(['awaiting_confirmation', 'awaiting_confirmation']);
 
     // The job in Redis carries the action id and nothing personal.
@@ -79,7 +79,8 @@ describe('the confirmation email', () => {
       const { confirm_token: token } = await actionRow(action.id);
       expect(token).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
       expect(mail.body.personalizations[0].to).toEqual([{ email: person.email, name: 'Rahima Mahmut' }]);
-      expect(mail.body.from).toEqual({ email: 'letters@example.org', name: 'Example Letters' });
+      // From the organisation (at the service's verified address), as every email to a supporter.
+      expect(mail.body.from).toEqual({ email: 'letters@example.org', name: ORGANISATION.name });
       expect(mail.body.reply_to).toEqual(ORGANISATION);
       expect(mail.body.subject ?? mail.body.personalizations[0].subject).toBe('Please confirm: Canada must act on the mass detention of Uyghurs in Xinjiang');
       const [text, html] = mail.body.content!;
@@ -125,7 +126,7 @@ describe('the confirmation email', () => {
     const { confirm_token: token, confirm_sent_at: sentAt } = await actionRow(signature.id);
     expect(sentAt).not.toBeNull();
     expect(mail.body.personalizations[0].to).toEqual([{ email: person.email, name: 'Zoé Côté' }]);
-    expect(mail.body.from).toEqual({ email: 'letters@example.org', name: 'Example Letters' });
+    expect(mail.body.from).toEqual({ email: 'letters@example.org', name: 'Organisation exemple de défense des droits de la personne' });
     expect(mail.body.reply_to?.email).toBe(ORGANISATION.email);
     expect(mail.body.subject ?? mail.body.personalizations[0].subject).toBe(
       'Veuillez confirmer : Libérez les personnes détenues dans les camps et les prisons du Xinjiang',

@@ -36,8 +36,8 @@ it('an unconfirmed action leaves a known supporter’s name and address as they 
   const alice = supporter({ firstName: 'Alice', lastName: 'Tremblay', address: '5 Real Road', city: 'Ottawa' });
   await request(service.app).post('/api/campaigns/xinjiang/actions').send(alice).expect(202);
   const forged = { ...alice, firstName: 'Mallory', lastName: 'Impostor', address: '1 Evil Street', city: 'Vancouver' };
-  const res = await request(service.app).post('/api/campaigns/xinjiang-confirm/actions').send(forged).expect(202);
-  expect(res.body.status).toBe('awaiting_confirmation');
+  const res = await service.submitted(forged, 'xinjiang-confirm');
+  expect(res.res.body.confirmationRequired).toBe(true);
   expect(await supporterRow(alice.email)).toEqual({ first_name: 'Alice', last_name: 'Tremblay', address: '5 Real Road', city: 'Ottawa' });
 });
 
@@ -45,11 +45,11 @@ it('what a known supporter typed with an action is applied once they confirm it'
   const chloe = supporter({ firstName: 'Chloe', lastName: 'Roy', address: '3 Old Lane', city: 'Gatineau' });
   await request(service.app).post('/api/campaigns/xinjiang/actions').send(chloe).expect(202);
   const moved = { ...chloe, lastName: 'Roy-Martin', address: '8 New Avenue', city: 'Ottawa' };
-  const res = await request(service.app).post('/api/campaigns/xinjiang-confirm/actions').send(moved).expect(202);
+  const res = await service.submitted(moved, 'xinjiang-confirm');
   expect(await supporterRow(chloe.email)).toMatchObject({ last_name: 'Roy', address: '3 Old Lane' });
-  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.body.id));
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.id));
   expect(await supporterRow(chloe.email)).toEqual({ first_name: 'Chloe', last_name: 'Roy-Martin', address: '8 New Avenue', city: 'Ottawa' });
-  const left = await service.deps.db.query<{ pending_details: unknown }>('SELECT pending_details FROM actions WHERE id = $1', [res.body.id]);
+  const left = await service.deps.db.query<{ pending_details: unknown }>('SELECT pending_details FROM actions WHERE id = $1', [res.id]);
   expect(left.rows[0].pending_details).toBeNull();
 });
 
@@ -57,15 +57,15 @@ it('a petition signature keeps the street address a letter campaign was given', 
   const bo = supporter({ firstName: 'Bo', lastName: 'Chen', address: '77 King Street', city: 'Toronto' });
   await request(service.app).post('/api/campaigns/xinjiang/actions').send(bo).expect(202);
   const { address: _address, ...signature } = { ...bo, city: 'Mississauga' };
-  const signed = await request(service.app).post('/api/campaigns/xinjiang-petition/actions').send(signature).expect(202);
-  await confirmAction(service.web.pages.confirm, await confirmTokenOf(signed.body.id));
+  const signed = await service.submitted(signature, 'xinjiang-petition');
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(signed.id));
   // Known person, no address asked: the address stays; what was asked (the city) is taken.
   expect(await supporterRow(bo.email)).toMatchObject({ address: '77 King Street', city: 'Mississauga' });
 });
 
 it('a campaigner cannot send a letter of an unconfirmed action by retrying it; once confirmed, they can', async () => {
-  const res = await request(service.app).post('/api/campaigns/xinjiang-confirm/actions').send(supporter()).expect(202);
-  const letterId = res.body.letters[0].id as string;
+  const res = await service.submitted(supporter(), 'xinjiang-confirm');
+  const letterId = res.letters[0].id;
   // As when Represent lists no email for the MP: the letter is stored failed at once.
   await service.deps.db.query("UPDATE letters SET status = 'failed', status_reason = 'no address' WHERE id = $1", [letterId]);
 
@@ -76,7 +76,7 @@ it('a campaigner cannot send a letter of an unconfirmed action by retrying it; o
   const status = async () => (await service.deps.db.query<{ status: string }>('SELECT status FROM letters WHERE id = $1', [letterId])).rows[0].status;
   expect(await status()).toBe('failed');
 
-  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.body.id));
+  await confirmAction(service.web.pages.confirm, await confirmTokenOf(res.id));
   await request(service.app).post(`/api/admin/letters/${letterId}/retry`).set(auth).expect(202);
   expect(await status()).toBe('queued');
 });

@@ -44,13 +44,12 @@ describe('a petition that asks for confirmation', () => {
     service.sendgrid.reset();
     const before = await publicCount(service, PETITION);
     const person = signer();
-    const res = await request(service.app).post(`/api/campaigns/${PETITION}/actions`).send(person).expect(202);
-    expect(res.body.status).toBe('awaiting_confirmation');
-    expect(res.body.letters).toEqual([]);
+    const res = await service.submitted(person, PETITION);
+    expect(res.res.body).toMatchObject({ kind: 'petition', letters: [], confirmationRequired: true });
     service.deps.counter.forget(PETITION);
     expect(await publicCount(service, PETITION)).toBe(before);
 
-    const { confirm_token: token, confirmed_at } = await actionRow(service, res.body.id);
+    const { confirm_token: token, confirmed_at } = await actionRow(service, res.id);
     expect(token).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
     expect(confirmed_at).toBeNull();
     // The worker emails the link to the supporter.
@@ -59,7 +58,7 @@ describe('a petition that asks for confirmation', () => {
     expect(mailText(mail)).toContain(`https://act.example.org/confirm/${token}?lang=en`);
 
     // The thank-you page: check your email; a signature has no letters to follow.
-    const statusPath = new URL(res.body.statusUrl).pathname + new URL(res.body.statusUrl).search;
+    const statusPath = `/actions/${res.id}?token=${encodeURIComponent(res.token)}`;
     const thanks = await request(service.app).get(`${statusPath}&lang=en&new=1`).expect(200);
     expect(words(thanks.text)).toContain('Thank you for signing');
     expect(words(thanks.text)).toContain('Check your email: we sent you a link to confirm. Your signature counts only once you confirm.');
@@ -75,10 +74,10 @@ describe('a petition that asks for confirmation', () => {
       expect(words(page.text)).toContain('Confirm your signature');
       expect(words(page.text)).toContain('Free the people held in Xinjiang');
     }
-    expect((await actionRow(service, res.body.id)).confirmed_at).toBeNull();
+    expect((await actionRow(service, res.id)).confirmed_at).toBeNull();
     const fr = await request(service.app).get(`/confirm/${token}?lang=fr`).expect(200);
     expect(html(fr.text)).toMatch(/<button type="submit"[^>]*>Confirmer<\/button>/);
-    expect((await actionRow(service, res.body.id)).confirmed_at).toBeNull();
+    expect((await actionRow(service, res.id)).confirmed_at).toBeNull();
 
     // The button: a form post with an empty body.
     const done = await request(service.app).post(`/confirm/${token}?lang=en`).type('form').send('').expect(200);
@@ -86,8 +85,8 @@ describe('a petition that asks for confirmation', () => {
     expect(done.headers['referrer-policy']).toBe('no-referrer');
     expect(words(done.text)).toContain('Thank you, confirmed');
     expect(words(done.text)).toContain('Your signature now counts.');
-    expect(html(done.text)).not.toContain(res.body.token); // never the status token
-    expect((await actionRow(service, res.body.id)).confirmed_at).toBeInstanceOf(Date);
+    expect(html(done.text)).not.toContain(res.token); // never the status token
+    expect((await actionRow(service, res.id)).confirmed_at).toBeInstanceOf(Date);
     expect(await publicCount(service, PETITION)).toBe(before + 1);
 
     const again = await request(service.app).post(`/confirm/${token}?lang=en`).type('form').send('').expect(200);
@@ -114,10 +113,10 @@ describe('a petition that asks for confirmation', () => {
     expect(words(fr.text)).toContain('Ce lien n’est pas valide ou a expiré');
 
     service.sendgrid.reset();
-    const res = await request(service.app).post(`/api/campaigns/${PETITION}/actions`).send(signer()).expect(202);
+    const res = await service.submitted(signer(), PETITION);
     await service.sendgrid.waitForAccepted(1);
-    const { confirm_token: token } = await actionRow(service, res.body.id);
-    await service.deps.db.query("UPDATE actions SET confirm_expires_at = now() - interval '1 minute' WHERE id = $1", [res.body.id]);
+    const { confirm_token: token } = await actionRow(service, res.id);
+    await service.deps.db.query("UPDATE actions SET confirm_expires_at = now() - interval '1 minute' WHERE id = $1", [res.id]);
     const expired = await request(service.app).get(`/confirm/${token}`).expect(404);
     expect(words(expired.text)).toContain('links work for 7 days');
     await request(service.app).post(`/confirm/${token}`).type('form').send('').expect(404);
@@ -200,16 +199,16 @@ describe('a letter campaign that asks for confirmation', () => {
 
   it('sends no letter until the Confirm button is pressed, then both', async () => {
     const person = supporter();
-    const res = await request(confirming.app).post('/api/campaigns/xinjiang/actions').send(person).expect(202);
-    expect(res.body.status).toBe('awaiting_confirmation');
-    expect(res.body.letters.map((l: { status: string }) => l.status)).toEqual(['awaiting_confirmation', 'awaiting_confirmation']);
+    const res = await confirming.submitted(person, 'xinjiang');
+    expect(res.res.body.confirmationRequired).toBe(true);
+    for (const letter of res.letters) expect((await confirming.letter(letter.id)).status).toBe('awaiting_confirmation');
 
     // The only mail that goes is the one asking the supporter to confirm.
     const [mail] = await confirming.sendgrid.waitForAccepted(1);
     expect(mail.body.personalizations[0].to[0].email).toBe(person.email);
-    for (const letter of res.body.letters) expect((await confirming.letter(letter.id)).status).toBe('awaiting_confirmation');
+    for (const letter of res.letters) expect((await confirming.letter(letter.id)).status).toBe('awaiting_confirmation');
 
-    const statusPath = new URL(res.body.statusUrl).pathname + new URL(res.body.statusUrl).search;
+    const statusPath = `/actions/${res.id}?token=${encodeURIComponent(res.token)}`;
     const thanks = await request(confirming.app).get(`${statusPath}&lang=en&new=1`).expect(200);
     expect(words(thanks.text)).toContain('Check your email: we sent you a link to confirm. Your letters go only once you confirm.');
     expect(html(thanks.text)).toContain('data-status="awaiting_confirmation"');
@@ -217,17 +216,17 @@ describe('a letter campaign that asks for confirmation', () => {
     const fr = await request(confirming.app).get(`${statusPath}&lang=fr`).expect(200);
     expect(words(fr.text)).toContain('En attente de votre confirmation');
 
-    const { confirm_token: token } = await actionRow(confirming, res.body.id);
+    const { confirm_token: token } = await actionRow(confirming, res.id);
     const page = await request(confirming.app).get(`/confirm/${token}?lang=en`).expect(200);
     expect(words(page.text)).toContain('Confirm your letters');
     expect(confirming.sendgrid.accepted()).toHaveLength(1);
-    for (const letter of res.body.letters) expect((await confirming.letter(letter.id)).status).toBe('awaiting_confirmation');
+    for (const letter of res.letters) expect((await confirming.letter(letter.id)).status).toBe('awaiting_confirmation');
 
     const done = await request(confirming.app).post(`/confirm/${token}?lang=en`).type('form').send('').expect(200);
     expect(words(done.text)).toContain('Your letters are on their way.');
     const mails = await confirming.sendgrid.waitForAccepted(3);
     expect(mails.slice(1).map((m) => m.body.personalizations[0].to[0].email).sort()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
-    for (const letter of res.body.letters) await confirming.waitForLetter(letter.id, 'accepted');
+    for (const letter of res.letters) await confirming.waitForLetter(letter.id, 'accepted');
     const again = await request(confirming.app).post(`/confirm/${token}`).type('form').send('').expect(200);
     expect(words(again.text)).toContain('Already confirmed');
   });

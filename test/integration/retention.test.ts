@@ -51,8 +51,8 @@ beforeAll(async () => {
   const open = await startTestService({ database, env: { CAMPAIGNS_DIR: openDir, DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN } });
   try {
     const act = async (slug: string, body: ReturnType<typeof supporter>) => {
-      const res = await request(open.app).post(`/api/campaigns/${slug}/actions`).send(body).expect(202);
-      taken[slug].push({ id: res.body.id, token: res.body.token, email: body.email as string, letterIds: res.body.letters.map((l: { id: string }) => l.id) });
+      const res = await open.submitted(body, slug);
+      taken[slug].push({ id: res.id, token: res.token, email: body.email as string, letterIds: res.letters.map((l) => l.id) });
     };
     await act('xinjiang', supporter({ firstName: 'Gulbahar', lastName: 'Jalilova', address: '1 Private Lane' }));
     await act('xinjiang', supporter({ postalCode: 'G0A 1A0', city: 'Sainte-Christine-d’Auvergne', locale: 'fr', address: '2 rue Secrète' }));

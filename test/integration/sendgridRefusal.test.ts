@@ -4,15 +4,15 @@
 import request from 'supertest';
 import { startFakeSendgrid } from '../fakes/fakeSendgrid';
 import { eventually } from '../helpers/eventually';
-import { startTestService, supporter } from '../helpers/testService';
+import { receiptOrNote, startTestService, supporter, type Submitted } from '../helpers/testService';
 
-const ids = (res: request.Response): string[] => res.body.letters.map((l: { id: string }) => l.id);
+const ids = (res: Submitted): string[] => res.letters.map((l) => l.id);
 
 it('holds every letter while the API key is refused, says so, and sends them once the key is fixed', async () => {
-  const sendgrid = await startFakeSendgrid();
+  const sendgrid = await startFakeSendgrid({ setAside: receiptOrNote });
   const broken = await startTestService({ sendgrid, env: { SENDGRID_API_KEY: 'SG.revoked-key' } });
   try {
-    const res = await request(broken.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+    const res = await broken.submitted(supporter());
     // The first try is refused; the letter goes back to waiting, with the reason.
     const held = await eventually(
       () => broken.letter(ids(res)[0]),
@@ -53,7 +53,7 @@ it('holds letters when SendGrid refuses our sender (403), without failing them',
   const service = await startTestService();
   try {
     service.sendgrid.setDefault(403 as never);
-    const res = await request(service.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+    const res = await service.submitted(supporter());
     const held = await eventually(
       () => service.letter(ids(res)[0]),
       (l) => l.status === 'queued' && (l.status_reason ?? '').includes('verified Sender Identity'),
