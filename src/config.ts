@@ -64,6 +64,7 @@ const schema = z.object({
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
   SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: int(1, 1_000_000).default(5),
   LOOKUP_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(10),
+  ADMIN_AUTH_FAILURES_PER_IP_PER_MIN: int(1, 1_000_000).default(10),
   REPRESENT_VISITOR_SHARE_PERCENT: int(1, 100).default(20),
   FORM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -97,6 +98,8 @@ export interface Config {
     submitUnverifiedPerIpPerMinute: number;
     submitPerEmailPerHour: number;
     lookupsPerIpPerMinute: number;
+    /** Wrong admin tokens per IP per minute before every try from it is refused for the rest of the minute. */
+    adminAuthFailuresPerIpPerMinute: number;
     formMinMs: number;
   };
   /** Signs the time each form was shown; unset = a secret the service makes once and keeps in the database. */
@@ -187,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       submitUnverifiedPerIpPerMinute: e.SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN,
       submitPerEmailPerHour: e.SUBMIT_RATE_PER_EMAIL_PER_HOUR,
       lookupsPerIpPerMinute: e.LOOKUP_RATE_PER_IP_PER_MIN,
+      adminAuthFailuresPerIpPerMinute: e.ADMIN_AUTH_FAILURES_PER_IP_PER_MIN,
       formMinMs: e.FORM_MIN_MS,
     },
     formSecret: e.FORM_SECRET,

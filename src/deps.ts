@@ -256,8 +256,8 @@ export function webDeps(a: Adapters): AppDeps {
       bundle,
       lifecycle,
       renderer: a.pages,
-      // Ten wrong tokens a minute per address, then every try is refused for the rest of it.
-      bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: 10, windowMs: 60_000 }),
+      // A few wrong tokens a minute per address, then every try is refused for the rest of it.
+      bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: config.limits.adminAuthFailuresPerIpPerMinute, windowMs: 60_000 }),
     },
     dashboard: {
       renderer: a.pages,

@@ -117,6 +117,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     SUBMIT_RATE_PER_IP_PER_MIN: '100000',
     SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: '100000',
     LOOKUP_RATE_PER_IP_PER_MIN: '100000',
+    ADMIN_AUTH_FAILURES_PER_IP_PER_MIN: '100000',
     REPRESENT_VISITOR_SHARE_PERCENT: '100',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,

@@ -1,7 +1,7 @@
 // The campaigner API: only with the admin token; numbers that match the letters; a CSV that
 // streams; retry through the normal path; erasure that leaves counts and nothing else.
 import request from 'supertest';
-import { startTestService, supporter, type TestService } from '../helpers/testService';
+import { startTestService, supporter, type Submitted, type TestService } from '../helpers/testService';
 import { streamedDownload } from '../helpers/streamedDownload';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -14,8 +14,8 @@ beforeAll(async () => {
 afterAll(() => service.close());
 beforeEach(() => service.sendgrid.reset());
 
-const submit = (body: object) => request(service.app).post('/api/campaigns/xinjiang/actions').send(body).expect(202);
-const ids = (res: request.Response): string[] => res.body.letters.map((l: { id: string }) => l.id);
+const submit = (body: Record<string, unknown>) => service.submitted(body);
+const ids = (res: Submitted): string[] => res.letters.map((l) => l.id);
 
 describe('admin authentication', () => {
   const routes: Array<[string, string]> = [
@@ -58,7 +58,7 @@ describe('stats and letters', () => {
   afterAll(() => fresh.close());
 
   it('counts actions, letters by status, provinces, ridings, the last hour and days exactly', async () => {
-    const post = (body: object) => request(fresh.app).post('/api/campaigns/xinjiang/actions').send(body).expect(202);
+    const post = (body: Record<string, unknown>) => fresh.submitted(body);
     const created = [
       await post(supporter({ postalCode: 'M5V 3L9' })),
       await post(supporter({ postalCode: 'M5V3L9' })),
@@ -110,7 +110,7 @@ describe('stats and letters', () => {
   });
 
   it('shows one letter’s whole history', async () => {
-    const res = await request(fresh.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
+    const res = await fresh.submitted(supporter());
     const [id] = ids(res);
     await fresh.waitForLetter(id, 'accepted');
     const history = await request(fresh.app).get(`/api/admin/letters/${id}`).set(auth).expect(200);
@@ -179,7 +179,7 @@ describe('erasure', () => {
     const { rows: log } = await service.deps.db.query<{ by: string; row_counts: Record<string, number> }>('SELECT by, row_counts FROM erasures');
     expect(log).toEqual([{ by: 'Privacy officer', row_counts: { supporters: 1, actions: 1, consents: 2, letters: 2, letters_stopped: 0 } }]);
     // The status link no longer opens anything.
-    await request(service.app).get(`/api/actions/${res.body.id}`).query({ token: res.body.token }).expect(404);
+    await request(service.app).get(`/api/actions/${res.id}`).query({ token: res.token }).expect(404);
     await request(service.app).delete(`/api/admin/supporters/${encodeURIComponent(email)}`).set(auth).expect(404);
   });
 });
@@ -196,7 +196,7 @@ describe('CSV export', () => {
               NULL, CASE WHEN g % 1000 = 0 THEN '-2+3' ELSE 'Canada must support an independent investigation in Xinjiang' END,
               'accepted', now() - (g || ' seconds')::interval
          FROM generate_series(1, $2::int) AS g`,
-      [res.body.id, extra],
+      [res.id, extra],
     );
 
     let defusedFormulas = 0;

@@ -17,7 +17,7 @@ const ROOT = path.join(__dirname, '..', '..');
 let service: TestService;
 
 beforeAll(async () => {
-  service = await startTestService({ env: { ADMIN_TOKEN: TOKEN, FORM_MIN_MS: '0', TRUST_PROXY: 'true' } });
+  service = await startTestService({ env: { ADMIN_TOKEN: TOKEN, FORM_MIN_MS: '0', TRUST_PROXY: 'true', ADMIN_AUTH_FAILURES_PER_IP_PER_MIN: '10' } });
 });
 afterAll(() => service.close());
 beforeEach(() => service.sendgrid.reset());
