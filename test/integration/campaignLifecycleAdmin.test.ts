@@ -39,7 +39,8 @@ const readable = (html: string) =>
     .replace(/ ([).,])/g, '$1');
 const switchTo = (status: unknown, slug = SLUG) => request(service.app).post(`/api/admin/campaigns/${slug}/status`).set(auth).set('X-Admin-Name', 'Dana').send({ status });
 const submit = () => request(service.app).post(`/api/campaigns/${SLUG}/actions`).send(supporter());
-const letterIds = (res: request.Response): string[] => res.body.letters.map((l: { id: string }) => l.id);
+/** Submits one supporter's action (202) and answers its stored letters' ids. */
+const submitted = async (s: TestService = service): Promise<string[]> => (await s.submitted(supporter(), SLUG)).letters.map((l) => l.id);
 const queuedIds = async (slug = SLUG) =>
   (await service.deps.db.query<{ id: string }>("SELECT id FROM letters WHERE campaign_slug = $1 AND status = 'queued' ORDER BY id", [slug])).rows.map((r) => r.id);
 const sentTo = (ids: string[]) =>
@@ -176,7 +177,7 @@ describe('holding and releasing letters', () => {
   it('a pause holds queued letters at the worker; opening sends every one, once', async () => {
     // Three supporters act while the campaign is open and no worker runs: six letters queued.
     const created: string[] = [];
-    for (let i = 0; i < 3; i++) created.push(...letterIds(await submit().expect(202)));
+    for (let i = 0; i < 3; i++) created.push(...(await submitted()));
     expect(created).toHaveLength(6);
     const held = await queuedIds();
     expect(held).toEqual(expect.arrayContaining(created));
@@ -215,7 +216,7 @@ describe('holding and releasing letters', () => {
 
   it('a closed campaign refuses new actions, but its queued letters are still sent', async () => {
     await stopWorkers();
-    const ids = letterIds(await submit().expect(202));
+    const ids = await submitted();
     const closed = await switchTo('closed').expect(200);
     expect(closed.body).toMatchObject({ slug: SLUG, status: 'closed', cause: 'switch' });
     const refused = await submit().expect(409);
@@ -322,7 +323,7 @@ describe('a paced campaign', () => {
   it('shows each queued letter’s planned time on the dashboard, and plannedAt in the letters API', async () => {
     // Two supporters in the same riding: the first letter to each target goes now, the second an hour later.
     const ids: string[] = [];
-    for (let i = 0; i < 2; i++) ids.push(...letterIds(await request(paced.app).post(`/api/campaigns/${SLUG}/actions`).send(supporter()).expect(202)));
+    for (let i = 0; i < 2; i++) ids.push(...(await submitted(paced)));
     const letters = await eventually(
       async () =>
         (
