@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { migrate } from '../../src/adapters/migrate';
 import { MIGRATIONS_DIR } from '../../src/paths';
+import { eventually } from '../helpers/eventually';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 
 let dataDir: string;
@@ -24,12 +24,14 @@ afterAll(async () => {
 it('stores the action in the embedded database and writes each letter to the outbox as an .eml file', async () => {
   expect(fs.existsSync(path.join(dataDir, 'db'))).toBe(true);
   const person = supporter();
-  const res = await request(service.app).post('/api/campaigns/xinjiang/actions').send(person).expect(202);
-  const ids: string[] = res.body.letters.map((l: { id: string }) => l.id);
+  const res = await service.submitted(person);
+  const ids = res.letters.map((l) => l.id);
   await Promise.all(ids.map((id) => service.waitForLetter(id, 'accepted')));
 
-  const files = fs.readdirSync(path.join(dataDir, 'outbox')).sort();
-  expect(files).toEqual(ids.map((id) => `${id}.eml`).sort());
+  // Each letter, and the supporter's receipt (its own id: never a letter's).
+  const outbox = () => fs.readdirSync(path.join(dataDir, 'outbox')).sort();
+  const files = await eventually(async () => outbox(), (f) => f.length === 3, { what: 'two letters and a receipt in the outbox' });
+  expect(files).toEqual([...ids.map((id) => `${id}.eml`), `receipt-${res.id}.eml`].sort());
   const mp = fs.readFileSync(path.join(dataDir, 'outbox', `${ids[0]}.eml`), 'utf8');
   expect(mp).toMatch(/^To: Chi Nguyen <chi\.nguyen@parl\.gc\.ca>$/m);
   expect(mp).toMatch(/^From: Example Letters <letters@example\.org>$/m);
