@@ -25,6 +25,9 @@ it('finishes in-flight requests and jobs, exits 0, and leaves nothing "sending"'
     SENDGRID_API_URL: fakes.sendgrid.url,
     MAIL_FROM: 'Example Letters <letters@example.org>',
     SUBMIT_RATE_PER_IP_PER_MIN: '100000',
+    SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN: '100000',
+    // All the load comes from one address, standing for many supporters.
+    REPRESENT_VISITOR_SHARE_PERCENT: '100',
     WORKER_CONCURRENCY: '5',
   });
   await listening(port);

@@ -2,7 +2,6 @@
 // Retry-After): supporters are still answered 202, and the MP letters wait, back off and go out.
 import fs from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 import type { RepresentMode } from '../fakes/fakeRepresent';
 
@@ -37,20 +36,22 @@ const cases: Array<[string, RepresentMode, { retryAfterSeconds?: number }]> = [
 it.each(cases)('when Represent %s, the action is accepted and the MP letter goes out once it answers', async (_what, mode, options) => {
   const postalCode = freshPostalCode();
   service.represent.setMode(mode, options);
-  const res = await request(service.app).post('/api/campaigns/xinjiang/actions').send(supporter({ postalCode })).expect(202);
-  expect(res.body.letters[0].status).toBe('awaiting_lookup');
+  const res = await service.submitted(supporter({ postalCode }));
+  // Who the MP is is not known yet.
+  expect(res.letters[0]).toMatchObject({ recipient: { name: null }, subject: null });
+  expect((await service.letter(res.letters[0].id)).status).toBe('awaiting_lookup');
   const asked = service.represent.count();
   expect(asked).toBeGreaterThanOrEqual(1);
 
   service.represent.setMode('ok');
-  const letter = await service.waitForLetter(res.body.letters[0].id, 'accepted', 90_000);
+  const letter = await service.waitForLetter(res.letters[0].id, 'accepted', 90_000);
   expect(letter.recipient_email).toBe('chi.nguyen@parl.gc.ca');
 
   if (options.retryAfterSeconds) {
     // The lookup waited as long as Represent asked before trying again.
     const { rows } = await service.deps.db.query<{ waited: number }>(
       `SELECT extract(epoch FROM max(at) FILTER (WHERE type = 'queued') - min(at))::float AS waited FROM letter_events WHERE letter_id = $1`,
-      [res.body.letters[0].id],
+      [res.letters[0].id],
     );
     expect(rows[0].waited).toBeGreaterThanOrEqual(options.retryAfterSeconds - 0.05);
   }

@@ -3,7 +3,6 @@
 // database, the real SendGrid client (fake SendGrid) and a clock the test moves; then once through
 // the real BullMQ worker with the real clock.
 import { DateTime } from 'luxon';
-import request from 'supertest';
 import { deliverLetter, type DeliverDeps, type DeliveryOutcome } from '../../src/domain/deliverLetter';
 import { removeCampaignsDir, writeCampaignsDir } from '../helpers/campaignsDir';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
