@@ -37,6 +37,13 @@
   if (data.page === 'action') actionPage();
   if (data.page === 'petition') petitionPage();
   if (data.page === 'status') statusPage();
+  if (data.page === 'thanks') focusThanks();
+
+  // The thank-you page says what happened first: its heading takes the focus.
+  function focusThanks() {
+    var heading = document.getElementById('thanks-title');
+    if (heading) heading.focus();
+  }
 
   function actionPage() {
     var form = document.getElementById('action-form');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { browserEnvForFile, uniqueEmail } from './browserEnv';
 import { focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
+import { eventually } from '../helpers/eventually';
 
 const envOf = browserEnvForFile();
 
@@ -18,6 +19,23 @@ async function fillDetails(page: Page, email: string) {
 }
 
 const sentTo = () => envOf().service.sendgrid.accepted().map((m) => m.body.personalizations[0].to[0].email).sort();
+
+/** The thank-you view the page shows after sending (its heading has the focus). */
+async function thanked(page: Page): Promise<string> {
+  await page.locator('#thanks-title').waitFor();
+  return page.locator('#thanks-title').innerText();
+}
+
+/** The status link, as the receipt brings it to the supporter's mailbox (no answer or page carries it). */
+async function statusLinkFor(email: string): Promise<string> {
+  const receipt = await eventually(
+    async () => envOf().service.sendgrid.supporterMail().find((m) => m.body.personalizations[0].to[0].email === email.toLowerCase()),
+    (m) => m !== undefined,
+    { what: `the receipt to ${email}` },
+  );
+  const text = receipt!.body.content!.find((c) => c.type === 'text/plain')!.value;
+  return new URL(/https?:\/\/\S+\/actions\/\S+/.exec(text)![0]).pathname + new URL(/https?:\/\/\S+\/actions\/\S+/.exec(text)![0]).search;
+}
 
 describe('with JavaScript', () => {
   it('finds the MP, previews both letters and sends them: two accepted letters', async () => {
@@ -32,7 +50,8 @@ describe('with JavaScript', () => {
     expect(await page.locator('.mp-card').innerText()).toContain('Spadina—Harbourfront');
     expect(await focusedId(page)).toBe('firstName');
 
-    await fillDetails(page, uniqueEmail('supporter'));
+    const email = uniqueEmail('supporter');
+    await fillDetails(page, email);
     await page.getByLabel(/^Your own words \(optional\)/).fill('My cousin in Ürümqi has not called since 2019.');
     expect(await page.locator('#message-count').innerText()).toBe(`${(2000 - 46).toLocaleString('en-CA')} characters left`);
     await page.getByRole('button', { name: 'Preview my letters' }).click();
@@ -45,16 +64,21 @@ describe('with JavaScript', () => {
     expect(await previews.nth(1).innerText()).toContain('Anita Anand');
 
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\/[0-9a-f-]+\?token=.+&new=1/);
-    expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
+    expect(await thanked(page)).toBe('Thank you, your letters are on their way');
+    expect(await focusedId(page)).toBe('thanks-title');
+    // The letters this request composed, and that the link to follow them is in the inbox: no link on the page.
+    expect(await page.locator('.thanks .letter-to').allInnerTexts()).toEqual([expect.stringContaining('Chi Nguyen'), expect.stringContaining('Anita Anand')]);
+    expect(await page.locator('.thanks .check-email').innerText()).toMatch(/emailed you a copy of each letter, with a link/);
+    expect(await page.locator('a[href*="/actions/"]').count()).toBe(0);
     const mails = await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
     // The preview was the letter as sent, subject included.
     const sentMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'chi.nguyen@parl.gc.ca')!;
     expect(mpPreview).toContain(sentMp.body.subject as string);
     expect(mpPreview.replace(/\s+/g, ' ')).toContain(sentMp.body.content![0].value.split('\n').slice(0, 3).join(' ').replace(/\s+/g, ' '));
-    // The page refreshes statuses in place while letters move: once both are accepted, its next
-    // refresh (every 5 s, brought forward on its clock) shows it.
+    // The status page, opened from the receipt, refreshes statuses in place while letters move:
+    // once both are accepted, its next refresh (every 5 s, brought forward on its clock) shows it.
+    await page.goto(await statusLinkFor(email));
     const letterIds = await page.locator('[data-letter-id]').evaluateAll((items) => items.map((item) => item.getAttribute('data-letter-id')!));
     expect(letterIds).toHaveLength(2);
     await Promise.all(letterIds.map((id) => envOf().service.waitForLetter(id, 'accepted')));
@@ -74,7 +98,7 @@ describe('with JavaScript', () => {
     await page.locator('.mp-card', { hasText: 'Giovanna Mingarelli' }).waitFor();
     await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\//);
+    await thanked(page);
     await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'giovanna.mingarelli@parl.gc.ca']);
   });
@@ -105,9 +129,8 @@ describe('with JavaScript', () => {
     expect(await page.locator('#mp-result').innerText()).toMatch(/we will find your MP and send it shortly/);
     await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\//);
-    expect(await page.locator('.thanks .notice').innerText()).toMatch(/We will find them and send your letter shortly/);
-    expect(await page.locator('.letter-status').first().innerText()).toMatch(/we are finding your MP/);
+    await thanked(page);
+    expect(await page.locator('.thanks .letter-subject').first().innerText()).toMatch(/written and sent as soon as we find them/);
     envOf().service.represent.setMode('ok');
     await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
@@ -131,7 +154,7 @@ describe('with JavaScript', () => {
     expect(await page.isChecked('#consent-updates')).toBe(true);
     await tabTo(page, '#send');
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/actions\//);
+    await thanked(page);
     const { rows } = await envOf().service.deps.db.query<{ granted: boolean }>(
       "SELECT c.granted FROM consents c JOIN supporters s ON s.id = c.supporter_id WHERE s.email = $1 AND c.purpose = 'updates'",
       [email],
@@ -166,14 +189,16 @@ describe('without JavaScript', () => {
     // The first field in error has the focus (autofocus: no script needed).
     expect(await focusedId(page)).toBe('lastName');
 
+    const email = uniqueEmail('supporter');
     await page.getByLabel(/^Last name/).fill('Kerim');
-    await page.getByLabel(/^Email/).fill(uniqueEmail('supporter'));
+    await page.getByLabel(/^Email/).fill(email);
     await page.getByLabel(/^City or town/).fill('Toronto');
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\/.+new=1/);
-    expect(await page.locator('h1').innerText()).toBe('Thank you, your letter is on its way');
+    // The answer to the post is the thank-you page itself: nothing of the action in any address.
+    expect(await thanked(page)).toBe('Thank you, your letters are on their way');
+    expect(page.url()).not.toContain('/actions/');
     await envOf().service.sendgrid.waitForAccepted(2);
-    await page.reload();
+    await page.goto(await statusLinkFor(email));
     expect(await page.locator('.letter-status').allInnerTexts()).toEqual([expect.stringMatching(/^Sent/), expect.stringMatching(/^Sent/)]);
   });
 
@@ -187,7 +212,7 @@ describe('without JavaScript', () => {
     expect(await page.inputValue('#firstName')).toBe('Mei');
     await page.getByRole('radio', { name: /Carleton/ }).check();
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\//);
+    await thanked(page);
     await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'bruce.fanjoy@parl.gc.ca']);
   });
@@ -211,8 +236,7 @@ describe('in French', () => {
     await page.getByLabel(/^Adresse/).fill('12 rue Principale');
     await page.getByLabel(/^Ville ou municipalité/).fill('Sainte-Christine-d’Auvergne');
     await page.getByRole('button', { name: 'Envoyer la lettre' }).click();
-    await page.waitForURL(/\/actions\/.+lang=fr/);
-    expect(await page.locator('h1').innerText()).toBe('Merci, votre lettre est en route');
+    expect(await thanked(page)).toBe('Merci, vos lettres sont en route');
     const mails = await envOf().service.sendgrid.waitForAccepted(2);
     const toMp = mails.find((m) => m.body.personalizations[0].to[0].email === 'joel.godin@parl.gc.ca')!;
     expect(toMp.body.content![0].value).toContain('Bonjour Joël Godin');
@@ -243,7 +267,7 @@ describe('for everyone', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
-    await page.waitForURL(/\/actions\//);
+    await thanked(page);
     expect(await seriousViolations(page)).toEqual([]);
   });
 

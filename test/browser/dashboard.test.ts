@@ -3,7 +3,6 @@
 // One letter fails (SendGrid 400) before the tests; they share one signed-in page, in order: the
 // counts and the failure, the retry, then the letter's history. Each says what broke.
 import type { Page } from 'playwright-core';
-import request from 'supertest';
 import { startBrowserEnv, type BrowserEnv } from './browserEnv';
 import { screenshot, seriousViolations } from './pageTools';
 import { supporter } from '../helpers/testService';
@@ -27,8 +26,8 @@ beforeAll(async () => {
   env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN } });
   const { service } = env;
   service.sendgrid.script(400);
-  const res = await request(service.app).post('/api/campaigns/xinjiang/actions').send(supporter()).expect(202);
-  const letterIds: string[] = res.body.letters.map((l: { id: string }) => l.id);
+  const res = await service.submitted(supporter());
+  const letterIds = res.letters.map((l) => l.id);
   const [failedLetter] = await Promise.all(letterIds.map((id) => service.waitForLetter(id, ['failed', 'accepted'])));
   failedId = [failedLetter, await service.letter(letterIds[1])].find((l) => l.status === 'failed')!.id;
   signedIn = await env.page('signed in');

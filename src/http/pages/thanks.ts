@@ -43,7 +43,7 @@ export function thanksPage(renderer: PageRenderer, campaign: Campaign, result: S
   const s = text.status;
   const signature = result.kind === 'petition';
   const title = campaign.title[locale];
-  const heading = result.confirmationRequired ? t.titleConfirm : signature ? t.titleSignature : t.titleLetters;
+  const heading = signature ? t.titleSignature : result.confirmationRequired ? t.titleConfirm : t.titleLetters;
   const inbox = result.confirmationRequired ? (signature ? t.confirmSignature : t.confirmLetters) : signature ? t.inboxSignature : t.inboxLetters;
   const campaignUrl = `${publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
   const share = signature
@@ -57,6 +57,6 @@ export function thanksPage(renderer: PageRenderer, campaign: Campaign, result: S
     shareTitle: share.title,
     shareMailto: `mailto:?subject=${encodeURIComponent(fill(share.subject, { title }))}&body=${encodeURIComponent(fill(share.body, { url: campaignUrl }))}`,
     campaignUrl,
-    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading }),
+    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: {} } }),
   });
 }
