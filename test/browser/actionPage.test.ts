@@ -130,7 +130,7 @@ describe('with JavaScript', () => {
     await fillDetails(page, uniqueEmail('supporter'));
     await page.getByRole('button', { name: 'Send letter' }).click();
     await thanked(page);
-    expect(await page.locator('.thanks .letter-subject').first().innerText()).toMatch(/written and sent as soon as we find them/);
+    expect(await page.locator('.thanks .letter-subject').first().innerText()).toMatch(/written and sent as soon as we find your MP/);
     envOf().service.represent.setMode('ok');
     await envOf().service.sendgrid.waitForAccepted(2);
     expect(sentTo()).toEqual(['anita.anand@parl.gc.ca', 'chi.nguyen@parl.gc.ca']);
