@@ -20,7 +20,8 @@ export function loginPages(deps: { renderer: PageRenderer; sessions: Sessions },
   const router = Router();
   const { sessions, renderer } = deps;
   // Guessing the token by trying: ten tries a minute per address.
-  const loginLimit = rateLimit({ windowMs: 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false });
+  // TRUST_PROXY is the operator's to set (README): its check would only repeat that in the logs.
+  const loginLimit = rateLimit({ windowMs: 60_000, limit: 10, standardHeaders: 'draft-8', legacyHeaders: false, validate: { trustProxy: false } });
   const page = (req: express.Request, model: Record<string, unknown>) => {
     const locale = adminLocale(req);
     const t = renderer.text(locale).admin as { signIn: SignInText };
