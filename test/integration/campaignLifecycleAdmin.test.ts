@@ -84,10 +84,11 @@ describe('POST /api/admin/campaigns/:slug/status', () => {
   });
 
   it('pauses (new actions refused, 409), then opens again (202), recording who did it', async () => {
-    const before = Date.now();
     const paused = await switchTo('paused').expect(200);
     expect(paused.body).toEqual({ slug: SLUG, status: 'paused', cause: 'switch', since: expect.any(String), released: 0 });
-    expect(new Date(paused.body.since).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    // Since this switch, as the database recorded it.
+    const { rows: [recorded] } = await service.deps.db.query<{ at: Date }>('SELECT at FROM campaign_switches WHERE campaign_slug = $1 ORDER BY id DESC LIMIT 1', [SLUG]);
+    expect(paused.body.since).toBe(recorded.at.toISOString());
     expect(paused.headers['cache-control']).toBe('no-store');
 
     expect((await request(service.app).get(`/api/campaigns/${SLUG}`).expect(200)).body.status).toBe('paused');
