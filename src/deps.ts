@@ -193,6 +193,7 @@ export function webDeps(a: Adapters): AppDeps {
     perIpPerMinute: config.limits.submitPerIpPerMinute,
     unverifiedPerIpPerMinute: config.limits.submitUnverifiedPerIpPerMinute,
     lookupsPerIpPerMinute: config.limits.lookupsPerIpPerMinute,
+    actionsPerMailboxPerHour: config.limits.submitPerEmailPerHour,
     counter: rateCounter(a.redis),
     prefix: config.redisPrefix,
   });
@@ -203,7 +204,7 @@ export function webDeps(a: Adapters): AppDeps {
     renderer: a.campaigns.renderer,
     actions: a.actions,
     supporterEmails: a.supporterEmails,
-    emailAllowance: emailAllowance(a.redis, { prefix: config.redisPrefix, perHour: config.limits.submitPerEmailPerHour }),
+    emailAllowance: emailAllowance(a.redis, { prefix: config.redisPrefix }),
     queue: a.queues.port,
     clock: a.clock,
     log: a.log,

@@ -14,18 +14,32 @@ export interface Count {
   ttlMs: number;
 }
 
-/** Counts one hit on each key (its window starting with its first hit); null when Redis is away. */
+/**
+ * Counts one hit on each key (its window starting with its first hit), or only reads it where its
+ * window is PEEK; null when Redis is away.
+ */
 export type RateCounter = (keys: string[], windowsMs: number[]) => Promise<Count[] | null>;
 
-// For each key: INCR, and start its window if it has none (rate-limit-redis's script, for many keys).
+/** In place of a window: read the key's count without counting (what is counted elsewhere, later). */
+export const PEEK = -1;
+
+// For each key: INCR, and start its window if it has none (rate-limit-redis's script, for many
+// keys); or, for a window of PEEK, read it as it is.
 const COUNT_SCRIPT = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local hits = redis.call('INCR', key)
-  local ttl = redis.call('PTTL', key)
-  if ttl <= 0 then
-    ttl = tonumber(ARGV[i])
-    redis.call('PEXPIRE', key, ttl)
+  local window = tonumber(ARGV[i])
+  local hits, ttl
+  if window < 0 then
+    hits = tonumber(redis.call('GET', key) or '0')
+    ttl = redis.call('PTTL', key)
+  else
+    hits = redis.call('INCR', key)
+    ttl = redis.call('PTTL', key)
+    if ttl <= 0 then
+      ttl = window
+      redis.call('PEXPIRE', key, ttl)
+    end
   end
   out[#out + 1] = hits
   out[#out + 1] = ttl
@@ -93,13 +107,19 @@ export function allowance(redis: Redis, options: { prefix: string; limit: number
   };
 }
 
+/** The Redis key counting one mailbox's actions this hour: a hash, as email addresses do not belong in Redis. */
+export const mailboxKey = (prefix: string, emailKey: string): string => `${prefix}:rl:email:${createHash('sha256').update(emailKey).digest('hex')}`;
+
 /**
  * How many actions one mailbox takes per hour, counted only when an action is taken (a rejected
- * or repeated submission with someone's address must not lock them out). The key is a hash:
- * email addresses do not belong in Redis.
+ * or repeated submission with someone's address must not lock them out). The rate limits read
+ * the count with each submission (http/rateLimits.ts, in the same round trip as the others).
  */
-export function emailAllowance(redis: Redis, options: { prefix: string; perHour: number }): EmailAllowance {
-  const hourly = allowance(redis, { prefix: `${options.prefix}:rl:email:`, limit: options.perHour, windowMs: 3_600_000 });
-  const hash = (emailKey: string) => createHash('sha256').update(emailKey).digest('hex');
-  return { wait: (emailKey) => hourly.wait(hash(emailKey)), spend: (emailKey) => hourly.spend(hash(emailKey)) };
+export function emailAllowance(redis: Redis, options: { prefix: string }): EmailAllowance {
+  const count = rateCounter(redis);
+  return {
+    async spend(emailKey) {
+      await count([mailboxKey(options.prefix, emailKey)], [3_600_000]);
+    },
+  };
 }

@@ -14,7 +14,6 @@ import { composeSignature } from './composeSignature';
 import { CONFIRMATION_DAYS } from './confirmAction';
 import type { SupporterDetails } from './letters';
 import { canonicalEmail } from './emailAddress';
-import { AppError } from './errors';
 import { ridingOf } from './mpLookup';
 import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, SupporterEmailStore } from './ports';
 import { receiptEmailId } from './supporterEmails';
@@ -30,10 +29,11 @@ export interface Origin {
   visitor: string | null;
 }
 
-/** How many actions one mailbox may take in a while: counted only for actions that were taken. */
+/**
+ * How many actions one mailbox may take in a while: counted only for actions taken. (The HTTP rate
+ * limits read the count before a submission is handled, and refuse one past the allowance.)
+ */
 export interface EmailAllowance {
-  /** Null when this mailbox may act now, else the seconds until it may. */
-  wait(emailKey: string): Promise<number | null>;
   spend(emailKey: string): Promise<void>;
 }
 
@@ -71,8 +71,6 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
   const campaign = await openCampaign(deps.campaigns, deps.states, slug);
   const supporter = checkSupporter(campaign, input);
   const emailKey = canonicalEmail(supporter.email);
-  const wait = await deps.emailAllowance.wait(emailKey);
-  if (wait !== null) throw new AppError('rate_limited', { retryAfterSeconds: wait });
 
   const composed = await compose(deps, campaign, supporter, input, origin.visitor);
   // With `confirm`, nothing goes anywhere until the supporter confirms from their email.

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import type { Count, RateCounter } from '../adapters/rateCounter';
+import { mailboxKey, PEEK, type Count, type RateCounter } from '../adapters/rateCounter';
+import { canonicalEmail } from '../domain/emailAddress';
 import { AppError } from '../domain/errors';
 
 export interface RateLimitSettings {
@@ -13,6 +14,8 @@ export interface RateLimitSettings {
   /** Submissions without the form's signed time, per IP. */
   unverifiedPerIpPerMinute: number;
   lookupsPerIpPerMinute: number;
+  /** Actions taken per mailbox per hour: read here, counted by the use case when one is taken. */
+  actionsPerMailboxPerHour: number;
   counter: RateCounter;
   prefix: string;
 }
@@ -26,6 +29,8 @@ interface Limit {
   key: (req: Request) => string | null;
   /** `"30-in-1min"`: the policy's name in the RateLimit headers. */
   name: string;
+  /** Read, not counted here (a count kept elsewhere): refused from `limit` on, and never told in headers. */
+  peek?: boolean;
 }
 
 // The IETF draft-8 headers express-rate-limit set: `RateLimit` and `RateLimit-Policy`, one entry per limit.
@@ -46,13 +51,15 @@ function limiter(limits: Limit[], counter: RateCounter): RequestHandler {
     if (applying.length === 0) return next();
     counter(
       applying.map((a) => a.limit.prefix + a.key),
-      applying.map((a) => a.limit.windowMs),
+      applying.map((a) => (a.limit.peek ? PEEK : a.limit.windowMs)),
     ).then((counts) => {
       if (!counts) return next();
       let exceeded: Count | null = null;
       applying.forEach(({ limit, key }, i) => {
-        setHeaders(res, limit, key, counts[i]);
-        if (!exceeded && counts[i].hits > limit.limit) exceeded = counts[i];
+        // A mailbox's count is nobody's business but its owner's: no header tells it.
+        if (!limit.peek) setHeaders(res, limit, key, counts[i]);
+        const over = limit.peek ? counts[i].hits >= limit.limit : counts[i].hits > limit.limit;
+        if (!exceeded && over) exceeded = counts[i];
       });
       if (!exceeded) return next();
       const count = exceeded as Count;
@@ -74,6 +81,12 @@ const ipOf = (req: Request): string => {
   return key;
 };
 
+/** The key of the mailbox a submission names, as the use case counts it; null when it names none. */
+const mailboxOf = (req: Request, prefix: string): string | null => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' && email.trim() ? mailboxKey(prefix, canonicalEmail(email)) : null;
+};
+
 /** A request without the form's signed time (scripts, embeds): served, but held to a stricter allowance. */
 const unverified = (req: Request): boolean => typeof (req.body as { shownAt?: unknown } | undefined)?.shownAt !== 'string';
 
@@ -90,11 +103,16 @@ export function rateLimits(settings: RateLimitSettings): { submit: RequestHandle
     name: `${limit}-in-1min`,
   });
   return {
-    // Every submission counts against its address, whatever became of it. (The per-mailbox
-    // allowance is the use case's: it counts only actions taken.)
+    // Every submission counts against its address, whatever became of it. A mailbox's actions are
+    // only read here: the use case counts one when an action is taken, so a refused or repeated
+    // post with someone's address never locks them out.
     submit: [
       limiter(
-        [perMinute('ip', settings.perIpPerMinute, ipOf), perMinute('ip-unverified', settings.unverifiedPerIpPerMinute, (req) => (unverified(req) ? ipOf(req) : null))],
+        [
+          perMinute('ip', settings.perIpPerMinute, ipOf),
+          perMinute('ip-unverified', settings.unverifiedPerIpPerMinute, (req) => (unverified(req) ? ipOf(req) : null)),
+          { windowMs: 3_600_000, limit: settings.actionsPerMailboxPerHour, prefix: '', key: (req) => mailboxOf(req, prefix), name: '', peek: true },
+        ],
         counter,
       ),
     ],
