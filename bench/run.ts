@@ -366,7 +366,8 @@ async function benchSubmissions(w: World): Promise<void> {
   // parse every answer, so the load generator does the same work for each.
   const floorIds: string[] = [];
   // The service's answer holds no id (it must not tell who acted): its actions are found by the
-  // (unique) emails the bench sent, and their number compared with the 202s.
+  // (unique) emails the bench sent. Every 202 must have its action; a request cut off when a round
+  // ends may have one too, its answer never read.
   const emails: string[] = [];
   let accepted202 = 0;
   const floorRuns: MeasuredRun[] = [];
@@ -414,7 +415,7 @@ async function benchSubmissions(w: World): Promise<void> {
   row({ bench, figure: 'CPU ms per request: app / its PostgreSQL backends / Redis', value: cpuText(cpuPerRequest(serviceRuns)), floor: cpuText(cpuPerRequest(floorRuns)), bar: '', pass: null });
   const pct = (share: number) => `${n0(share * 100)} %`;
   row({ bench, figure: 'CPU taken by the hypervisor meanwhile (steal)', value: pct(stolenDuring(serviceRuns)), floor: pct(stolenDuring(floorRuns)), bar: '', pass: null });
-  row({ bench, figure: '202s with their 2 letters stored, queued', value: `${n0(matched)} / ${n0(accepted202)}`, floor: `${n0(floorStored)} / ${n0(floorIds.length)} rows`, bar: 'all', pass: accepted202 > 0 && matched === accepted202 });
+  row({ bench, figure: '202s with their 2 letters stored, queued', value: `${n0(matched)} / ${n0(accepted202)}`, floor: `${n0(floorStored)} / ${n0(floorIds.length)} rows`, bar: 'all', pass: accepted202 > 0 && matched >= accepted202 });
   // Timed runs stop with requests in flight that the server still completes: the database may
   // hold up to `connections` more actions per timed run than the 202s counted, never fewer.
   const inFlight = actionsTotal - w.accepted;
