@@ -109,9 +109,12 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     // A confirmation campaign's email carries the status link; otherwise the receipt does.
     if (confirmation) return deps.queue.enqueueConfirmation(action.id);
     const byStatus = (status: NewLetter['status']) => letters.filter((l) => l.status === status).map((l) => l.id);
-    await deps.queue.enqueueDeliveries(byStatus('queued'));
-    await deps.queue.enqueueLookups(byStatus('awaiting_lookup'), composed.lookupDelayMs);
-    await deps.queue.enqueueSupporterEmails([receiptEmailId(action.id)]);
+    // Side by side: one round trip's wait, not three.
+    await Promise.all([
+      deps.queue.enqueueDeliveries(byStatus('queued')),
+      deps.queue.enqueueLookups(byStatus('awaiting_lookup'), composed.lookupDelayMs),
+      deps.queue.enqueueSupporterEmails([receiptEmailId(action.id)]),
+    ]);
   });
   return result;
 }
