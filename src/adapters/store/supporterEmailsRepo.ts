@@ -77,7 +77,7 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
 
     async unsent(olderThanMs, limit) {
       const { rows } = await db.query<{ id: string }>(
-        `SELECT id FROM supporter_emails WHERE status = 'queued' AND created_at < now() - $1 * interval '1 millisecond' ORDER BY created_at LIMIT $2`,
+        `SELECT id FROM supporter_emails WHERE status = 'queued' AND created_at < now() - $1 * interval '1 millisecond' LIMIT $2`,
         [olderThanMs, limit],
       );
       return rows.map((r) => r.id);
