@@ -5,7 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from './adapters/logger';
 import type { Metrics } from './adapters/metrics';
-import type { ServiceAlerts } from './adapters/serviceAlerts';
+import type { ServiceAlert } from './domain/serviceHealth';
 import { errorHandler, notFound } from './http/errorResponse';
 import { operations, type HealthCheck } from './http/operations';
 import { adminApi, type AdminApiDeps } from './http/adminApi';
@@ -22,7 +22,8 @@ export interface AppDeps {
   healthChecks: HealthCheck[];
   /** Bearer tokens that may read /metrics (the metrics token, the admin token). */
   metricsTokens: Array<string | undefined>;
-  alerts: ServiceAlerts;
+  /** What keeps letters from going out, for /healthz's `degraded`. */
+  health: { alerts(): Promise<ServiceAlert[]> };
   api: PublicApiDeps;
   pages: SupporterPagesDeps;
   webhook: WebhookDeps;
@@ -102,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   // /api/admin/… (they start /api/campaigns/ or /api/actions/), so those pass through to adminApi.
   app.use('/api', publicApi(deps.api));
   app.use('/api/admin', adminApi(deps.adminApi));
-  app.use(operations(deps.healthChecks, deps.alerts, deps.metrics, requireMetricsToken(deps.metricsTokens)));
+  app.use(operations(deps.healthChecks, deps.health, deps.metrics, requireMetricsToken(deps.metricsTokens)));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
   app.use(sendgridWebhook(deps.webhook));
   app.use(dashboard(deps.dashboard));

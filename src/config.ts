@@ -47,6 +47,9 @@ const schema = z.object({
   REPRESENT_RATE_PER_MIN: int(1, 100_000).default(55),
   REPRESENT_TIMEOUT_MS: int(100, 120_000).default(5000),
   REPRESENT_CACHE_TTL_SECONDS: int(1, 90 * 86400).default(86400),
+  REPRESENT_BREAKER_FAILURES: int(1, 1000).default(3),
+  REPRESENT_BREAKER_OPEN_MS: int(100, 3_600_000).default(30_000),
+  REPRESENT_DOWN_ALERT_MS: int(0, 86_400_000).default(180_000),
   SENDGRID_API_KEY: z.string().min(1).optional(),
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
   SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
@@ -59,6 +62,9 @@ const schema = z.object({
   WORKER_CONCURRENCY: int(1, 200).default(10),
   WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
   DELIVERY_STALE_CLAIM_MS: int(1000, 3_600_000).default(300_000),
+  RECONCILE_WINDOW_MS: int(1000, 7 * 24 * 3_600_000).optional(),
+  BOUNCE_ALERT_PERCENT: int(0, 100).default(5),
+  BOUNCE_ALERT_MINIMUM: int(1, 1_000_000).default(20),
   SWEEP_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   SUBMIT_RATE_PER_IP_PER_MIN: int(1, 1_000_000).default(30),
   SUBMIT_RATE_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(10),
@@ -86,12 +92,24 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   /** `visitorShare`: the most of a minute's Represent budget one visitor may spend (0–1). */
-  represent: { url: string; ratePerMinute: number; timeoutMs: number; cacheTtlSeconds: number; visitorShare: number };
+  represent: {
+    url: string; ratePerMinute: number; timeoutMs: number; cacheTtlSeconds: number; visitorShare: number;
+    /** The circuit breaker: failures in a row that open it, and how long it stays open before a probe. */
+    breaker: { failures: number; openMs: number };
+    /** Campaigners are told once Represent has been unreachable this long. */
+    downAlertMs: number;
+  };
   sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined };
   mailFrom: { name: string | undefined; email: string };
   adminToken: string | undefined;
   campaignsDir: string;
-  delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number; lockMs: number; staleClaimMs: number };
+  /**
+   * `reconcileWindowMs`: how long a letter whose sending is uncertain waits for a webhook event proving
+   * SendGrid has it, before it is sent again (10 minutes with the webhook configured, an hour without).
+   */
+  delivery: { attempts: number; backoffMs: number; concurrency: number; sweepIntervalMs: number; lockMs: number; staleClaimMs: number; reconcileWindowMs: number };
+  /** Campaigners are told when more than `percent` of the letters SendGrid took bounced (once `minimum` were taken). */
+  bounceAlert: { percent: number; minimum: number };
   limits: {
     submitPerIpPerMinute: number;
     /** Submissions without the form's signed time (scripts, embeds), per IP. */
@@ -167,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.REPRESENT_TIMEOUT_MS,
       cacheTtlSeconds: e.REPRESENT_CACHE_TTL_SECONDS,
       visitorShare: e.REPRESENT_VISITOR_SHARE_PERCENT / 100,
+      breaker: { failures: e.REPRESENT_BREAKER_FAILURES, openMs: e.REPRESENT_BREAKER_OPEN_MS },
+      downAlertMs: e.REPRESENT_DOWN_ALERT_MS,
     },
     sendgrid: {
       apiKey: e.SENDGRID_API_KEY,
@@ -184,7 +204,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       lockMs: e.WORKER_LOCK_MS,
       staleClaimMs: e.DELIVERY_STALE_CLAIM_MS,
+      // SendGrid's `processed` event comes within seconds to minutes: ten minutes is ample. Without
+      // the webhook no proof can come, so wait longer before risking a second copy.
+      reconcileWindowMs: e.RECONCILE_WINDOW_MS ?? (e.SENDGRID_WEBHOOK_PUBLIC_KEY ? 10 * 60_000 : 60 * 60_000),
     },
+    bounceAlert: { percent: e.BOUNCE_ALERT_PERCENT, minimum: e.BOUNCE_ALERT_MINIMUM },
     limits: {
       submitPerIpPerMinute: e.SUBMIT_RATE_PER_IP_PER_MIN,
       submitUnverifiedPerIpPerMinute: e.SUBMIT_RATE_UNVERIFIED_PER_IP_PER_MIN,

@@ -14,6 +14,8 @@ import { serviceSecret } from './adapters/store/serviceSecrets';
 import { supporterEmailsRepo } from './adapters/store/supporterEmailsRepo';
 import { outboxCopies, outboxMailer } from './adapters/mail/outboxMailer';
 import { sendgridEvents } from './adapters/mail/sendgridEvents';
+import { sendGate, sendgridRefusal } from './adapters/mail/sendGate';
+import { serviceHealth } from './domain/serviceHealth';
 import { sendgridMailer } from './adapters/mail/sendgridMailer';
 import { createMetrics, type Metrics } from './adapters/metrics';
 import { migrate } from './adapters/migrate';
@@ -25,6 +27,7 @@ import { adminSessionsRepo, type AdminSessionStore } from './adapters/store/admi
 import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
 import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
+import { withBreaker } from './adapters/represent/representBreaker';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
 import { serviceAlerts, type ServiceAlerts } from './adapters/serviceAlerts';
 import { actionsRepo } from './adapters/store/actionsRepo';
@@ -103,6 +106,8 @@ export interface Adapters {
 
 /** A dashboard switch reaches every other process within this time. */
 const CAMPAIGN_STATE_TTL_MS = 3000;
+/** /healthz counts letters at most this often, however often a monitor polls. */
+const HEALTH_CACHE_MS = 15_000;
 /** The public counter is at most this old. */
 const COUNTER_TTL_MS = 10_000;
 
@@ -125,6 +130,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
   const outboxDir = path.join(config.dataDir, 'outbox');
   const actions = actionsRepo(db);
   const switches = campaignSwitchesRepo(db);
+  const alerts = serviceAlerts(redis, config.redisPrefix);
 
   return {
     config,
@@ -139,7 +145,10 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     campaigns,
     pages,
     representatives: representFinder({
-      client: representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }),
+      client: withBreaker(representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }), {
+        ...config.represent.breaker,
+        onState: (state) => void (state === 'open' ? alerts.down('represent') : alerts.up('represent')).catch(() => undefined),
+      }),
       redis,
       limiter: slidingWindowLimiter(redis, {
         key: `${config.redisPrefix}:represent:budget`,
@@ -164,7 +173,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     copies: outboxCopies(outboxDir),
     supporterEmailWriter: supporterEmailWriter(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
     stamps: formStamps({ secret: config.formSecret ?? (await serviceSecret(db, 'form')), minFormMs: config.limits.formMinMs, redis, prefix: config.redisPrefix }),
-    alerts: serviceAlerts(redis, config.redisPrefix),
+    alerts,
     actions,
     letters: lettersRepo(db),
     admin: adminRepo(db),
@@ -222,6 +231,15 @@ export function webDeps(a: Adapters): AppDeps {
     stamps: a.stamps,
   };
   const retry = { store: a.admin, letters: a.letters, queue: a.queues.port };
+  const health = {
+    signals: {
+      sendgridRefusal: sendgridRefusal(a.redis, config.redisPrefix),
+      representDownSince: async () => (await a.alerts.downSince()).represent ?? null,
+    },
+    counts: a.admin,
+    clock: a.clock,
+    policy: { representDownAlertMs: config.represent.downAlertMs, bounceAlertPercent: config.bounceAlert.percent, bounceAlertMinimum: config.bounceAlert.minimum },
+  };
   // The campaigners' switch and the petition bundle: the same for the API and the dashboard.
   const lifecycle = { catalog, switches: a.switches, states: a.campaignStates, letters: a.letters, queue: a.queues.port };
   const bundle = { campaigns: catalog, renderer: a.campaigns.renderer, signatures: a.signatures, clock: a.clock };
@@ -234,7 +252,7 @@ export function webDeps(a: Adapters): AppDeps {
       { name: 'redis', check: () => a.redis.ping() },
     ],
     metricsTokens: [config.metricsToken, config.adminToken],
-    alerts: a.alerts,
+    health: serviceHealth(health, HEALTH_CACHE_MS),
     api: { ...supporterRoutes, representatives: a.representatives },
     pages: {
       ...supporterRoutes,
@@ -250,6 +268,7 @@ export function webDeps(a: Adapters): AppDeps {
     },
     adminApi: {
       adminToken: config.adminToken,
+      health,
       campaigns: catalog,
       store: a.admin,
       retry,
@@ -270,6 +289,7 @@ export function webDeps(a: Adapters): AppDeps {
       lifecycle,
       bundle,
       retention: { states: a.campaignStates, store: a.maintenanceStore },
+      health,
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,
@@ -296,7 +316,17 @@ export function workerDeps(a: Adapters): WorkerDeps {
     alerts: a.alerts,
     policies: a.policies,
     lettersQueue: a.queues.letters,
-    deliver: { letters: a.letters, mailer: a.mailer, campaigns: catalog, states: a.campaignStates, clock: a.clock, staleClaimMs },
+    deliver: {
+      letters: a.letters,
+      mailer: a.mailer,
+      gate: sendGate(a.redis, { prefix: config.redisPrefix, probeEveryMs: a.policies.misconfiguredPauseMs }),
+      campaigns: catalog,
+      states: a.campaignStates,
+      clock: a.clock,
+      staleClaimMs,
+      recordRetriesMs: a.policies.recordRetriesMs,
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
     resolve: { campaigns: catalog, representatives: a.representatives, renderer: a.campaigns.renderer, letters: a.letters, queue: a.queues.port, clock: a.clock },
     sendConfirmation: {
       confirmations: a.confirmations,
@@ -312,6 +342,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
       states: a.campaignStates,
       graceMs: config.delivery.sweepIntervalMs,
       staleClaimMs,
+      reconcileWindowMs: config.delivery.reconcileWindowMs,
       batchSize: 500,
     },
     events: { events: a.deliveryEvents, letters: a.letters },

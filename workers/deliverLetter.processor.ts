@@ -31,6 +31,8 @@ export function deliveryProcessor(deps: DeliveryProcessorDeps) {
         return outcome;
       case 'failed':
       case 'skipped':
+      // SendGrid may have it: the sweeper reconciles it (webhook events, or a resend after the window).
+      case 'uncertain':
       // Held by a pause: the job ends; resuming the campaign queues its letters again.
       case 'held':
         return outcome;
@@ -40,9 +42,12 @@ export function deliveryProcessor(deps: DeliveryProcessorDeps) {
         throw new DelayedError();
       case 'misconfigured':
         alerted = true;
-        deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');
-        await deps.alerts.raise('sendgrid', `SendGrid refuses our API key or sender (${outcome.reason}); letters are held, none is lost.`).catch(() => undefined);
-        await deps.queue.rateLimit(deps.pauseMs);
+        // A fresh refusal (not a letter held by an earlier one): say it loudly, once a minute at most.
+        if (outcome.retryAfterMs === 0) {
+          deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');
+          await deps.alerts.raise('sendgrid', `SendGrid refuses our API key or sender (${outcome.reason}); letters are held, none is lost.`).catch(() => undefined);
+        }
+        await deps.queue.rateLimit(outcome.retryAfterMs || deps.pauseMs);
         throw new RateLimitError();
       case 'rate_limited':
         // SendGrid said slow down: hold the whole queue, without using this letter's attempts.

@@ -20,7 +20,7 @@ export function sweepLoop(deps: SweepLoopDeps, intervalMs: number): { stop(): vo
     running = true;
     try {
       const swept = await sweepOutbox(deps.sweep);
-      if (swept.deliveries + swept.lookups > 0) deps.log.info(swept, 'sweeper queued letters that had no job');
+      if (Object.values(swept).some((n) => n > 0)) deps.log.info(swept, 'sweeper queued letters that had no job, or reconciled uncertain ones');
       // SendGrid events stored but not applied (the web process stopped right after answering).
       const applied = await applyDeliveryEvents(deps.events);
       if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');

@@ -27,6 +27,8 @@ export interface QueuePolicies {
   keepFinished: Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'>;
   /** While SendGrid refuses our key or sender, the letters queue is held this long between tries (one letter each time). */
   misconfiguredPauseMs: number;
+  /** Waits between tries to record SendGrid's 202 while the database is briefly away (about a minute in all). */
+  recordRetriesMs: number[];
 }
 
 /** A lookup waits at most this long between two questions to Represent, however long the outage. */
@@ -72,5 +74,6 @@ export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs'>
       removeOnFail: { age: 14 * 24 * 3600 },
     },
     misconfiguredPauseMs: 60_000,
+    recordRetriesMs: [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000],
   };
 }

@@ -21,7 +21,7 @@ function sameSecret(expected: string, given: string): boolean {
 
 export type OverallStatus = 'awaiting_confirmation' | 'signed' | 'in_progress' | 'sent' | 'partly_sent' | 'failed';
 
-const UNDERWAY = new Set(['awaiting_lookup', 'queued', 'sending', 'deferred']);
+const UNDERWAY = new Set(['awaiting_lookup', 'queued', 'sending', 'uncertain', 'deferred']);
 const NOT_SENT = new Set(['failed', 'bounced', 'dropped']);
 
 /** One word for the whole action: waiting for its confirmation, a petition's signature, or from its letters' statuses. */

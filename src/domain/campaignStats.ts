@@ -5,6 +5,14 @@ import type { LetterStatus } from './letterStatus';
 import { LETTER_STATUSES } from './letterStatus';
 import type { CampaignCatalog, CampaignStates } from './ports';
 import type { StatsStore } from './ports';
+import { alertsFor, type HealthDeps, type ServiceAlert } from './serviceHealth';
+
+export interface StatsDeps {
+  store: StatsStore;
+  campaigns: CampaignCatalog;
+  states: CampaignStates;
+  health: HealthDeps;
+}
 
 export interface CampaignStats {
   actions: number;
@@ -21,10 +29,13 @@ export interface CampaignStats {
   confirmedActions: number;
   /** Actions still waiting for their supporter to confirm by email. */
   unconfirmedActions: number;
+  /** What keeps this campaign's letters from going out (serviceHealth.ts). */
+  alerts: ServiceAlert[];
 }
 
-export async function campaignStats(store: StatsStore, catalog: CampaignCatalog, states: CampaignStates, slug: string): Promise<CampaignStats> {
-  const campaign = catalog.get(slug);
+export async function campaignStats(deps: StatsDeps, slug: string): Promise<CampaignStats> {
+  const { store, states } = deps;
+  const campaign = deps.campaigns.get(slug);
   const [state, counts, letters, provinces, districts, perDay] = await Promise.all([
     states.of(campaign),
     store.actionCounts(slug),
@@ -48,5 +59,6 @@ export async function campaignStats(store: StatsStore, catalog: CampaignCatalog,
     goal: campaign.goal,
     confirmedActions: counts.confirmed,
     unconfirmedActions: counts.unconfirmed,
+    alerts: await alertsFor(deps.health, byStatus),
   };
 }

@@ -1,18 +1,26 @@
 // A worker delivers one letter: hold it while its campaign is paused, wait for its slot when
 // its campaign paces letters to each target, claim it (so no other worker sends it too), hand it
 // to the mailer, and record what happened. The outcome tells the queue what to do next.
+//
+// A letter is sent at most once outside a crash: when SendGrid's answer is not known (a timeout,
+// a reset connection, a worker that died before recording it) the letter becomes `uncertain`, and
+// it is sent again only if no webhook event proves SendGrid has it (reconcileUncertain).
 import { isStale, planSlot, type Pacing } from './pacing';
-import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer } from './ports';
+import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate } from './ports';
 import { MailError } from './ports';
 
 export interface DeliverDeps {
   letters: LetterStore;
   mailer: Mailer;
+  gate: SendGate;
   campaigns: CampaignCatalog;
   states: CampaignStates;
   clock: Clock;
-  /** A claim older than this is an abandoned attempt (a worker died mid-send) and may be taken over. */
+  /** A claim older than this belongs to a worker that died mid-send: its outcome is uncertain. */
   staleClaimMs: number;
+  /** Waits between tries to record SendGrid's 202 while the database is away (then the sweeper reconciles). */
+  recordRetriesMs: number[];
+  wait(ms: number): Promise<void>;
 }
 
 export type DeliveryOutcome =
@@ -23,19 +31,22 @@ export type DeliveryOutcome =
   /** Another attempt holds the letter right now: look again later. */
   | { kind: 'busy' }
   | { kind: 'retry'; reason: string }
+  /** SendGrid may have it: nothing more until proof comes, or the reconcile window passes. */
+  | { kind: 'uncertain'; reason: string }
   /** SendGrid refuses our key or sender: nothing can be sent until an operator fixes it. */
-  | { kind: 'misconfigured'; reason: string }
+  | { kind: 'misconfigured'; reason: string; retryAfterMs: number }
   | { kind: 'rate_limited'; retryAfterMs: number }
   /** The campaign is paused: the letter stays queued and is queued again when it resumes. */
   | { kind: 'held' }
   /** Paced: the letter's slot with its target is later. */
   | { kind: 'wait'; until: Date };
 
+export const ABANDONED = 'The worker sending it stopped before SendGrid’s answer was recorded: waiting for proof before sending again.';
+
 export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
-  let plan = await deps.letters.deliveryPlan(letterId, deps.staleClaimMs);
-  if (plan?.abandoned && (await deps.letters.move(letterId, 'queued', { reason: 'The worker sending it stopped; queued again.' }))) {
-    // Back in the queue, it waits for a resume or its slot like any other letter.
-    plan = { ...plan, status: 'queued', abandoned: false };
+  const plan = await deps.letters.deliveryPlan(letterId, deps.staleClaimMs);
+  if (plan?.abandoned) {
+    return (await deps.letters.move(letterId, 'uncertain', { reason: ABANDONED })) ? { kind: 'uncertain', reason: ABANDONED } : { kind: 'skipped' };
   }
   if (!plan || plan.status !== 'queued') return sendNow(deps, letterId, isLastAttempt);
   const campaign = deps.campaigns.list().find((c) => c.slug === plan.campaignSlug);
@@ -56,39 +67,74 @@ async function slotOf(deps: DeliverDeps, letterId: string, plan: DeliveryPlan, s
 }
 
 async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
-  const letter = await deps.letters.claim(letterId, deps.staleClaimMs);
+  // Our key or sender refused: the letter waits, and says why.
+  const admission = await deps.gate.admit();
+  if (!admission.go) {
+    await deps.letters.explain(letterId, `Held: ${admission.reason}`);
+    return { kind: 'misconfigured', reason: admission.reason, retryAfterMs: admission.retryAfterMs };
+  }
+  const letter = await deps.letters.claim(letterId);
   if (!letter) {
+    await admission.done('other');
     return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
   }
+  let messageId: string;
   try {
-    const { messageId } = await deps.mailer.send(letter);
-    await deps.letters.move(letterId, 'accepted', { providerMessageId: messageId });
-    return { kind: 'accepted', messageId };
+    ({ messageId } = await deps.mailer.send(letter));
   } catch (error) {
-    if (!(error instanceof MailError)) throw error;
+    if (!(error instanceof MailError)) {
+      await admission.done('other');
+      throw error;
+    }
+    await admission.done(error.kind === 'misconfigured' ? 'refused' : 'other', error.message);
     return recordFailure(deps, letterId, error, isLastAttempt);
+  }
+  await admission.done('accepted');
+  await recordAccepted(deps, letterId, messageId);
+  return { kind: 'accepted', messageId };
+}
+
+/**
+ * SendGrid has the letter: record it, through a short database outage too, so that nothing is
+ * left to reconcile. If the database stays away, the claim goes stale and the sweeper makes the
+ * letter uncertain, where its webhook events prove it was sent.
+ */
+async function recordAccepted(deps: DeliverDeps, letterId: string, messageId: string): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await deps.letters.move(letterId, 'accepted', { providerMessageId: messageId });
+      return;
+    } catch (error) {
+      if (attempt >= deps.recordRetriesMs.length) throw error;
+      await deps.wait(deps.recordRetriesMs[attempt]);
+    }
   }
 }
 
 async function recordFailure(deps: DeliverDeps, letterId: string, error: MailError, isLastAttempt: boolean): Promise<DeliveryOutcome> {
-  if (error.kind === 'rejected') {
-    await deps.letters.move(letterId, 'failed', { reason: error.message });
-    return { kind: 'failed', reason: error.message };
+  switch (error.kind) {
+    case 'rejected':
+      await deps.letters.move(letterId, 'failed', { reason: error.message });
+      return { kind: 'failed', reason: error.message };
+    case 'uncertain': {
+      const reason = `${error.message}: SendGrid may have it, so it is not sent again unless no event proves it.`;
+      await deps.letters.move(letterId, 'uncertain', { reason });
+      return { kind: 'uncertain', reason };
+    }
+    case 'misconfigured':
+      await deps.letters.move(letterId, 'queued', { reason: `Held: ${error.message}` });
+      return { kind: 'misconfigured', reason: error.message, retryAfterMs: 0 };
+    case 'rate_limited':
+      // A rate limit is not the letter's fault: it does not use up an attempt.
+      await deps.letters.move(letterId, 'queued', { reason: `SendGrid rate limit: ${error.message}` });
+      return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs ?? 1000 };
+    case 'unavailable':
+      if (isLastAttempt) {
+        const reason = `Gave up after repeated errors; last: ${error.message}`;
+        await deps.letters.move(letterId, 'failed', { reason });
+        return { kind: 'failed', reason };
+      }
+      await deps.letters.move(letterId, 'queued', { reason: error.message });
+      return { kind: 'retry', reason: error.message };
   }
-  if (error.kind === 'misconfigured') {
-    await deps.letters.move(letterId, 'queued', { reason: `Held: ${error.message}` });
-    return { kind: 'misconfigured', reason: error.message };
-  }
-  if (error.kind === 'rate_limited') {
-    // A rate limit is not the letter's fault: it does not use up an attempt.
-    await deps.letters.move(letterId, 'queued', { reason: `SendGrid rate limit: ${error.message}` });
-    return { kind: 'rate_limited', retryAfterMs: error.retryAfterMs ?? 1000 };
-  }
-  if (isLastAttempt) {
-    const reason = `Gave up after repeated errors; last: ${error.message}`;
-    await deps.letters.move(letterId, 'failed', { reason });
-    return { kind: 'failed', reason };
-  }
-  await deps.letters.move(letterId, 'queued', { reason: error.message });
-  return { kind: 'retry', reason: error.message };
 }

@@ -19,6 +19,8 @@ export interface DeliveryEvent {
 
 /** Delivery reports that change a letter's status. */
 export const STATUS_OF_EVENT: Partial<Record<string, LetterStatus>> = {
+  // Proof that SendGrid took a letter whose answer was never recorded (uncertain, or still sending).
+  processed: 'accepted',
   delivered: 'delivered',
   deferred: 'deferred',
   bounce: 'bounced',

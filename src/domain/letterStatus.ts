@@ -7,6 +7,7 @@ export const LETTER_STATUSES = [
   'awaiting_lookup',
   'queued',
   'sending',
+  'uncertain',
   'accepted',
   'deferred',
   'delivered',
@@ -24,9 +25,13 @@ const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   awaiting_lookup: ['queued', 'failed'],
   // A worker claims the letter.
   queued: ['sending', 'failed'],
-  // SendGrid answered: taken, refused for good, or try again later (429, 5xx, timeout). Its
+  // SendGrid answered: taken, refused for good, or try again later (429, 5xx). No answer (a
+  // timeout, a reset connection) or none recorded (the worker died) leaves it uncertain. Its
   // webhook can also report on the letter before the worker has recorded the 202.
-  sending: ['accepted', 'failed', 'queued', 'deferred', 'delivered', 'bounced', 'dropped'],
+  sending: ['accepted', 'failed', 'queued', 'uncertain', 'deferred', 'delivered', 'bounced', 'dropped'],
+  // SendGrid may have it: a webhook event for it is the proof (it then moves on as usual); with
+  // none after the reconcile window it is queued to be sent again, once.
+  uncertain: ['accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'queued'],
   // What the receiving server did, as reported by SendGrid's Event Webhook.
   accepted: ['deferred', 'delivered', 'bounced', 'dropped'],
   deferred: ['deferred', 'delivered', 'bounced', 'dropped'],

@@ -46,7 +46,7 @@ export async function resolveLookup(deps: ResolveDeps, letterId: string): Promis
   const { mp } = lookup;
   const recipient = { name: mp.name, role: roleOf({ id: pending.targetId, kind: 'mp' }, pending.locale), district: mp.district, email: mp.email };
   const rendered = renderLetter(deps, campaign, pending.targetId, pending.locale, pending.supporter, pending.message, recipient, mp.district);
-  if (!(await deps.letters.resolveLookup(letterId, recipient, rendered))) return { kind: 'skipped' };
+  if (!(await deps.letters.resolveLookup(letterId, recipient, rendered, mp.province))) return { kind: 'skipped' };
   if (lookup.kind === 'no_email') {
     await deps.letters.move(letterId, 'failed', { reason: NO_EMAIL_REASON });
     return { kind: 'failed', reason: NO_EMAIL_REASON };

@@ -93,6 +93,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     emailKey,
     message: composed.message,
     district: composed.district,
+    districtChoice: composed.districtChoice,
     districtPending: composed.districtPending,
     confirmation,
     consents: consentRecords(campaign, composed.locale, input, origin),
@@ -141,6 +142,7 @@ interface Composed {
   locale: Locale;
   message: string | null;
   district: string | null;
+  districtChoice: string | null;
   districtPending: boolean;
   letters: NewLetter[];
   /** Represent failed just now: wait this long before asking again for the MP. */
@@ -151,13 +153,16 @@ interface Composed {
 async function compose(deps: SubmitDeps, campaign: Campaign, supporter: SupporterDetails, input: ActionInput, visitor: string | null): Promise<Composed> {
   if (campaign.kind === 'petition') {
     const signature = await composeSignature(deps.representatives, campaign, supporter.postalCode, input, visitor);
-    return { ...signature, message: null, letters: [], lookupDelayMs: 0 };
+    return { ...signature, districtChoice: null, message: null, letters: [], lookupDelayMs: 0 };
   }
   const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input, visitor);
   return {
     locale,
     message,
-    district: (mp && ridingOf(mp)) ?? (input.district?.trim() || null),
+    // Only a riding Represent gave is the action's; what the supporter typed waits for Represent
+    // to answer (resolveLookup) and is kept apart, so it never shows as a riding.
+    district: mp ? ridingOf(mp) : null,
+    districtChoice: mp?.kind === 'unavailable' ? input.district?.trim() || null : null,
     districtPending: false,
     letters,
     lookupDelayMs: mp?.kind === 'unavailable' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0,

@@ -6,6 +6,7 @@ import type { AdminRepo } from '../adapters/store/adminRepo';
 import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats } from '../domain/campaignStats';
+import type { HealthDeps } from '../domain/serviceHealth';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
 import { AppError } from '../domain/errors';
 import { letterHistory, searchLetters } from '../domain/letterSearch';
@@ -19,6 +20,8 @@ import type { CampaignCatalog } from '../domain/ports';
 
 export interface AdminApiDeps {
   adminToken: string | undefined;
+  /** What keeps letters from going out: the stats' `alerts`. */
+  health: HealthDeps;
   campaigns: CampaignCatalog;
   store: AdminRepo;
   retry: RetryDeps;
@@ -55,7 +58,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(requireBearer(deps.adminToken, deps.bearerFailures));
 
   router.get('/campaigns/:slug/stats', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await campaignStats(deps.store, deps.campaigns, deps.lifecycle.states, param(req.params.slug)));
+    res.set('Cache-Control', 'no-store').json(await campaignStats({ ...deps, states: deps.lifecycle.states }, param(req.params.slug)));
   });
 
   router.get('/campaigns/:slug/letters', async (req, res) => {

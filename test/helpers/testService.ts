@@ -103,6 +103,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     REDIS_PREFIX: prefix,
     REPRESENT_URL: represent.url,
     REPRESENT_TIMEOUT_MS: '500',
+    // A test that fails Represent on purpose opens the breaker: the next test finds it closed again soon.
+    REPRESENT_BREAKER_OPEN_MS: '200',
     SENDGRID_API_KEY: sendgrid.apiKey,
     SENDGRID_API_URL: sendgrid.url,
     // Long enough that a throttled machine does not time out a send the fake already accepted

@@ -1,8 +1,8 @@
 // The delivery use cases against hand-written in-memory ports (no modules mocked).
 import { overallStatus } from '../../src/domain/actionStatus';
-import { deliverLetter, type DeliverDeps } from '../../src/domain/deliverLetter';
+import { ABANDONED, deliverLetter, type DeliverDeps } from '../../src/domain/deliverLetter';
 import { canMove, type LetterStatus } from '../../src/domain/letterStatus';
-import type { LetterQueue, LetterStore, LetterToSend, Mailer, StatusChange } from '../../src/domain/ports';
+import type { Admission, LetterQueue, LetterStore, LetterToSend, Mailer, SendGate, StatusChange } from '../../src/domain/ports';
 import { MailError } from '../../src/domain/ports';
 import { sweepOutbox } from '../../src/domain/sweepOutbox';
 import type { Campaign, CampaignStatus } from '../../src/domain/campaign';
@@ -23,7 +23,8 @@ const letterToSend = (id: string): LetterToSend => ({
 class MemoryLetters implements LetterStore {
   readonly statuses = new Map<string, LetterStatus>();
   readonly moves: Array<{ id: string; to: LetterStatus; change?: StatusChange }> = [];
-  readonly claims: Array<{ id: string; staleAfterMs: number }> = [];
+  readonly claims: Array<{ id: string }> = [];
+  readonly explained = new Map<string, string>();
   readonly staleQueries: Array<{ statuses: LetterStatus[]; olderThanMs: number; limit: number; exceptCampaigns?: string[] }> = [];
   /** What `stale` answers, per status. */
   staleRows: Partial<Record<LetterStatus, string[]>> = {};
@@ -32,8 +33,8 @@ class MemoryLetters implements LetterStore {
     for (const [id, status] of Object.entries(initial)) this.statuses.set(id, status);
   }
 
-  async claim(letterId: string, staleAfterMs: number) {
-    this.claims.push({ id: letterId, staleAfterMs });
+  async claim(letterId: string) {
+    this.claims.push({ id: letterId });
     const status = this.statuses.get(letterId);
     if (!status || !canMove(status, 'sending')) return null;
     this.statuses.set(letterId, 'sending');
@@ -47,6 +48,9 @@ class MemoryLetters implements LetterStore {
     return true;
   }
   async note() {}
+  async explain(letterId: string, reason: string) {
+    this.explained.set(letterId, reason);
+  }
   async status(letterId: string) {
     return this.statuses.get(letterId) ?? null;
   }
@@ -96,12 +100,29 @@ const failingWith = (error: unknown) =>
     throw error;
   });
 
+/** A gate that lets every letter go (or holds them all, when told), and records what it was told. */
+class RecordingGate implements SendGate {
+  readonly told: string[] = [];
+  constructor(private readonly held: string | null = null) {}
+  async admit(): Promise<Admission> {
+    if (this.held) return { go: false, reason: this.held, retryAfterMs: 45_000 };
+    return { go: true, done: async (outcome) => void this.told.push(outcome) };
+  }
+}
+
 /** The sample campaign as the catalog holds it, with what a test changes (pacing), in a state a test sets. */
-function deps(letters: MemoryLetters, mailer: Mailer, options: { status?: CampaignStatus; pacing?: Pacing | null; now?: Date } = {}): DeliverDeps {
+function deps(
+  letters: MemoryLetters,
+  mailer: Mailer,
+  options: { status?: CampaignStatus; pacing?: Pacing | null; now?: Date; gate?: SendGate } = {},
+): DeliverDeps {
   const campaign = { slug: 'xinjiang', pacing: options.pacing ?? null } as Campaign;
   return {
     letters,
     mailer,
+    gate: options.gate ?? new RecordingGate(),
+    recordRetriesMs: [1, 1, 1],
+    wait: async () => undefined,
     campaigns: { get: () => campaign, list: () => [campaign] },
     states: { of: async () => ({ status: options.status ?? 'open', cause: 'definition', since: null }) },
     clock: { now: () => options.now ?? new Date('2026-11-23T15:00:00Z') },
@@ -116,7 +137,7 @@ describe('deliverLetter', () => {
     const outcome = await deliverLetter(deps(letters, mailer), LETTER_ID, false);
     expect(outcome).toEqual({ kind: 'accepted', messageId: 'sg-abc123' });
     expect(mailer.sent.map((l) => l.id)).toEqual([LETTER_ID]);
-    expect(letters.claims).toEqual([{ id: LETTER_ID, staleAfterMs: 120_000 }]);
+    expect(letters.claims).toEqual([{ id: LETTER_ID }]);
     expect(letters.moves).toEqual([{ id: LETTER_ID, to: 'accepted', change: { providerMessageId: 'sg-abc123' } }]);
     expect(letters.statuses.get(LETTER_ID)).toBe('accepted');
   });
@@ -188,6 +209,53 @@ describe('deliverLetter', () => {
     expect(letters.statuses.get(LETTER_ID)).toBe('failed');
   });
 
+  it('no answer (a timeout) → uncertain: not queued, not sent again', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const outcome = await deliverLetter(deps(letters, failingWith(new MailError('uncertain', 'SendGrid did not answer (ECONNABORTED)'))), LETTER_ID, false);
+    expect(outcome.kind).toBe('uncertain');
+    expect(letters.statuses.get(LETTER_ID)).toBe('uncertain');
+    expect(letters.moves[0].change?.reason).toContain('may have it');
+  });
+
+  it('records SendGrid’s 202 through a short database outage, rather than leave it to reconcile', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    let failures = 2;
+    const move = letters.move.bind(letters);
+    letters.move = async (id, to, change) => {
+      if (to === 'accepted' && failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      return move(id, to, change);
+    };
+    const outcome = await deliverLetter(deps(letters, new ScriptedMailer(() => ({ messageId: 'sg-9' }))), LETTER_ID, false);
+    expect(outcome).toEqual({ kind: 'accepted', messageId: 'sg-9' });
+    expect(letters.statuses.get(LETTER_ID)).toBe('accepted');
+  });
+
+  it('a database away longer than the retries: the error propagates and the letter stays claimed (the sweeper reconciles it)', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    letters.move = async () => {
+      throw new Error('Connection terminated unexpectedly');
+    };
+    await expect(deliverLetter(deps(letters, new ScriptedMailer(() => ({ messageId: 'sg-9' }))), LETTER_ID, false)).rejects.toThrow('Connection terminated');
+    expect(letters.statuses.get(LETTER_ID)).toBe('sending');
+  });
+
+  it('while our key is refused, a letter is held with the reason, and nothing is sent', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const sender = new ScriptedMailer(() => ({ messageId: 'never' }));
+    const outcome = await deliverLetter(deps(letters, sender, { gate: new RecordingGate('SendGrid 401: bad key') }), LETTER_ID, false);
+    expect(outcome).toEqual({ kind: 'misconfigured', reason: 'SendGrid 401: bad key', retryAfterMs: 45_000 });
+    expect(sender.sent).toEqual([]);
+    expect(letters.claims).toEqual([]);
+    expect(letters.explained.get(LETTER_ID)).toBe('Held: SendGrid 401: bad key');
+  });
+
+  it('tells the gate what SendGrid said: a refusal, an acceptance', async () => {
+    const gate = new RecordingGate();
+    await deliverLetter(deps(new MemoryLetters({ a: 'queued' }), failingWith(new MailError('misconfigured', 'SendGrid 401')), { gate }), 'a', false);
+    await deliverLetter(deps(new MemoryLetters({ b: 'queued' }), new ScriptedMailer(() => ({ messageId: 'x' })), { gate }), 'b', false);
+    expect(gate.told).toEqual(['refused', 'accepted']);
+  });
+
   it('an error that is not a MailError propagates, leaving the letter claimed', async () => {
     const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
     const bug = new TypeError('cannot read properties of undefined');
@@ -210,12 +278,13 @@ describe('deliverLetter: pauses and pacing', () => {
     expect(letters.statuses.get(LETTER_ID)).toBe('queued');
   });
 
-  it('a letter whose worker died mid-send goes back to the queue and is held like the others while paused', async () => {
+  it('a letter whose worker died mid-send is uncertain, not sent again: SendGrid may have it', async () => {
     const letters = new MemoryLetters({ [LETTER_ID]: 'sending' });
     letters.abandoned.add(LETTER_ID);
     const sender = mailer();
-    expect(await deliverLetter(deps(letters, sender, { status: 'paused' }), LETTER_ID, false)).toEqual({ kind: 'held' });
-    expect(letters.statuses.get(LETTER_ID)).toBe('queued');
+    const outcome = await deliverLetter(deps(letters, sender), LETTER_ID, false);
+    expect(outcome.kind).toBe('uncertain');
+    expect(letters.statuses.get(LETTER_ID)).toBe('uncertain');
     expect(sender.sent).toEqual([]);
   });
 
@@ -306,32 +375,60 @@ describe('sweepOutbox', () => {
     states: { of: async (c: Campaign) => ({ status: paused.includes(c.slug) ? ('paused' as const) : ('open' as const), cause: 'switch' as const, since: null }) },
   });
 
-  it('re-queues queued and abandoned sending letters, and looks up the waiting ones', async () => {
-    const letters = new MemoryLetters();
+  const windows = { graceMs: 60_000, staleClaimMs: 300_000, reconcileWindowMs: 600_000 };
+
+  it('re-queues queued letters, looks up the waiting ones, and never re-sends an abandoned claim at once', async () => {
+    const letters = new MemoryLetters({ s1: 'sending' });
     letters.staleRows = { queued: ['q1', 'q2'], sending: ['s1'], awaiting_lookup: ['l1'], failed: ['f1'], accepted: ['a1'] };
     const queue = new RecordingQueue();
-    const result = await sweepOutbox({ letters, queue, graceMs: 60_000, staleClaimMs: 300_000, batchSize: 100, ...campaignsPaused() });
+    const result = await sweepOutbox({ letters, queue, ...windows, batchSize: 100, ...campaignsPaused() });
 
     expect(queue.deliveries).toHaveLength(1);
-    expect([...queue.deliveries[0]].sort()).toEqual(['q1', 'q2', 's1']);
+    expect([...queue.deliveries[0]].sort()).toEqual(['q1', 'q2']);
     expect(queue.lookups).toEqual([['l1']]);
-    expect(result).toEqual({ deliveries: 3, lookups: 1 });
+    // The worker that claimed s1 died: SendGrid may have it, so it waits for proof.
+    expect(letters.statuses.get('s1')).toBe('uncertain');
+    expect(letters.moves).toContainEqual({ id: 's1', to: 'uncertain', change: { reason: ABANDONED } });
+    expect(result).toEqual({ deliveries: 2, lookups: 1, uncertain: 1, resent: 0 });
   });
 
-  it('uses the grace period for queued and awaiting letters, and the claim timeout for sending ones', async () => {
+  it('sends an uncertain letter again once the reconcile window passes without proof, saying why', async () => {
+    const letters = new MemoryLetters({ u1: 'uncertain' });
+    letters.staleRows = { uncertain: ['u1'] };
+    const queue = new RecordingQueue();
+    const result = await sweepOutbox({ letters, queue, ...windows, batchSize: 100, ...campaignsPaused() });
+
+    expect(letters.statuses.get('u1')).toBe('queued');
+    expect(letters.moves.find((m) => m.id === 'u1')?.change?.reason).toMatch(/No event from SendGrid for it in 10 minutes/);
+    expect(queue.deliveries).toEqual([['u1']]);
+    expect(result).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 1 });
+  });
+
+  it('does not send again a letter whose proof arrived while the sweep looked (it is no longer uncertain)', async () => {
+    const letters = new MemoryLetters({ u1: 'delivered' });
+    letters.staleRows = { uncertain: ['u1'] };
+    const queue = new RecordingQueue();
+    const result = await sweepOutbox({ letters, queue, ...windows, batchSize: 100, ...campaignsPaused() });
+    expect(letters.statuses.get('u1')).toBe('delivered');
+    expect(queue.deliveries).toEqual([[]]);
+    expect(result.resent).toBe(0);
+  });
+
+  it('uses the grace period for queued and awaiting letters, the claim timeout for sending ones, the window for uncertain ones', async () => {
     const letters = new MemoryLetters();
-    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 60_000, staleClaimMs: 300_000, batchSize: 50, ...campaignsPaused() });
+    await sweepOutbox({ letters, queue: new RecordingQueue(), ...windows, batchSize: 50, ...campaignsPaused() });
     const byStatus = Object.fromEntries(letters.staleQueries.map((q) => [q.statuses.join(','), q]));
     expect(byStatus.queued).toEqual({ statuses: ['queued'], olderThanMs: 60_000, limit: 50 });
     expect(byStatus.sending).toEqual({ statuses: ['sending'], olderThanMs: 300_000, limit: 50 });
+    expect(byStatus.uncertain).toEqual({ statuses: ['uncertain'], olderThanMs: 600_000, limit: 50 });
     expect(byStatus.awaiting_lookup).toEqual({ statuses: ['awaiting_lookup'], olderThanMs: 60_000, limit: 50 });
-    // Only those three: never a letter that was sent or failed.
-    expect(letters.staleQueries.flatMap((q) => q.statuses).sort()).toEqual(['awaiting_lookup', 'queued', 'sending']);
+    // Only those four: never a letter that was sent or failed.
+    expect(letters.staleQueries.flatMap((q) => q.statuses).sort()).toEqual(['awaiting_lookup', 'queued', 'sending', 'uncertain']);
   });
 
   it('leaves the queued letters of paused campaigns to the resume', async () => {
     const letters = new MemoryLetters();
-    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 1, staleClaimMs: 1, batchSize: 10, ...campaignsPaused('xinjiang') });
+    await sweepOutbox({ letters, queue: new RecordingQueue(), graceMs: 1, staleClaimMs: 1, reconcileWindowMs: 1, batchSize: 10, ...campaignsPaused('xinjiang') });
     expect(letters.staleQueries.find((q) => q.statuses.includes('queued'))?.exceptCampaigns).toEqual(['xinjiang']);
     expect(letters.staleQueries.find((q) => q.statuses.includes('sending'))?.exceptCampaigns).toBeUndefined();
   });
@@ -344,6 +441,6 @@ describe('sweepOutbox', () => {
       queue.deliveries.push(ids);
       return 1; // one of them already had a live job
     };
-    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, batchSize: 10, ...campaignsPaused() })).toEqual({ deliveries: 1, lookups: 0 });
+    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, reconcileWindowMs: 1, batchSize: 10, ...campaignsPaused() })).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 0 });
   });
 });

@@ -51,7 +51,13 @@ describe('letter status transitions', () => {
   });
 
   it('delivered is reachable only once SendGrid has the letter (accepted, deferred, or a report racing the 202)', () => {
-    expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred', 'sending']);
+    expect([...statusesThatCanMoveTo('delivered')].sort()).toEqual(['accepted', 'deferred', 'sending', 'uncertain']);
+  });
+
+  it('a letter whose sending is uncertain is sent again only through the queue, never claimed straight away', () => {
+    expect(canMove('uncertain', 'sending')).toBe(false);
+    expect(canMove('uncertain', 'queued')).toBe(true);
+    expect([...statusesThatCanMoveTo('uncertain')]).toEqual(['sending']);
   });
 
   it('awaiting_lookup is reached only by a confirmation or a campaigner’s retry of a failed letter', () => {
@@ -67,7 +73,7 @@ describe('letter status transitions', () => {
 
   it('lists every status of the API', () => {
     expect([...LETTER_STATUSES].sort()).toEqual(
-      ['awaiting_confirmation', 'awaiting_lookup', 'queued', 'sending', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
+      ['awaiting_confirmation', 'awaiting_lookup', 'queued', 'sending', 'uncertain', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
     );
   });
 });

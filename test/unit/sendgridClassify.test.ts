@@ -1,5 +1,5 @@
 import ResponseError from '@sendgrid/helpers/classes/response-error';
-import { classify } from '../../src/adapters/mail/sendgridMailer';
+import { classify, throttledFor } from '../../src/adapters/mail/sendgridMailer';
 import { MailError } from '../../src/domain/ports';
 
 const REASON = 'The to email does not contain a valid address.';
@@ -85,17 +85,36 @@ describe('classify', () => {
     expect(error.message).toContain('authorization grant');
   });
 
-  it('an axios timeout (no HTTP answer) → unavailable', () => {
-    const error = classify({ code: 'ECONNABORTED', message: 'timeout of 100ms exceeded' });
-    expect(error.kind).toBe('unavailable');
-    expect(error.message).toContain('ECONNABORTED');
+  it.each([
+    ['an axios timeout', { code: 'ECONNABORTED', message: 'timeout of 100ms exceeded' }],
+    ['a reset connection', { code: 'ECONNRESET', message: 'socket hang up' }],
+    ['a plain Error', new Error('socket hang up')],
+    ['something that is not an error', 'boom'],
+  ])('%s (no HTTP answer once the request may have gone) → uncertain: SendGrid may have it', (_what, thrown) => {
+    expect(classify(thrown).kind).toBe('uncertain');
   });
 
   it.each([
     ['a refused connection', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' }],
-    ['a plain Error', new Error('socket hang up')],
-    ['something that is not an error', 'boom'],
-  ])('%s → unavailable', (_what, thrown) => {
-    expect(classify(thrown).kind).toBe('unavailable');
+    ['an unknown host', { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.sendgrid.invalid' }],
+  ])('%s (nothing left) → unavailable, retried', (_what, thrown) => {
+    const error = classify(thrown);
+    expect(error.kind).toBe('unavailable');
+    expect(error.message).toContain((thrown as { code: string }).code);
+  });
+
+  describe('how long a 429 asks to wait', () => {
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    it.each([
+      ['Retry-After in seconds only', { 'retry-after': '10' }, 10_000],
+      ['Retry-After as a date', { 'retry-after': 'Thu, 03 Dec 2026 12:00:30 GMT' }, 30_000],
+      ['X-RateLimit-Reset only', { 'x-ratelimit-reset': String(now / 1000 + 4) }, 4_000],
+      ['both: the later one', { 'retry-after': '10', 'x-ratelimit-reset': String(now / 1000 + 2) }, 10_000],
+      ['both: the later one, the other way', { 'retry-after': '2', 'x-ratelimit-reset': String(now / 1000 + 7) }, 7_000],
+      ['neither', {}, 1_000],
+    ])('%s', (_what, headers: Record<string, string>, expected) => {
+      expect(throttledFor(headers, now)).toBe(expected);
+      expect(classify(responseError(429, headers), now).retryAfterMs).toBe(expected);
+    });
   });
 });

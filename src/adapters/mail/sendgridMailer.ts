@@ -63,24 +63,39 @@ interface SendgridFailure {
   response?: { headers?: Record<string, string>; body?: unknown };
 }
 
+/** Failures before the request could leave: SendGrid certainly does not have the letter. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
 /** SendGrid's answer → what to do with the letter (see DESIGN.md, "How a letter travels" step 5). */
-export function classify(error: unknown): MailError {
+export function classify(error: unknown, now = Date.now()): MailError {
   const failure = (error ?? {}) as SendgridFailure;
   const status = typeof failure.code === 'number' ? failure.code : undefined;
   if (status === undefined) {
-    // No HTTP answer: timeout, refused or reset connection. It may or may not have been sent.
-    return new MailError('unavailable', `SendGrid did not answer (${failure.code ?? failure.message ?? 'network error'})`);
+    const code = String(failure.code ?? failure.message ?? 'network error');
+    // Refused or unresolvable: nothing left. A timeout or a reset after the request was written:
+    // SendGrid may have taken it, so it must not simply be sent again.
+    if (NOT_SENT.has(code)) return new MailError('unavailable', `SendGrid could not be reached (${code})`);
+    return new MailError('uncertain', `SendGrid did not answer (${code})`);
   }
   const reason = `SendGrid ${status}: ${errorText(failure.response?.body) ?? failure.message ?? 'error'}`;
-  if (status === 429) {
-    const reset = Number(failure.response?.headers?.['x-ratelimit-reset']);
-    const waitMs = Number.isFinite(reset) && reset > 0 ? Math.max(1000, reset * 1000 - Date.now()) : 1000;
-    return new MailError('rate_limited', reason, waitMs);
-  }
+  if (status === 429) return new MailError('rate_limited', reason, throttledFor(failure.response?.headers ?? {}, now));
   // 401/403 are our configuration (key, sender identity), not the letter: hold every letter.
   if (status === 401 || status === 403) return new MailError('misconfigured', reason);
   if (status === 400 || status === 413 || status === 404 || status === 405) return new MailError('rejected', reason);
   return new MailError('unavailable', reason);
+}
+
+/**
+ * How long a 429 asks us to wait: `Retry-After` (seconds or a date) or `X-RateLimit-Reset` (Unix
+ * seconds), whichever ends later; a second when neither says.
+ */
+export function throttledFor(headers: Record<string, string>, now = Date.now()): number {
+  const retryAfter = headers['retry-after']?.trim();
+  const afterMs = !retryAfter ? NaN : /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
+  const reset = Number(headers['x-ratelimit-reset']);
+  const resetMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 - now : NaN;
+  const waits = [afterMs, resetMs].filter((ms) => Number.isFinite(ms));
+  return waits.length === 0 ? 1000 : Math.max(1000, ...waits);
 }
 
 function errorText(body: unknown): string | undefined {

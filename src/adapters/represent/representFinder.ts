@@ -22,7 +22,8 @@ const LOCAL_MAX = 2000;
 type Cached = Extract<FinderAnswer, { kind: 'found' | 'unknown_code' }>;
 
 export interface FinderOptions {
-  client: RepresentClient;
+  /** With `openForMs` (representBreaker.ts), a lookup while Represent is failing answers at once, spending no budget. */
+  client: RepresentClient & { openForMs?(): number };
   redis: Redis;
   limiter: Limiter;
   keyPrefix: string;
@@ -89,6 +90,12 @@ export function representFinder(options: FinderOptions): RepresentativeFinder {
   }
 
   async function fetch(postalCode: PostalCode, visitor: string | null): Promise<FinderAnswer> {
+    const openMs = client.openForMs?.() ?? 0;
+    if (openMs > 0) {
+      options.onRequest?.('unavailable');
+      const seconds = Math.ceil(openMs / 1000);
+      return { kind: 'unavailable', retryAfterMs: seconds * 1000, why: `Represent keeps failing: not asked again for ${seconds} s.` };
+    }
     let waitMs = budgetSpentUntil - Date.now();
     let visitorLimited = false;
     if (waitMs <= 0) {

@@ -6,7 +6,7 @@ import type { LetterFilters, LetterHistory, LetterSummary } from '../../domain/l
 import { invalidCursor } from '../../domain/letterSearch';
 import type { Db } from '../db';
 import { eraseActions } from './eraseActions';
-import type { ErasureStore, LetterSearchStore, RetryStore, StatsStore } from '../../domain/ports';
+import type { ErasureStore, HealthCounts, LetterSearchStore, RetryStore, StatsStore } from '../../domain/ports';
 
 export type { CampaignStats };
 
@@ -78,7 +78,7 @@ export interface ExportRow {
   consent_updates: boolean | null;
 }
 
-export interface AdminRepo extends StatsStore, LetterSearchStore, RetryStore, ErasureStore {
+export interface AdminRepo extends StatsStore, HealthCounts, LetterSearchStore, RetryStore, ErasureStore {
   exportRows(slug: string, batchSize?: number): AsyncGenerator<ExportRow>;
 }
 
@@ -93,6 +93,16 @@ export function adminRepo(db: Db): AdminRepo {
       );
       const r = rows[0];
       return { actions: r.actions, lastHour: r.last_hour, confirmed: r.confirmed, unconfirmed: r.unconfirmed };
+    },
+    async recentLetterCounts() {
+      // Index range scans on (status, updated_at): what waits, and what SendGrid took in the last day.
+      const { rows } = await db.query<{ status: LetterStatus; count: number }>(
+        `SELECT status, count(*)::int AS count FROM letters
+          WHERE status IN ('awaiting_lookup', 'uncertain')
+             OR (status IN ('accepted', 'deferred', 'delivered', 'bounced', 'dropped') AND updated_at > now() - interval '1 day')
+          GROUP BY status`,
+      );
+      return rows;
     },
     async letterCounts(slug) {
       const { rows } = await db.query<{ status: LetterStatus; count: number }>(

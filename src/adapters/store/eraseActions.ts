@@ -29,7 +29,7 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
   const emails = await tx.query<{ id: string }>('DELETE FROM supporter_emails WHERE action_id = ANY($1) RETURNING id', [actionIds]);
   const actions = await tx.query<{ id: string }>(
     `UPDATE actions SET supporter_id = NULL, postal_code = NULL, message = NULL, token = 'erased-' || gen_random_uuid(),
-            confirm_token = NULL, pending_details = NULL, erased_at = now()
+            confirm_token = NULL, pending_details = NULL, district_choice = NULL, erased_at = now()
       WHERE id = ANY($1) RETURNING id`,
     [actionIds],
   );

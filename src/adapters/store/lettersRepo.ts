@@ -25,19 +25,19 @@ interface ClaimRow {
 
 export function lettersRepo(db: Db): LetterStore {
   return {
-    async claim(letterId, staleAfterMs): Promise<LetterToSend | null> {
+    async claim(letterId): Promise<LetterToSend | null> {
       const { rows } = await db.query<ClaimRow>(
         `WITH claimed AS (
            UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now()
              FROM actions a JOIN supporters s ON s.id = a.supporter_id
             WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL AND a.confirmed_at IS NOT NULL
-              AND (l.status = ANY($2) OR (l.status = 'sending' AND l.updated_at < now() - $3 * interval '1 millisecond'))
+              AND l.status = ANY($2)
            RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, l.locale, s.email, s.first_name, s.last_name
          ), noted AS (
            INSERT INTO letter_events (letter_id, type) SELECT id, 'sending' FROM claimed
          )
          SELECT * FROM claimed`,
-        [letterId, statusesThatCanMoveTo('sending'), staleAfterMs],
+        [letterId, statusesThatCanMoveTo('sending')],
       );
       if (rows.length === 0) return null;
       const r = rows[0];
@@ -65,6 +65,10 @@ export function lettersRepo(db: Db): LetterStore {
       return rows.length > 0;
     },
 
+    async explain(letterId, reason) {
+      await db.query("UPDATE letters SET status_reason = $2 WHERE id = $1 AND status = 'queued'", [letterId, reason]);
+    },
+
     async note(letterId, type, reason, at) {
       await db.query('INSERT INTO letter_events (letter_id, type, reason, at) VALUES ($1, $2, $3, COALESCE($4, clock_timestamp()))', [
         letterId, type, reason, at ?? null,
@@ -82,7 +86,7 @@ export function lettersRepo(db: Db): LetterStore {
         email: string; first_name: string; last_name: string; address: string | null; city: string | null;
         province: string | null; postal_code: string;
       }>(
-        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, a.district, a.message,
+        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
                 s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
            FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE l.id = $1 AND l.status = 'awaiting_lookup' AND a.confirmed_at IS NOT NULL`,
@@ -105,16 +109,19 @@ export function lettersRepo(db: Db): LetterStore {
       };
     },
 
-    async resolveLookup(letterId, recipient: Recipient, rendered: RenderedLetter) {
+    async resolveLookup(letterId, recipient: Recipient, rendered: RenderedLetter, province) {
       const { rows } = await db.query(
         `WITH resolved AS (
            UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5,
                   subject = $6, body_text = $7, status = 'queued', updated_at = now()
             WHERE id = $1 AND status = 'awaiting_lookup'
-           RETURNING id
+           RETURNING id, action_id
+         ), riding AS (
+           UPDATE actions a SET district = $5, province = COALESCE($8, a.province), district_choice = NULL
+             FROM resolved r WHERE a.id = r.action_id
          )
          INSERT INTO letter_events (letter_id, type) SELECT id, 'queued' FROM resolved RETURNING letter_id`,
-        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text],
+        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text, province],
       );
       return rows.length > 0;
     },

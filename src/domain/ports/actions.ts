@@ -34,7 +34,10 @@ export interface NewAction {
   /** canonicalEmail(supporter.email): how the same person is recognised. */
   emailKey: string;
   message: string | null;
+  /** The riding as Represent gave it; null until it does. */
   district: string | null;
+  /** What the supporter typed or picked while Represent could not answer: to choose among its ridings later. */
+  districtChoice: string | null;
   /** A petition signature whose riding Represent could not give yet. */
   districtPending: boolean;
   /** Set when the campaign asks supporters to confirm by email: the secret of the link, and when it lapses. */

@@ -12,3 +12,4 @@ export * from './maintenance';
 export * from './represent';
 export * from './signatures';
 export * from './supporterEmails';
+export * from './health';

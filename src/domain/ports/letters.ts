@@ -50,8 +50,10 @@ export interface LetterStore {
    * target: `choose` gets the target's next free slot and returns this letter's slot and the next one.
    */
   reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }): Promise<Date>;
-  /** Moves a letter to `sending` if the transition table allows it (or its earlier claim went stale). */
-  claim(letterId: string, staleAfterMs: number): Promise<LetterToSend | null>;
+  /** Moves a letter to `sending` if the transition table allows it. */
+  claim(letterId: string): Promise<LetterToSend | null>;
+  /** Says why a queued letter waits (its reason), without an event: it may be said every minute. */
+  explain(letterId: string, reason: string): Promise<void>;
   /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
   move(letterId: string, to: LetterStatus, change?: StatusChange): Promise<boolean>;
   /** Records an event that does not change the status (a retry being scheduled, a rate limit). */
@@ -59,7 +61,11 @@ export interface LetterStore {
   status(letterId: string): Promise<LetterStatus | null>;
   pendingLookup(letterId: string): Promise<PendingLookup | null>;
   /** awaiting_lookup → queued with the recipient and the letter as it will be sent. */
-  resolveLookup(letterId: string, recipient: Recipient, rendered: RenderedLetter): Promise<boolean>;
+  /**
+   * Writes the MP letter once Represent answered, and corrects its action's riding and province
+   * from that answer (what the supporter typed meanwhile is dropped).
+   */
+  resolveLookup(letterId: string, recipient: Recipient, rendered: RenderedLetter, province: string | null): Promise<boolean>;
   /**
    * Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper),
    * leaving out the campaigns given (paused) and letters planned for later (their job is waiting).

@@ -1,8 +1,12 @@
 // Sending an email, and forgetting the copies the local outbox keeps.
 import type { LetterToSend } from './letters';
 
-/** rejected: this letter, for good. misconfigured: our key or sender (every letter waits). */
-export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable' | 'misconfigured';
+/**
+ * rejected: this letter, for good. misconfigured: our key or sender (every letter waits).
+ * unavailable: not sent, try again. uncertain: no answer after the request went out (a timeout,
+ * a reset connection): SendGrid may have it.
+ */
+export type MailFailureKind = 'rejected' | 'rate_limited' | 'unavailable' | 'uncertain' | 'misconfigured';
 
 /** A send that did not go through: refused for good, or to try again later. */
 export class MailError extends Error {
@@ -29,3 +33,16 @@ export interface MailCopies {
   /** Removes the copies of these emails; returns how many there were. */
   forget(ids: string[]): Promise<number>;
 }
+
+/**
+ * Whether letters may go to SendGrid now. Once SendGrid refuses our key or sender, every letter
+ * is held (one probe a minute tells when it is fixed); and a process that has not yet seen a
+ * letter accepted sends one at a time until one is, so a bad key costs one request, not a burst.
+ */
+export interface SendGate {
+  admit(): Promise<Admission>;
+}
+
+export type Admission =
+  | { go: true; /** Tells the gate what SendGrid said to this send. */ done(outcome: 'accepted' | 'refused' | 'other', reason?: string): Promise<void> }
+  | { go: false; reason: string; retryAfterMs: number };

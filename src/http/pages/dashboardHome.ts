@@ -6,6 +6,9 @@ import express, { Router, type Request } from 'express';
 import type { Campaign, CampaignStatus, Locale } from '../../domain/campaign';
 import { switchCampaign, type StatusCause, type SwitchDeps } from '../../domain/campaignLifecycle';
 import { campaignStats, type CampaignStats } from '../../domain/campaignStats';
+import type { HealthDeps, ServiceAlert } from '../../domain/serviceHealth';
+
+type AlertText = Record<'title' | 'sendgrid_refused' | 'bounce_rate', string> & Record<'represent_unreachable' | 'letters_uncertain', Plural>;
 import { longDate } from '../../domain/letters';
 import type { Pacing } from '../../domain/pacing';
 import type { CampaignCatalog } from '../../domain/ports';
@@ -30,6 +33,8 @@ export interface DashboardHomeDeps {
   lifecycle: SwitchDeps;
   /** When a closed campaign's personal data is due to be scrubbed. */
   retention: Pick<RetentionDeps, 'states' | 'store'>;
+  /** What keeps letters from going out: the banner. */
+  health: HealthDeps;
 }
 
 interface HomeText {
@@ -169,13 +174,29 @@ async function lifecycleModel(deps: DashboardHomeDeps, t: HomeText, locale: Loca
   };
 }
 
+/** The banner's lines: each alert in the campaigner's language. */
+function alertLines(t: AlertText, locale: Locale, alerts: ServiceAlert[]): string[] {
+  return alerts.map((a) => {
+    switch (a.code) {
+      case 'sendgrid_refused':
+        return fill(t.sendgrid_refused, { detail: a.detail ?? '' });
+      case 'represent_unreachable':
+        return plural(locale, t.represent_unreachable, a.count ?? 0, { since: a.since ? `${torontoTime(new Date(a.since), false, locale)}` : '' });
+      case 'letters_uncertain':
+        return plural(locale, t.letters_uncertain, a.count ?? 0);
+      case 'bounce_rate':
+        return fill(t.bounce_rate, { percent: formatNumber(locale, a.percent ?? 0), count: formatNumber(locale, a.count ?? 0) });
+    }
+  });
+}
+
 export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHandler): Router {
   const router = Router();
   const { sessions, renderer } = deps;
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText };
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
@@ -193,7 +214,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
       csrf: sessionOf(req)?.csrf,
     };
     if (campaign) {
-      const stats = await campaignStats(deps.store, deps.campaigns, deps.lifecycle.states, campaign.slug);
+      const stats = await campaignStats({ ...deps, states: deps.lifecycle.states }, campaign.slug);
       const failed = (await Promise.all(RETRYABLE.map((status) => deps.store.list(campaign.slug, { status }, 20, null))))
         .flat()
         .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
@@ -212,6 +233,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
           failed: formatNumber(locale, failedCount),
         },
         retryAll: fill(t.retryAll, { count: failedCount }),
+        alerts: alertLines(text.alerts, locale, stats.alerts),
         letterRows: Object.entries(stats.letters).map(([status, count]) => ({ status, count })),
         chart: chart(t, stats.perDay),
         provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions })),
