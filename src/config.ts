@@ -54,6 +54,7 @@ const schema = z.object({
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
   SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  SENDGRID_PROBE_INTERVAL_MS: int(1000, 3_600_000).default(60_000),
   MAIL_FROM: mailbox.default('Letters <letters@localhost>'),
   ADMIN_TOKEN: z.string().min(1).optional(),
   CAMPAIGNS_DIR: z.string().min(1).default('./data/campaigns'),
@@ -99,7 +100,8 @@ export interface Config {
     /** Campaigners are told once Represent has been unreachable this long. */
     downAlertMs: number;
   };
-  sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined };
+  /** `probeIntervalMs`: while SendGrid refuses our key or sender, one letter is tried this often. */
+  sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined; probeIntervalMs: number };
   mailFrom: { name: string | undefined; email: string };
   adminToken: string | undefined;
   campaignsDir: string;
@@ -193,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrl: e.SENDGRID_API_URL.replace(/\/+$/, ''),
       timeoutMs: e.SENDGRID_TIMEOUT_MS,
       webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+      probeIntervalMs: e.SENDGRID_PROBE_INTERVAL_MS,
     },
     mailFrom: parseMailbox(e.MAIL_FROM),
     adminToken: e.ADMIN_TOKEN,

@@ -14,7 +14,7 @@ import { serviceSecret } from './adapters/store/serviceSecrets';
 import { supporterEmailsRepo } from './adapters/store/supporterEmailsRepo';
 import { outboxCopies, outboxMailer } from './adapters/mail/outboxMailer';
 import { sendgridEvents } from './adapters/mail/sendgridEvents';
-import { sendGate, sendgridRefusal } from './adapters/mail/sendGate';
+import { sendGate, sendgridHold, sendgridRefusal } from './adapters/mail/sendGate';
 import { serviceHealth } from './domain/serviceHealth';
 import { sendgridMailer } from './adapters/mail/sendgridMailer';
 import { createMetrics, type Metrics } from './adapters/metrics';
@@ -29,7 +29,7 @@ import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
 import { withBreaker } from './adapters/represent/representBreaker';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
-import { serviceAlerts, type ServiceAlerts } from './adapters/serviceAlerts';
+import { outages, type Outages } from './adapters/outages';
 import { actionsRepo } from './adapters/store/actionsRepo';
 import { adminRepo, type AdminRepo } from './adapters/store/adminRepo';
 import { cachedCounter } from './adapters/store/cachedCounter';
@@ -86,7 +86,7 @@ export interface Adapters {
   supporterEmailWriter: SupporterEmailWriter;
   /** The forms' signed times. */
   stamps: FormStamps;
-  alerts: ServiceAlerts;
+  outages: Outages;
   actions: ActionStore;
   letters: LetterStore;
   admin: AdminRepo;
@@ -130,7 +130,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
   const outboxDir = path.join(config.dataDir, 'outbox');
   const actions = actionsRepo(db);
   const switches = campaignSwitchesRepo(db);
-  const alerts = serviceAlerts(redis, config.redisPrefix);
+  const outageLog = outages(redis, config.redisPrefix);
 
   return {
     config,
@@ -147,7 +147,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     representatives: representFinder({
       client: withBreaker(representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }), {
         ...config.represent.breaker,
-        onState: (state) => void (state === 'open' ? alerts.down('represent') : alerts.up('represent')).catch(() => undefined),
+        onState: (state) => void (state === 'open' ? outageLog.down('represent') : outageLog.up('represent')).catch(() => undefined),
       }),
       redis,
       limiter: slidingWindowLimiter(redis, {
@@ -173,7 +173,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     copies: outboxCopies(outboxDir),
     supporterEmailWriter: supporterEmailWriter(TEMPLATES_DIR, campaigns.catalog, config.publicUrl),
     stamps: formStamps({ secret: config.formSecret ?? (await serviceSecret(db, 'form')), minFormMs: config.limits.formMinMs, redis, prefix: config.redisPrefix }),
-    alerts,
+    outages: outageLog,
     actions,
     letters: lettersRepo(db),
     admin: adminRepo(db),
@@ -234,7 +234,7 @@ export function webDeps(a: Adapters): AppDeps {
   const health = {
     signals: {
       sendgridRefusal: sendgridRefusal(a.redis, config.redisPrefix),
-      representDownSince: async () => (await a.alerts.downSince()).represent ?? null,
+      representDownSince: async () => (await a.outages.downSince()).represent ?? null,
     },
     counts: a.admin,
     clock: a.clock,
@@ -313,7 +313,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
     prefix: config.redisPrefix,
     log: a.log,
     metrics: a.metrics,
-    alerts: a.alerts,
+    sendgridHold: sendgridHold(a.redis, config.redisPrefix),
     policies: a.policies,
     lettersQueue: a.queues.letters,
     deliver: {

@@ -2,14 +2,12 @@
 import { DelayedError, RateLimitError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '../src/adapters/logger';
 import type { Metrics } from '../src/adapters/metrics';
-import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
 import type { LetterJob } from '../src/adapters/queues';
 import { deliverLetter, type DeliverDeps } from '../src/domain/deliverLetter';
 
 export interface DeliveryProcessorDeps extends DeliverDeps {
   queue: Queue<LetterJob>;
   metrics: Metrics;
-  alerts: ServiceAlerts;
   log: Logger;
   /** While SendGrid refuses our key or sender, one letter is tried this often: each try says whether it is fixed. */
   pauseMs: number;
@@ -25,7 +23,6 @@ export function deliveryProcessor(deps: DeliveryProcessorDeps) {
       case 'accepted':
         if (alerted) {
           alerted = false;
-          await deps.alerts.clear('sendgrid').catch(() => undefined);
           deps.log.info({}, 'SendGrid accepts letters again');
         }
         return outcome;
@@ -42,10 +39,10 @@ export function deliveryProcessor(deps: DeliveryProcessorDeps) {
         throw new DelayedError();
       case 'misconfigured':
         alerted = true;
-        // A fresh refusal (not a letter held by an earlier one): say it loudly, once a minute at most.
+        // A fresh refusal (not a letter held by an earlier one): said in the log once a probe at
+        // most; campaigners and monitors see it through the gate (serviceHealth.ts).
         if (outcome.retryAfterMs === 0) {
           deps.log.error({ reason: outcome.reason }, 'SendGrid refuses our API key or sender: letters are held until an operator fixes SENDGRID_API_KEY / MAIL_FROM');
-          await deps.alerts.raise('sendgrid', `SendGrid refuses our API key or sender (${outcome.reason}); letters are held, none is lost.`).catch(() => undefined);
         }
         await deps.queue.rateLimit(outcome.retryAfterMs || deps.pauseMs);
         throw new RateLimitError();

@@ -7,7 +7,6 @@ import type { Metrics } from '../src/adapters/metrics';
 import type { QueuePolicies } from '../src/adapters/queuePolicies';
 import { QUEUE, type LetterJob } from '../src/adapters/queues';
 import { workerRedis } from '../src/adapters/redis';
-import type { ServiceAlerts } from '../src/adapters/serviceAlerts';
 import type { SendConfirmationDeps } from '../src/domain/confirmAction';
 import type { SendSupporterEmailDeps } from '../src/domain/sendSupporterEmail';
 import type { DeliverDeps } from '../src/domain/deliverLetter';
@@ -26,7 +25,8 @@ export interface WorkerDeps {
   prefix: string;
   log: Logger;
   metrics: Metrics;
-  alerts: ServiceAlerts;
+  /** SendGrid's refusal of our key or sender, as the send gate keeps it. */
+  sendgridHold: { lift(): Promise<void> };
   policies: QueuePolicies;
   /** Held as a whole after a SendGrid 429 or while our key is refused. */
   lettersQueue: Queue<LetterJob>;
@@ -53,7 +53,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   const letters = new Worker(
     QUEUE.letters,
-    deliveryProcessor({ ...deps.deliver, queue: deps.lettersQueue, metrics: deps.metrics, alerts: deps.alerts, log, pauseMs: policies.misconfiguredPauseMs }),
+    deliveryProcessor({ ...deps.deliver, queue: deps.lettersQueue, metrics: deps.metrics, log, pauseMs: policies.misconfiguredPauseMs }),
     { ...common, ...policies.letters.worker },
   );
   const lookups = new Worker(QUEUE.lookups, lookupProcessor(deps.resolve, policies.lookups.waitMs), { ...common, ...policies.lookups.worker });
@@ -75,7 +75,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   // A fresh start may follow a fix (a new SENDGRID_API_KEY): lift the hold, and let the next
   // letter tell whether SendGrid accepts us again.
-  await deps.alerts.clear('sendgrid').catch(() => undefined);
+  await deps.sendgridHold.lift().catch(() => undefined);
   await deps.lettersQueue.removeRateLimitKey().catch(() => undefined);
   return {
     workers,

@@ -34,7 +34,7 @@ export interface QueuePolicies {
 /** A lookup waits at most this long between two questions to Represent, however long the outage. */
 const LOOKUP_MAX_WAIT_MS = 10 * 60_000;
 
-export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs'>): QueuePolicies {
+export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs' | 'sendgrid'>): QueuePolicies {
   const { delivery } = config;
   // A job's lock is renewed while it runs; a worker that died loses it after this long.
   const lock = { lockDuration: delivery.lockMs, stalledInterval: delivery.lockMs };
@@ -73,7 +73,7 @@ export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs'>
       removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: { age: 14 * 24 * 3600 },
     },
-    misconfiguredPauseMs: 60_000,
+    misconfiguredPauseMs: config.sendgrid.probeIntervalMs,
     recordRetriesMs: [250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000],
   };
 }

@@ -123,6 +123,8 @@ async function recordFailure(deps: DeliverDeps, letterId: string, error: MailErr
     }
     case 'misconfigured':
       await deps.letters.move(letterId, 'queued', { reason: `Held: ${error.message}` });
+      // Every letter waits for the fix, not only the ones a worker happens to pick up.
+      await deps.letters.explainQueued(`Held: ${error.message}`);
       return { kind: 'misconfigured', reason: error.message, retryAfterMs: 0 };
     case 'rate_limited':
       // A rate limit is not the letter's fault: it does not use up an attempt.

@@ -56,20 +56,22 @@ export async function alertsFor(deps: HealthDeps, letters: Partial<Record<Letter
   return alerts;
 }
 
-/** Every campaign's alerts, for /healthz: asked at most every `cacheMs` however often a monitor polls. */
+/**
+ * Every campaign's alerts, for /healthz. The letters are counted at most every `cacheMs` however
+ * often a monitor polls; the signals (two Redis reads) are fresh, so a fix shows at once.
+ */
 export function serviceHealth(deps: HealthDeps, cacheMs: number): { alerts(): Promise<ServiceAlert[]> } {
-  let cached: { at: number; value: Promise<ServiceAlert[]> } | null = null;
+  type Counts = Partial<Record<LetterStatus, number>>;
+  let cached: { at: number; counts: Promise<Counts> } | null = null;
   return {
     alerts() {
       const now = deps.clock.now().getTime();
       if (!cached || now - cached.at >= cacheMs) {
-        const value = deps.counts
-          .recentLetterCounts()
-          .then((rows) => alertsFor(deps, Object.fromEntries(rows.map((r) => [r.status, r.count]))));
-        cached = { at: now, value };
-        value.catch(() => (cached = null));
+        const counts = deps.counts.recentLetterCounts().then((rows) => Object.fromEntries(rows.map((r) => [r.status, r.count])) as Counts);
+        cached = { at: now, counts };
+        counts.catch(() => (cached = null));
       }
-      return cached.value;
+      return cached.counts.then((counts) => alertsFor(deps, counts));
     },
   };
 }

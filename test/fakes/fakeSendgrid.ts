@@ -2,7 +2,7 @@
 // (client.setApiKey first, then client.setDefaultRequest('baseUrl', fake.url)).
 // It validates like SendGrid (reference bullmq-sendgrid-law.md §2.1–2.2), so a bad payload fails
 // here as it would in production, and tests can script 429/5xx/hang answers to exercise retries.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -45,6 +45,15 @@ export interface FakeSendgrid {
   setDelay(ms: number): void;
   /** Every letter_id received, in order, whatever the answer (to count duplicates). */
   receivedLetterIds(): string[];
+  /** The same, with when each request arrived (ms since the epoch). */
+  receivedLetters(): Array<{ letterId: string; at: number }>;
+  /** Answer 401 to every request, as SendGrid does for a revoked key, until `restoreKey`. */
+  revokeKey(): void;
+  restoreKey(): void;
+  /** When each letter was refused with 401 while the key was revoked (ms since the epoch). */
+  refusedAt(): number[];
+  /** The headers of every 429 from now on (default: SendGrid's X-RateLimit-* with a reset a second away). */
+  setThrottleHeaders(headers: Record<string, string> | null): void;
   onAccepted(): Promise<SentMail>;
   waitForAccepted(n: number, timeoutMs?: number): Promise<SentMail[]>;
   reset(): void;
@@ -152,6 +161,24 @@ export interface FakeSendgridOptions {
    * The test service sets emails to supporters apart, so tests of letters count letters.
    */
   setAside?: (letterId: string) => boolean;
+  /**
+   * SendGrid's Event Webhook: for each letter it takes (answered 202, even to a client that gave
+   * up waiting), a signed `processed` event is posted here, `delayMs` later.
+   */
+  events?: { url: string; privateKey: KeyObject; delayMs?: number };
+}
+
+/** Posts SendGrid's signed Event Webhook batch (ECDSA over timestamp + raw body). */
+async function postEvents(target: NonNullable<FakeSendgridOptions['events']>, events: object[]): Promise<void> {
+  const raw = JSON.stringify(events);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = sign('sha256', Buffer.from(timestamp + raw), target.privateKey).toString('base64');
+  const res = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Twilio-Email-Event-Webhook-Signature': signature, 'X-Twilio-Email-Event-Webhook-Timestamp': timestamp },
+    body: raw,
+  });
+  if (res.status !== 204) throw new Error(`the service answered the Event Webhook with ${res.status}`);
 }
 
 export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Promise<FakeSendgrid> {
@@ -160,7 +187,10 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
   let received = 0;
   let queue: ScriptedStatus[] = [];
   let delayMs = 0;
-  let receivedIds: string[] = [];
+  let receivedIds: Array<{ letterId: string; at: number }> = [];
+  let keyRevoked = false;
+  let refusals: number[] = [];
+  let throttleHeaders: Record<string, string> | null = null;
   let fallback: DefaultStatus = 202;
   let nextAccepted: Array<(m: SentMail) => void> = [];
   let countWaiters: Array<() => void> = [];
@@ -177,7 +207,7 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
       case 400: return fail(res, 400, err('The to email does not contain a valid address.', 'personalizations.0.to.0.email'));
       case 403: return fail(res, 403, err('The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.', 'from'));
       case 413: return fail(res, 413, err('content too large'));
-      case 429: return sendJson(res, 429, { errors: [{ field: null, message: 'too many requests' }] }, {
+      case 429: return sendJson(res, 429, { errors: [{ field: null, message: 'too many requests' }] }, throttleHeaders ?? {
         'X-RateLimit-Limit': '600',
         'X-RateLimit-Remaining': '0',
         'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 1),
@@ -188,6 +218,12 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
         accepted.push(mail);
         res.writeHead(202, { 'X-Message-Id': mail.messageId });
         res.end();
+        const letterId = body.personalizations[0]?.custom_args?.letter_id ?? body.custom_args?.letter_id;
+        const events = options.events;
+        if (events && letterId) {
+          const event = { email: body.personalizations[0].to[0].email, timestamp: Math.floor(Date.now() / 1000), event: 'processed', sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: `${mail.messageId}.filter0001`, letter_id: letterId };
+          setTimeout(() => void postEvents(events, [event]).catch((e: Error) => console.error(`fakeSendgrid: ${e.message}`)), events.delayMs ?? 0);
+        }
         const waiting = nextAccepted;
         nextAccepted = [];
         waiting.forEach((resolve) => resolve(mail));
@@ -227,6 +263,12 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
       if (problem) return fail(res, 400, problem); // invalid requests do not use up a script entry
       const mail = body as MailSendBody;
       const letterId = mail.personalizations[0]?.custom_args?.letter_id ?? mail.custom_args?.letter_id;
+      if (keyRevoked) {
+        // SendGrid refuses before reading the body; the body is read here only to leave supporters' emails out of the counts.
+        if (letterId && options.setAside?.(letterId)) received -= 1;
+        else refusals.push(Date.now());
+        return fail(res, 401, err('The provided authorization grant is invalid, expired, or revoked'));
+      }
       if (letterId && options.setAside?.(letterId)) {
         received -= 1; // not one of the counted requests
         const kept: SentMail = { body: mail, headers: req.headers, messageId: randomBytes(16).toString('base64url'), at: Date.now() };
@@ -234,7 +276,7 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
         res.writeHead(202, { 'X-Message-Id': kept.messageId });
         return res.end();
       }
-      if (letterId) receivedIds.push(letterId);
+      if (letterId) receivedIds.push({ letterId, at: Date.now() });
       const status = queue.shift() ?? fallback;
       if (delayMs > 0) setTimeout(() => answer(res, status, mail, req.headers), delayMs);
       else answer(res, status, mail, req.headers);
@@ -269,7 +311,12 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
       check();
     }),
     setDelay: (ms) => { delayMs = ms; },
-    receivedLetterIds: () => [...receivedIds],
+    receivedLetterIds: () => receivedIds.map((r) => r.letterId),
+    receivedLetters: () => [...receivedIds],
+    revokeKey: () => { keyRevoked = true; },
+    restoreKey: () => { keyRevoked = false; },
+    refusedAt: () => [...refusals],
+    setThrottleHeaders: (headers) => { throttleHeaders = headers; },
     reset: () => {
       accepted = [];
       setAside = [];
@@ -278,6 +325,9 @@ export async function startFakeSendgrid(options: FakeSendgridOptions = {}): Prom
       fallback = 202;
       delayMs = 0;
       receivedIds = [];
+      keyRevoked = false;
+      refusals = [];
+      throttleHeaders = null;
     },
     close: () => new Promise<void>((resolve, reject) => {
       server.close((e) => (e ? reject(e) : resolve()));

@@ -51,6 +51,9 @@ class MemoryLetters implements LetterStore {
   async explain(letterId: string, reason: string) {
     this.explained.set(letterId, reason);
   }
+  async explainQueued(reason: string) {
+    for (const [id, status] of this.statuses) if (status === 'queued') this.explained.set(id, reason);
+  }
   async status(letterId: string) {
     return this.statuses.get(letterId) ?? null;
   }

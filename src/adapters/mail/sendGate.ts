@@ -8,13 +8,19 @@ import type { Redis } from 'ioredis';
 import type { Admission, SendGate } from '../../domain/ports';
 
 const refusedKeyOf = (prefix: string) => `${prefix}:sendgrid:refused`;
+const probeKeyOf = (prefix: string) => `${prefix}:sendgrid:probe`;
 
 /** SendGrid's words while it refuses our key or sender, as the gate keeps them; null otherwise. */
 export const sendgridRefusal = (redis: Redis, prefix: string) => (): Promise<string | null> => redis.get(refusedKeyOf(prefix));
 
+/** Lifts the hold (a worker starting after a fix): the next letter tells whether SendGrid accepts us again. */
+export const sendgridHold = (redis: Redis, prefix: string) => ({
+  lift: async (): Promise<void> => void (await redis.del(refusedKeyOf(prefix), probeKeyOf(prefix))),
+});
+
 export function sendGate(redis: Redis, options: { prefix: string; probeEveryMs: number }): SendGate {
   const refusedKey = refusedKeyOf(options.prefix);
-  const probeKey = `${options.prefix}:sendgrid:probe`;
+  const probeKey = probeKeyOf(options.prefix);
   let trusted = false;
   // The one send this process has in flight while it does not trust SendGrid yet.
   let firstSend: Promise<void> | null = null;

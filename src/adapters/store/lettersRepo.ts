@@ -69,6 +69,10 @@ export function lettersRepo(db: Db): LetterStore {
       await db.query("UPDATE letters SET status_reason = $2 WHERE id = $1 AND status = 'queued'", [letterId, reason]);
     },
 
+    async explainQueued(reason) {
+      await db.query("UPDATE letters SET status_reason = $1 WHERE status = 'queued' AND status_reason IS DISTINCT FROM $1", [reason]);
+    },
+
     async note(letterId, type, reason, at) {
       await db.query('INSERT INTO letter_events (letter_id, type, reason, at) VALUES ($1, $2, $3, COALESCE($4, clock_timestamp()))', [
         letterId, type, reason, at ?? null,

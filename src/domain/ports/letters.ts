@@ -54,6 +54,8 @@ export interface LetterStore {
   claim(letterId: string): Promise<LetterToSend | null>;
   /** Says why a queued letter waits (its reason), without an event: it may be said every minute. */
   explain(letterId: string, reason: string): Promise<void>;
+  /** The same for every queued letter (SendGrid refusing our key holds them all). */
+  explainQueued(reason: string): Promise<void>;
   /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
   move(letterId: string, to: LetterStatus, change?: StatusChange): Promise<boolean>;
   /** Records an event that does not change the status (a retry being scheduled, a rate limit). */
