@@ -41,6 +41,17 @@ export type DeliveryOutcome =
   /** Paced: the letter's slot with its target is later. */
   | { kind: 'wait'; until: Date };
 
+/** What a failed send tells the gate about our key: only an answer from SendGrid says it took it. */
+const GATE_OUTCOME: Record<MailError['kind'], 'refused' | 'answered' | 'unsent'> = {
+  misconfigured: 'refused',
+  rejected: 'answered',
+  rate_limited: 'answered',
+  // No answer says nothing of our key; but holding to one send at a time while SendGrid is slow
+  // would make every letter wait a whole timeout, so a slow answer counts as one.
+  uncertain: 'answered',
+  unavailable: 'unsent',
+};
+
 export const ABANDONED = 'The worker sending it stopped before SendGrid’s answer was recorded: waiting for proof before sending again.';
 
 export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastAttempt: boolean): Promise<DeliveryOutcome> {
@@ -75,7 +86,7 @@ async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boole
   }
   const letter = await deps.letters.claim(letterId);
   if (!letter) {
-    await admission.done('other');
+    await admission.done('unsent');
     return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
   }
   let messageId: string;
@@ -83,10 +94,10 @@ async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boole
     ({ messageId } = await deps.mailer.send(letter));
   } catch (error) {
     if (!(error instanceof MailError)) {
-      await admission.done('other');
+      await admission.done('unsent');
       throw error;
     }
-    await admission.done(error.kind === 'misconfigured' ? 'refused' : 'other', error.message);
+    await admission.done(GATE_OUTCOME[error.kind], error.message);
     return recordFailure(deps, letterId, error, isLastAttempt);
   }
   await admission.done('accepted');

@@ -1,49 +1,9 @@
 // PostgreSQL unreachable: submissions answer 503 `unavailable`, never 202 without a stored row,
 // and work again by themselves once it is back. The outage is a TCP proxy we cut and restore.
-import net from 'node:net';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
-
-interface Proxy {
-  port: number;
-  cut(): Promise<void>;
-  restore(): Promise<void>;
-}
-
-async function tcpProxy(targetPort: number): Promise<Proxy> {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const open = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(targetPort, '127.0.0.1');
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  await open();
-  return {
-    port,
-    // Also safe when already cut: the file's end cuts again, or its listening server keeps jest's worker alive.
-    cut: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        if (!server?.listening) return resolve();
-        server.close(() => resolve());
-      }),
-    restore: open,
-  };
-}
+import { tcpProxy, type Proxy } from '../helpers/tcpProxy';
 
 let database: TestDatabase;
 let proxy: Proxy;

@@ -117,14 +117,6 @@ describe('when SendGrid misbehaves', () => {
     expect(types.filter((t: string) => t === 'queued').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('retries after a SendGrid request times out', async () => {
-    service.sendgrid.script('hang');
-    const res = await service.submitted(supporter());
-    await Promise.all(res.letters.map((l: { id: string }) => service.waitForLetter(l.id, 'accepted', 30_000)));
-    expect(service.sendgrid.requestCount()).toBe(3);
-    expect(service.sendgrid.accepted()).toHaveLength(2);
-  });
-
   it('marks a letter failed at once on a 400 and keeps SendGrid’s reason', async () => {
     service.sendgrid.setDefault(400);
     const res = await service.submitted(supporter());

@@ -33,7 +33,7 @@ it('holds every letter while the key is refused, one request a probe interval, s
     expect(health.body.degraded[0].message).toMatch(/SENDGRID_API_KEY/);
 
     // A second probe, a probe interval later: never a burst of WORKER_CONCURRENCY requests.
-    await eventually(() => sendgrid.refusedAt().length, (n) => n >= 2, { timeoutMs: PROBE_MS * 3, what: 'a second probe' });
+    await eventually(async () => sendgrid.refusedAt().length, (n) => n >= 2, { timeoutMs: PROBE_MS * 3, what: 'a second probe' });
     sendgrid.restoreKey();
     await Promise.all(ids.map((id) => service.waitForLetter(id, 'accepted', PROBE_MS * 4)));
 

@@ -43,6 +43,15 @@ export interface SendGate {
   admit(): Promise<Admission>;
 }
 
+export type SendOutcome = 'accepted' | 'refused' | 'answered' | 'unsent';
+
 export type Admission =
-  | { go: true; /** Tells the gate what SendGrid said to this send. */ done(outcome: 'accepted' | 'refused' | 'other', reason?: string): Promise<void> }
+  | {
+      go: true;
+      /**
+       * Tells the gate what came of this send: accepted; refused (our key or sender); answered
+       * otherwise (SendGrid read our key: a 400, a 429); or unsent / unanswered (nothing learnt).
+       */
+      done(outcome: SendOutcome, reason?: string): Promise<void>;
+    }
   | { go: false; reason: string; retryAfterMs: number };
