@@ -199,7 +199,7 @@ export function adminRepo(db: Db): AdminRepo {
       let after: { micros: string; id: string } | null = null;
       for (;;) {
         const result: { rows: ExportRow[] } = await db.query<ExportRow>(
-          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.recipient_name, l.recipient_email, l.district,
+          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.recipient_name, l.recipient_email, COALESCE(l.district, a.district) AS district,
                   l.subject, l.status, l.status_reason AS reason, l.attempts, l.updated_at, a.province,
                   s.first_name AS supporter_first_name, s.last_name AS supporter_last_name, s.email AS supporter_email,
                   s.city AS supporter_city, s.postal_code AS supporter_postal_code,
