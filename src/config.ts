@@ -82,6 +82,7 @@ const schema = z.object({
   TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of addresses').default('false'),
   LOOKUP_RETRY_MS: int(10, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
 });
 
 export interface Config {
@@ -139,6 +140,8 @@ export interface Config {
   /** First wait before asking Represent again for a letter awaiting its MP (doubles, up to 10 minutes). */
   lookupRetryMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** One human line per event on a terminal; JSON (one object a line) for log collectors. */
+  logFormat: 'pretty' | 'json';
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -229,5 +232,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === 'true' ? true : e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     lookupRetryMs: e.LOOKUP_RETRY_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
   };
 }

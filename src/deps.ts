@@ -7,6 +7,8 @@ import type { AppDeps } from './app';
 import { loadCampaigns, type LoadedCampaigns } from './adapters/campaigns/campaignLoader';
 import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
 import { openDb, type Db } from './adapters/db';
+import { ConfigError } from './config';
+import { databaseWhere } from './adapters/whereabouts';
 import type { Logger } from './adapters/logger';
 import { supporterEmailWriter, type SupporterEmailWriter } from './adapters/mail/supporterEmailTemplates';
 import { formStamps, type FormStamps } from './adapters/formStamps';
@@ -115,7 +117,9 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
   const campaigns = loadCampaigns(config.campaignsDir, LETTER_PARTIALS_DIR);
   const pages = pageRenderer(TEMPLATES_DIR);
   const db = await openDb(config.databaseUrl, config.dataDir);
-  await migrate(db, MIGRATIONS_DIR);
+  await migrate(db, MIGRATIONS_DIR).catch((error: unknown) => {
+    throw config.databaseUrl ? databaseStartupError(config.databaseUrl, error) : error;
+  });
 
   const redisUrl = overrides.redisUrl ?? config.redisUrl ?? DEFAULT_REDIS_URL;
   const redis = webRedis(redisUrl, log);
@@ -192,6 +196,16 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
       await db.close();
     },
   };
+}
+
+/** A database that cannot be used at start is one line naming the setting, not a stack trace. */
+function databaseStartupError(url: string, error: unknown): unknown {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  const where = databaseWhere(url);
+  if (code === 'unavailable') return new ConfigError(`DATABASE_URL (${where}) cannot be reached: start PostgreSQL there, or correct DATABASE_URL.`);
+  if (code.startsWith('28')) return new ConfigError(`DATABASE_URL (${where}) refused the user or password: correct DATABASE_URL.`);
+  if (code === '3D000') return new ConfigError(`DATABASE_URL (${where}): that database does not exist. Create it (createdb) or correct DATABASE_URL.`);
+  return error;
 }
 
 /** What the web role's routes use. */

@@ -1,6 +1,8 @@
 // The body of POST /api/campaigns/:slug/actions, from JSON or from the no-JavaScript form.
 import { z } from 'zod';
 import { AppError, type FieldProblem } from '../domain/errors';
+import { invalidPostalCode } from '../domain/composeLetters';
+import { normalisePostalCode } from '../domain/postalCode';
 import type { ActionInput } from '../domain/submitAction';
 
 /** How an action's body may be read, by the API and by the no-JavaScript form alike (API.md: 413 over 16 KB). */
@@ -32,7 +34,8 @@ const base = z.object({
   firstName: requiredText(100),
   lastName: requiredText(100),
   email: requiredText(254).pipe(z.email('invalid')),
-  postalCode: requiredText(20),
+  // Checked with the rest, so one answer lists every problem (a lone bad postal code keeps its own code).
+  postalCode: requiredText(20).refine((v) => normalisePostalCode(v) !== null, 'invalid'),
   address: optionalText(200),
   city: optionalText(100),
   message: z.preprocess(
@@ -62,5 +65,6 @@ export function parseActionBody(body: unknown, needs: { address: boolean; city: 
     const field = String(issue.path[0] ?? 'body');
     fields[field] ??= PROBLEMS.has(issue.message) ? (issue.message as FieldProblem) : 'invalid';
   }
+  if (Object.keys(fields).length === 1 && fields.postalCode === 'invalid') throw invalidPostalCode();
   throw new AppError('validation_failed', { fields });
 }

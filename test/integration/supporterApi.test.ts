@@ -114,6 +114,12 @@ describe('POST /api/campaigns/:slug/actions: bad input gets a clear 4xx', () => 
     expect(lookup.body.error.message).toMatch(/code postal canadien/);
   });
 
+  it('lists every problem at once, the postal code included', async () => {
+    const res = await submit({ ...supporter(), postalCode: '12345', email: 'nope' }).expect(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.fields).toMatchObject({ postalCode: expect.any(String), email: expect.any(String) });
+  });
+
   it('refuses an impossible postal code with 400 invalid_postal_code', async () => {
     const res = await submit(supporter({ postalCode: 'D1A 1A1' })).expect(400);
     expect(res.body.error.code).toBe('invalid_postal_code');
@@ -239,7 +245,7 @@ describe('a campaign that is not open', () => {
 
 describe('operations', () => {
   it('reports health and Prometheus metrics', async () => {
-    await request(service.app).get('/healthz').expect(200, { ok: true, checks: { database: 'ok', redis: 'ok' } });
+    await request(service.app).get('/healthz').expect(200, { ok: true, checks: { database: 'ok', redis: 'ok' }, degraded: [] });
     const metrics = await request(service.app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
     expect(metrics.text).toContain('dearmp_http_request_duration_seconds_bucket');
     expect(metrics.text).toContain('dearmp_represent_requests_total');

@@ -129,6 +129,28 @@ describe('parseActionBody', () => {
   });
 });
 
+describe('the postal code', () => {
+  it('is checked with everything else: one answer lists it beside the other problems', () => {
+    try {
+      parseActionBody({ ...VALID, postalCode: '12345', email: 'nope' }, { address: false, city: false });
+      throw new Error('expected a validation error');
+    } catch (error) {
+      expect((error as AppError).code).toBe('validation_failed');
+      expect((error as AppError).details.fields).toEqual({ postalCode: 'invalid', email: 'invalid' });
+    }
+  });
+
+  it('alone keeps its own code, invalid_postal_code', () => {
+    try {
+      parseActionBody({ ...VALID, postalCode: 'D1A 1A1' }, { address: false, city: false });
+      throw new Error('expected an error');
+    } catch (error) {
+      expect((error as AppError).code).toBe('invalid_postal_code');
+      expect((error as AppError).details.fields).toEqual({ postalCode: 'invalid' });
+    }
+  });
+});
+
 describe('campaigns that require the address', () => {
   it('report a missing address and city together with the other problems', () => {
     try {

@@ -1,5 +1,6 @@
 // ActionStore on PostgreSQL/PGlite: an action, its supporter, consents and letters, stored together.
 import type { ActionStore, NewAction, StoredAction, StoredLetter } from '../../domain/ports';
+import type { Locale } from '../../domain/campaign';
 import type { LetterStatus } from '../../domain/letterStatus';
 import type { Db } from '../db';
 import { createParams, createSql, type CreatedRow } from './createActionsSql';
@@ -12,6 +13,7 @@ function storedAction(action: NewAction, rows: CreatedRow[]): StoredAction {
     id: action.id,
     token: action.token,
     campaignSlug: action.campaignSlug,
+    locale: action.locale,
     createdAt: rows[0].created_at,
     confirmed: action.confirmation === null,
     letters: action.letters.map((l) => {
@@ -54,8 +56,8 @@ interface LetterRow {
 
 export function actionsRepo(db: Db): ActionStore {
   async function get(id: string): Promise<StoredAction | null> {
-    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; created_at: Date; confirmed: boolean }>(
-      'SELECT id, token, campaign_slug, created_at, confirmed_at IS NOT NULL AS confirmed FROM actions WHERE id = $1',
+    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; locale: Locale; created_at: Date; confirmed: boolean }>(
+      'SELECT id, token, campaign_slug, locale, created_at, confirmed_at IS NOT NULL AS confirmed FROM actions WHERE id = $1',
       [id],
     );
     if (rows.length === 0) return null;
@@ -64,6 +66,7 @@ export function actionsRepo(db: Db): ActionStore {
       id: action.id,
       token: action.token,
       campaignSlug: action.campaign_slug,
+      locale: action.locale,
       createdAt: action.created_at,
       confirmed: action.confirmed,
       letters: await lettersOf(action.id),

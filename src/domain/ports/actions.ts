@@ -66,6 +66,8 @@ export interface StoredAction {
   id: string;
   token: string;
   campaignSlug: string;
+  /** The language the supporter acted in: their pages and emails are in it. */
+  locale: Locale;
   createdAt: Date;
   /** False while a campaign with `confirm` waits for the supporter to confirm by email. */
   confirmed: boolean;

@@ -24,7 +24,9 @@ export function statusPages(deps: StatusPageDeps): Router {
   router.get('/actions/:id', async (req, res) => {
     const action = await getActionStatus(deps.actions, param(req.params.id), req.query.token);
     const campaign = deps.campaigns.get(action.campaignSlug);
-    const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
+    // The language the supporter acted in, unless the link asks for another: never the browser's
+    // guess, so the page, its letters and its words are in one language.
+    const locale = pageLocale(req.query, undefined, [action.locale, ...campaign.locales.filter((l) => l !== action.locale)]);
     // A signature shows the public counter; letters show themselves.
     const count = action.letters.length === 0 ? await deps.counter.countActions(campaign.slug) : 0;
     sendPage(res, 200, statusPage(deps, campaign, action, locale, { url: req.originalUrl, thanks: req.query.new === '1' }, count));
@@ -63,7 +65,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
     inProgress: overallStatus(action) === 'in_progress',
     apiUrl: `/api${statusPath}`,
     selfUrl: `${statusPath}&lang=${locale}`,
-    statusUrl: `${deps.publicUrl}${statusPath}`,
+    statusUrl: `${deps.publicUrl}${statusPath}&lang=${locale}`,
     campaignUrl,
     shareTitle: share.title,
     shareMailto: `mailto:?subject=${encodeURIComponent(fill(share.subject, { title }))}&body=${encodeURIComponent(fill(share.body, { url: campaignUrl }))}`,
