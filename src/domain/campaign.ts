@@ -45,6 +45,11 @@ export interface Campaign {
   /** MP offices answer constituents only, so a letter campaign normally asks for the street address. */
   requireAddress: boolean;
   organisation: { name: Localised; email: string; address: string };
+  /**
+   * The display name of each letter's From: `{supporter}` and `{organisation}` are filled in
+   * ("Mei Tursun via Example Org"). The address stays MAIL_FROM's (DMARC); Reply-To the supporter.
+   */
+  senderName: Localised;
   title: Localised;
   summary: Localised;
   contentWarning: Localised | null;
@@ -68,3 +73,10 @@ export function pickLocale(campaign: Campaign, asked: unknown): Locale {
   return (campaign.locales as string[]).includes(wanted) ? (wanted as Locale) : campaign.locales[0];
 }
 
+
+export const DEFAULT_SENDER_NAME: Localised = { en: '{supporter} via {organisation}', fr: '{supporter} via {organisation}' };
+
+/** Who a letter is from, as its recipient's mail program shows it. */
+export function senderNameOf(campaign: Pick<Campaign, 'senderName' | 'organisation'>, locale: Locale, supporterName: string): string {
+  return campaign.senderName[locale].replace(/\{(supporter|organisation)\}/g, (_, key: string) => (key === 'supporter' ? supporterName : campaign.organisation.name[locale]));
+}

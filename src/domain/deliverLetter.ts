@@ -5,6 +5,7 @@
 // A letter is sent at most once outside a crash: when SendGrid's answer is not known (a timeout,
 // a reset connection, a worker that died before recording it) the letter becomes `uncertain`, and
 // it is sent again only if no webhook event proves SendGrid has it (reconcileUncertain).
+import { senderNameOf } from './campaign';
 import { isStale, planSlot, type Pacing } from './pacing';
 import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate } from './ports';
 import { MailError } from './ports';
@@ -89,9 +90,12 @@ async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boole
     await admission.done('unsent');
     return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
   }
+  // From the supporter, through the organisation: the address stays ours (DMARC), the name says who wrote.
+  const campaign = deps.campaigns.list().find((c) => c.slug === letter.campaignSlug);
+  const fromName = campaign ? senderNameOf(campaign, letter.locale, letter.replyTo.name) : undefined;
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send(letter));
+    ({ messageId } = await deps.mailer.send({ ...letter, fromName }));
   } catch (error) {
     if (!(error instanceof MailError)) {
       await admission.done('unsent');

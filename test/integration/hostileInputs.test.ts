@@ -732,7 +732,9 @@ describe('letters of accepted hostile actions', () => {
       if (!replyTo) bad('the supporter was erased and the address sent is unknown');
       else if (b.reply_to?.email !== replyTo) bad(`reply_to ${JSON.stringify(b.reply_to)} is not ${replyTo}`);
       if (/[\r\n]/.test(b.reply_to?.name ?? '') || /[\r\n]/.test(p.to[0]?.name ?? '') || /[\r\n]/.test(b.from.name ?? '')) bad('a display name holds a line break');
-      if (b.from.email !== 'letters@example.org' || b.from.name !== 'Example Letters') bad(`from ${JSON.stringify(b.from)} is not MAIL_FROM`);
+      // Our address (DMARC), and a name saying who wrote it through the organisation.
+      if (b.from.email !== 'letters@example.org') bad(`from ${JSON.stringify(b.from)} is not MAIL_FROM's address`);
+      if (!/ via (Example Human Rights Organisation|Organisation exemple de défense des droits de la personne)$/.test(b.from.name ?? '')) bad(`from name ${JSON.stringify(b.from.name)} is not "<supporter> via <organisation>"`);
       const subject = b.subject ?? p.subject ?? '';
       if (/[\r\n]/.test(subject)) bad(`subject holds a line break: ${JSON.stringify(subject)}`);
       const args = [b.custom_args, p.custom_args].filter((a) => a !== undefined);

@@ -38,7 +38,8 @@ describe('the happy path', () => {
     expect(toMp.body.personalizations[0].to).toEqual([{ email: 'chi.nguyen@parl.gc.ca', name: 'Chi Nguyen' }]);
     expect(toMinister.body.personalizations[0].to).toEqual([{ email: 'anita.anand@parl.gc.ca', name: 'Anita Anand' }]);
     for (const mail of [toMp, toMinister]) {
-      expect(mail.body.from).toEqual({ email: 'letters@example.org', name: 'Example Letters' });
+      // Who wrote it, through the organisation: our address (DMARC), the supporter's name; replies go to them.
+      expect(mail.body.from).toEqual({ email: 'letters@example.org', name: 'Mei Tursun via Example Human Rights Organisation' });
       expect(mail.body.reply_to).toEqual({ email: person.email, name: 'Mei Tursun' });
       // The letter id and nothing else travels as a custom arg.
       const args = { ...mail.body.custom_args, ...mail.body.personalizations[0].custom_args };

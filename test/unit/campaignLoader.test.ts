@@ -108,6 +108,7 @@ describe('loadCampaigns', () => {
     ['a goal that is not a positive whole number', (d) => (d.goal = -5), /goal/],
     ['a bad organisation email', (d) => (d.organisation.email = 'nobody'), /organisation\.email/],
     ['no subject in French', (d) => (d.subjects.fr = []), /subjects\.fr/],
+    ['a sender name with an unknown placeholder', (d) => (d.senderName = { en: '{name} via {organisation}', fr: '{supporter}' }), /senderName\.en.*only \{supporter\} and \{organisation\}/],
   ])('refuses %s, naming campaign.json and the problem', (_what, edit, problem) => {
     sample('xinjiang', edit);
     const { message } = loadError();

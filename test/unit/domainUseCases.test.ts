@@ -2,7 +2,7 @@
 import { overallStatus } from '../../src/domain/actionStatus';
 import { ABANDONED, deliverLetter, type DeliverDeps } from '../../src/domain/deliverLetter';
 import { canMove, type LetterStatus } from '../../src/domain/letterStatus';
-import type { Admission, LetterQueue, LetterStore, LetterToSend, Mailer, SendGate, StatusChange } from '../../src/domain/ports';
+import type { Admission, ClaimedLetter, LetterQueue, LetterStore, LetterToSend, Mailer, SendGate, StatusChange } from '../../src/domain/ports';
 import { MailError } from '../../src/domain/ports';
 import { sweepOutbox } from '../../src/domain/sweepOutbox';
 import type { Campaign, CampaignStatus } from '../../src/domain/campaign';
@@ -10,8 +10,10 @@ import type { Pacing } from '../../src/domain/pacing';
 
 const LETTER_ID = '6d1f3c1e-0000-4000-8000-000000000001';
 
-const letterToSend = (id: string): LetterToSend => ({
+const letterToSend = (id: string): ClaimedLetter => ({
   id,
+  campaignSlug: 'xinjiang',
+  locale: 'en',
   to: { email: 'mp@parl.gc.ca', name: 'Chi Nguyen' },
   replyTo: { email: 'supporter@example.org', name: 'Sam Supporter' },
   subject: 'Xinjiang',
@@ -119,7 +121,12 @@ function deps(
   mailer: Mailer,
   options: { status?: CampaignStatus; pacing?: Pacing | null; now?: Date; gate?: SendGate } = {},
 ): DeliverDeps {
-  const campaign = { slug: 'xinjiang', pacing: options.pacing ?? null } as Campaign;
+  const campaign = {
+    slug: 'xinjiang',
+    pacing: options.pacing ?? null,
+    senderName: { en: '{supporter} via {organisation}', fr: '{supporter} par {organisation}' },
+    organisation: { name: { en: 'Example Org', fr: 'Organisation exemple' }, email: 'info@example.org', address: '1 Example St' },
+  } as Campaign;
   return {
     letters,
     mailer,
@@ -143,6 +150,14 @@ describe('deliverLetter', () => {
     expect(letters.claims).toEqual([{ id: LETTER_ID }]);
     expect(letters.moves).toEqual([{ id: LETTER_ID, to: 'accepted', change: { providerMessageId: 'sg-abc123' } }]);
     expect(letters.statuses.get(LETTER_ID)).toBe('accepted');
+  });
+
+  it('says who wrote it in the From name, through the organisation, in the letter’s language', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const mailer = new ScriptedMailer(() => ({ messageId: 'sg-abc123' }));
+    await deliverLetter(deps(letters, mailer), LETTER_ID, false);
+    expect(mailer.sent[0].fromName).toBe('Sam Supporter via Example Org');
+    expect(mailer.sent[0].replyTo).toEqual({ email: 'supporter@example.org', name: 'Sam Supporter' });
   });
 
   it('a letter another worker is sending → busy, nothing sent', async () => {

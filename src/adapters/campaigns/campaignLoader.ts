@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Campaign, Locale } from '../../domain/campaign';
-import { LOCALES } from '../../domain/campaign';
+import { DEFAULT_SENDER_NAME, LOCALES } from '../../domain/campaign';
 import { AppError } from '../../domain/errors';
 import type { LetterContext, PetitionContext } from '../../domain/letters';
 import type { CompiledTemplate } from './letterTemplates';
@@ -16,6 +16,12 @@ import type { PostalCode } from '../../domain/postalCode';
 export class CampaignError extends Error {}
 
 const localised = z.object({ en: z.string().min(1), fr: z.string().min(1) });
+// Only {supporter} and {organisation} are filled in; anything else in braces is a typo.
+const senderNameText = z
+  .string()
+  .min(1)
+  .max(120)
+  .refine((text) => (text.match(/\{[^}]*\}/g) ?? []).every((p) => p === '{supporter}' || p === '{organisation}'), 'only {supporter} and {organisation} can be filled in');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
 
 const isTimeZone = (zone: string): boolean => {
@@ -54,6 +60,9 @@ const commonFields = {
   confirm: z.boolean().default(false),
   retentionDays: z.number().int().positive().nullable().default(null),
   organisation: z.object({ name: localised, email: z.email(), address: z.string().min(1) }),
+  senderName: z
+    .object({ en: senderNameText, fr: senderNameText })
+    .default(DEFAULT_SENDER_NAME),
   title: localised,
   summary: localised,
   contentWarning: localised.nullable().default(null),

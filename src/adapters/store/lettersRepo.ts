@@ -4,13 +4,14 @@ import type { Locale } from '../../domain/campaign';
 import type { LetterStatus } from '../../domain/letterStatus';
 import { statusesThatCanMoveTo } from '../../domain/letterStatus';
 import type { Recipient, RenderedLetter } from '../../domain/letters';
-import type { LetterStore, LetterToSend, PendingLookup, StatusChange } from '../../domain/ports';
+import type { ClaimedLetter, LetterStore, PendingLookup, StatusChange } from '../../domain/ports';
 import type { Db } from '../db';
 import { textToHtml } from '../campaigns/letterTemplates';
 import type { PostalCode } from '../../domain/postalCode';
 
 interface ClaimRow {
   id: string;
+  campaign_slug: string;
   recipient_email: string;
   recipient_name: string;
   subject: string;
@@ -25,14 +26,14 @@ interface ClaimRow {
 
 export function lettersRepo(db: Db): LetterStore {
   return {
-    async claim(letterId): Promise<LetterToSend | null> {
+    async claim(letterId): Promise<ClaimedLetter | null> {
       const { rows } = await db.query<ClaimRow>(
         `WITH claimed AS (
            UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now()
              FROM actions a JOIN supporters s ON s.id = a.supporter_id
             WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL AND a.confirmed_at IS NOT NULL
               AND l.status = ANY($2)
-           RETURNING l.id, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, l.locale, s.email, s.first_name, s.last_name
+           RETURNING l.id, l.campaign_slug, l.recipient_email, l.recipient_name, l.subject, l.body_text, l.body_html, l.locale, s.email, s.first_name, s.last_name
          ), noted AS (
            INSERT INTO letter_events (letter_id, type) SELECT id, 'sending' FROM claimed
          )
@@ -43,6 +44,8 @@ export function lettersRepo(db: Db): LetterStore {
       const r = rows[0];
       return {
         id: r.id,
+        campaignSlug: r.campaign_slug,
+        locale: r.locale,
         to: { email: r.recipient_email, name: r.recipient_name },
         replyTo: { email: r.email, name: `${r.first_name} ${r.last_name}` },
         subject: r.subject,

@@ -15,6 +15,12 @@ export interface LetterToSend {
   html: string;
 }
 
+/** A claimed letter, with what says who it is from: its campaign and language. */
+export interface ClaimedLetter extends LetterToSend {
+  campaignSlug: string;
+  locale: Locale;
+}
+
 /** An MP letter waiting for Represent, with what is needed to write it once the MP is known. */
 export interface PendingLookup {
   letterId: string;
@@ -51,7 +57,7 @@ export interface LetterStore {
    */
   reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }): Promise<Date>;
   /** Moves a letter to `sending` if the transition table allows it. */
-  claim(letterId: string): Promise<LetterToSend | null>;
+  claim(letterId: string): Promise<ClaimedLetter | null>;
   /** Says why a queued letter waits (its reason), without an event: it may be said every minute. */
   explain(letterId: string, reason: string): Promise<void>;
   /** The same for every queued letter (SendGrid refusing our key holds them all). */
