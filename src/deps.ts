@@ -241,6 +241,7 @@ export function webDeps(a: Adapters): AppDeps {
     actions: a.actions,
     submit,
     publicUrl: config.publicUrl,
+    outbox: !config.sendgrid.apiKey,
     limits,
     stamps: a.stamps,
   };
@@ -304,6 +305,7 @@ export function webDeps(a: Adapters): AppDeps {
       bundle,
       retention: { states: a.campaignStates, store: a.maintenanceStore },
       health,
+      outbox: !config.sendgrid.apiKey,
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,

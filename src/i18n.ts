@@ -11,7 +11,7 @@ type Plural = { one: string; other: string };
 /** The page text of one language. Sections are typed where code reads them by name. */
 export type PageText = Record<string, unknown> & {
   form: Record<string, string>;
-  status: Record<string, string> & { words: Record<string, string> };
+  status: Record<string, string> & { words: Record<string, string>; wordsOutbox: Record<string, string> };
   counter: Plural;
   /** Error code → sentence (src/http/errorResponse.ts decides which codes exist). */
   errors: Record<string, string>;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '../../src/adapters/migrate';
 import { MIGRATIONS_DIR } from '../../src/paths';
+import request from 'supertest';
 import { eventually } from '../helpers/eventually';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 
@@ -34,10 +35,17 @@ it('stores the action in the embedded database and writes each letter to the out
   expect(files).toEqual([...ids.map((id) => `${id}.eml`), `receipt-${res.id}.eml`].sort());
   const mp = fs.readFileSync(path.join(dataDir, 'outbox', `${ids[0]}.eml`), 'utf8');
   expect(mp).toMatch(/^To: Chi Nguyen <chi\.nguyen@parl\.gc\.ca>$/m);
-  expect(mp).toMatch(/^From: Example Letters <letters@example\.org>$/m);
+  expect(mp).toMatch(/^From: Mei Tursun via Example Human Rights Organisation\s+<letters@example\.org>$/m); // a long header is folded
   expect(mp).toMatch(new RegExp(`^Reply-To: Mei Tursun <${person.email.replace('.', '\\.')}>$`, 'm'));
   expect(mp).toContain('Content-Type: text/html');
   expect(service.sendgrid.requestCount()).toBe(0);
+
+  // Nothing was sent: the supporter's page says where the letters went, never "sent".
+  const page = await request(service.app).get(`/actions/${res.id}`).query({ token: res.token }).expect(200);
+  expect(page.text).toContain('Written to the outbox of this test installation');
+  expect(page.text).not.toContain('Sent: our mail service');
+  const fr = await request(service.app).get(`/actions/${res.id}`).query({ token: res.token, lang: 'fr' }).expect(200);
+  expect(fr.text).toContain('Écrite dans la boîte d’envoi');
 });
 
 it('applies each migration once, however often the service starts', async () => {

@@ -136,6 +136,18 @@ describe('the receipt', () => {
     const status = await request(service.app).get(link).expect(200);
     expect(status.text).toContain('lang="fr"');
     expect(status.text).toContain('Vos lettres');
+    // Without `lang`, and from an English browser, the page is still entirely in the supporter's language.
+    const bare = await request(service.app).get(link.replace(/&lang=fr/, '')).set('Accept-Language', 'en-CA,en;q=0.9').expect(200);
+    expect(bare.text).toContain('lang="fr"');
+    expect(bare.text).not.toMatch(/Your letters|Waiting to be sent|Being sent now/);
+    // And every link on it carries the language (but the switch to the other one).
+    const links = [...bare.text.matchAll(/<a ([^>]*)>/g)].map(([, attributes]) => attributes).filter((a) => !a.includes('hreflang='));
+    expect(links.length).toBeGreaterThan(0);
+    for (const attributes of links) {
+      const href = /href="([^"]*)"/.exec(attributes)?.[1] ?? '';
+      if (href.startsWith('#') || href.startsWith('mailto:')) continue;
+      expect(href).toMatch(/lang(=|&#x3D;)fr/);
+    }
     // Not a letter: not in the letters' counts.
     const stats = await request(service.app).get('/api/admin/campaigns/xinjiang/stats').set('Authorization', `Bearer ${TOKEN}`).expect(200);
     const letters = Object.values(stats.body.letters as Record<string, number>).reduce((a, b) => a + b, 0);

@@ -35,6 +35,8 @@ export interface DashboardHomeDeps {
   retention: Pick<RetentionDeps, 'states' | 'store'>;
   /** What keeps letters from going out: the banner. */
   health: HealthDeps;
+  /** No mail service set up: "sent" would be untrue, letters are written to the outbox. */
+  outbox: boolean;
 }
 
 interface HomeText {
@@ -53,6 +55,8 @@ interface HomeText {
   retentionKept: string;
   retentionDays: Plural;
   cardActions: string;
+  cardSent: string;
+  cardSentOutbox: string;
   cardOfGoal: string;
   chartLegend: string;
   retryAll: string;
@@ -230,6 +234,9 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
           ofGoal: campaign.goal ? fill(t.cardOfGoal, { goal: campaign.goal }) : '',
           lastHour: formatNumber(locale, stats.lastHour),
           sent: formatNumber(locale, stats.letters.accepted + stats.letters.delivered),
+          sentLabel: deps.outbox ? t.cardSentOutbox : t.cardSent,
+          confirmed: formatNumber(locale, stats.confirmedActions),
+          unconfirmed: stats.unconfirmedActions > 0 ? formatNumber(locale, stats.unconfirmedActions) : null,
           failed: formatNumber(locale, failedCount),
         },
         retryAll: fill(t.retryAll, { count: failedCount }),

@@ -17,6 +17,8 @@ export interface StatusPageDeps {
   actions: ActionStore;
   counter: CampaignCounter;
   publicUrl: string;
+  /** No mail service set up (npm start on a fresh machine): letters are written to the outbox, not sent. */
+  outbox: boolean;
 }
 
 export function statusPages(deps: StatusPageDeps): Router {
@@ -37,6 +39,8 @@ export function statusPages(deps: StatusPageDeps): Router {
 function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredAction, locale: Locale, links: { url: string; thanks: boolean }, actions: number): string {
   const text = deps.renderer.text(locale);
   const s = text.status;
+  // In outbox mode, "accepted" means written to the outbox: the page must not say "sent".
+  const words = deps.outbox ? { ...s.words, ...s.wordsOutbox } : s.words;
   const statusPath = `/actions/${action.id}?token=${encodeURIComponent(action.token)}`;
   const campaignUrl = `${deps.publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
   const title = campaign.title[locale];
@@ -75,7 +79,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
       role: l.recipient.name ? l.recipient.role : null,
       subject: l.subject,
       status: l.status,
-      words: s.words[l.status],
+      words: words[l.status],
     })),
     lettersAsSent: action.letters
       .filter((l) => l.text)
@@ -86,7 +90,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
       url: links.url,
       skipTarget: signature ? signature.headingId : 'status-title',
       skipLabel: signature ? signature.heading : s.title,
-      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words: s.words, updated: s.updated, network: text.form.network } },
+      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words, updated: s.updated, network: text.form.network } },
     }),
   });
 }

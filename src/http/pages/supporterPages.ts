@@ -7,9 +7,9 @@ import type { ActionStore, CampaignCatalog, CampaignStates } from '../../domain/
 import { actionPages, type ActionPageDeps } from './action';
 import { confirmPages, type ConfirmPageDeps } from './confirm';
 import { pageErrors } from './message';
-import { statusPages } from './status';
+import { statusPages, type StatusPageDeps } from './status';
 
-export interface SupporterPagesDeps extends ActionPageDeps, Pick<ConfirmPageDeps, 'confirm'> {
+export interface SupporterPagesDeps extends ActionPageDeps, Pick<ConfirmPageDeps, 'confirm'>, Pick<StatusPageDeps, 'outbox'> {
   campaigns: CampaignCatalog;
   states: CampaignStates;
   actions: ActionStore;
