@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv } from './browserEnv';
 import { screenshot, seriousViolations } from './pageTools';
+import { eventually } from '../helpers/eventually';
 import { supporter } from '../helpers/testService';
 
 const TOKEN = 'dashboard-test-token-42';
@@ -107,4 +108,41 @@ it('refuses a state-changing form without the session’s CSRF token', async () 
     return res.status;
   });
   expect(status).toBe(403);
+});
+
+describe('a petition’s dashboard', () => {
+  it('leads with the confirmed signatures and shows no letters’ tables', async () => {
+    await env.service.submit(supporter({ address: undefined }), 'xinjiang-petition');
+    await signedIn.goto('/admin?campaign=xinjiang-petition');
+    const cards = await signedIn.locator('.card').allInnerTexts();
+    expect(cards[0]).toMatch(/^0\s+confirmed signatures/);
+    expect(cards[1]).toMatch(/^1\s+signatures? waiting for their email to be confirmed/);
+    expect(await signedIn.getByRole('heading', { name: 'Letters by status' }).count()).toBe(0);
+    expect(await signedIn.locator('a[href$="/export.csv"]').count()).toBe(0);
+    expect(await signedIn.locator('a[href$="/signers.csv"]').count()).toBe(1);
+    expect(await seriousViolations(signedIn)).toEqual([]);
+  });
+});
+
+// Last: it leaves SendGrid refusing the key.
+describe('trouble where campaigners look', () => {
+  it('shows a banner while SendGrid refuses our key, at desktop and phone widths', async () => {
+    env.service.sendgrid.revokeKey();
+    const res = await env.service.submitted(supporter());
+    await env.service.waitForLetter(res.letters[0].id, 'queued');
+    await eventually(() => env.service.letter(res.letters[0].id), (l) => (l.status_reason ?? '').startsWith('Held: SendGrid 401'), { what: 'the letter held' });
+    await signedIn.goto('/admin');
+    const banner = signedIn.getByRole('region', { name: 'Letters are not all going out' });
+    await banner.waitFor();
+    expect(await banner.innerText()).toMatch(/SendGrid refuses our API key or sender \(SendGrid 401.*\)\. No letter is being sent and none is lost/);
+    expect(await seriousViolations(signedIn)).toEqual([]);
+    await screenshot(signedIn, 'dashboard-alert.png');
+
+    const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
+    await signIn(phone);
+    await phone.getByRole('region', { name: 'Letters are not all going out' }).waitFor();
+    // Nothing wider than the phone: the banner wraps SendGrid's long words.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(phone, 'dashboard-alert-phone.png');
+  });
 });
