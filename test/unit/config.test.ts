@@ -24,6 +24,22 @@ describe('loadConfig defaults', () => {
     expect(config.represent.ratePerMinute).toBe(55);
   });
 
+  it('waits 10 minutes for SendGrid’s events with the webhook set up, an hour without, before a resend', () => {
+    expect(config.delivery.reconcileWindowMs).toBe(3_600_000);
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: 'MFkw' }).delivery.reconcileWindowMs).toBe(600_000);
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: 'MFkw', RECONCILE_WINDOW_MS: '120000' }).delivery.reconcileWindowMs).toBe(120_000);
+  });
+
+  it('opens the Represent breaker after 3 failures in a row, for 30 s', () => {
+    expect(config.represent.breaker).toEqual({ failures: 3, openMs: 30_000 });
+  });
+
+  it('logs JSON unless asked, when not on a terminal', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(configError({ LOG_FORMAT: 'fancy' }).message).toMatch(/LOG_FORMAT/);
+  });
+
   it('sends from "Letters <letters@localhost>"', () => {
     expect(config.mailFrom).toEqual({ name: 'Letters', email: 'letters@localhost' });
   });
