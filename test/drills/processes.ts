@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { eventually } from '../helpers/eventually';
+import type { TestService } from '../helpers/testService';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -50,4 +51,24 @@ export async function listening(port: number, timeoutMs = 20_000): Promise<void>
     Boolean,
     { timeoutMs, intervalMs: 100, what: `something to answer HTTP on port ${port}` },
   );
+}
+
+/**
+ * The settings of a worker process working for a test service (same database, Redis prefix and
+ * fakes), with quick retries; `extra` adds or overrides.
+ */
+export function workerEnv(service: TestService, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: service.database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: service.prefix,
+    REPRESENT_URL: service.represent.url,
+    SENDGRID_API_KEY: service.sendgrid.apiKey,
+    SENDGRID_API_URL: service.sendgrid.url,
+    MAIL_FROM: 'Example Letters <letters@example.org>',
+    WORKER_CONCURRENCY: '10',
+    DELIVERY_BACKOFF_MS: '200',
+    SWEEP_INTERVAL_MS: '300',
+    ...extra,
+  };
 }

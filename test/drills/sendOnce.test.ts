@@ -8,7 +8,7 @@ import { startFakeSendgrid, type FakeSendgrid } from '../fakes/fakeSendgrid';
 import { eventually } from '../helpers/eventually';
 import { tcpProxy } from '../helpers/tcpProxy';
 import { receiptOrNote, startTestService, supporter, type TestService } from '../helpers/testService';
-import { startProcess, type ServiceProcess } from './processes';
+import { startProcess, workerEnv, type ServiceProcess } from './processes';
 
 const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const PUBLIC_KEY = keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
@@ -32,23 +32,6 @@ async function webWithEvents(withEvents: boolean): Promise<{ service: TestServic
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
-  };
-}
-
-function workerEnv(service: TestService, extra: Record<string, string>): Record<string, string> {
-  return {
-    DATABASE_URL: service.database.url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: service.prefix,
-    REPRESENT_URL: service.represent.url,
-    SENDGRID_API_KEY: service.sendgrid.apiKey,
-    SENDGRID_API_URL: service.sendgrid.url,
-    SENDGRID_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
-    MAIL_FROM: 'Example Letters <letters@example.org>',
-    WORKER_CONCURRENCY: '10',
-    DELIVERY_BACKOFF_MS: '200',
-    SWEEP_INTERVAL_MS: '300',
-    ...extra,
   };
 }
 
@@ -96,7 +79,7 @@ describe('SendGrid slower than our timeout', () => {
       const ids = await submitLetters(web.service, 10);
       web.sendgrid.setDelay(SEND_TIMEOUT_MS + 500);
       // A reconcile window far longer than the test: only proof can settle these letters.
-      const worker = startWorker(workerEnv(web.service, { RECONCILE_WINDOW_MS: '600000' }));
+      const worker = startWorker(workerEnv(web.service, { SENDGRID_TIMEOUT_MS: String(SEND_TIMEOUT_MS), RECONCILE_WINDOW_MS: '600000' }));
       await eventually(() => statuses(web.service, ids), (s) => s.length === 20 && s.every((x) => x === 'accepted'), {
         timeoutMs: 30_000, what: 'all 20 letters accepted through their processed events', describe: (s) => `${s.join(', ')}\n${worker.output()}`,
       });
@@ -119,7 +102,7 @@ describe('SendGrid slower than our timeout', () => {
     try {
       const ids = await submitLetters(web.service, 5);
       web.sendgrid.setDelay(SEND_TIMEOUT_MS + 500);
-      const worker = startWorker(workerEnv(web.service, { RECONCILE_WINDOW_MS: String(WINDOW_MS) }));
+      const worker = startWorker(workerEnv(web.service, { SENDGRID_TIMEOUT_MS: String(SEND_TIMEOUT_MS), RECONCILE_WINDOW_MS: String(WINDOW_MS) }));
       await eventually(() => statuses(web.service, ids), (s) => s.length === 10 && s.every((x) => x === 'uncertain'), {
         timeoutMs: 20_000, what: 'all 10 letters uncertain', describe: (s) => `${s.join(', ')}\n${worker.output()}`,
       });

@@ -4,7 +4,7 @@
 import request from 'supertest';
 import { eventually } from '../helpers/eventually';
 import { startTestService, type TestService, supporter } from '../helpers/testService';
-import { startProcess, type ServiceProcess } from './processes';
+import { startProcess, workerEnv, type ServiceProcess } from './processes';
 
 const CONCURRENCY = 10;
 let service: TestService;
@@ -24,23 +24,15 @@ it('loses no letter and sends at most the in-flight ones twice', async () => {
   expect(total).toBe(1000);
 
   service.sendgrid.setDelay(20);
-  const env = {
-    DATABASE_URL: service.database.url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: service.prefix,
-    REPRESENT_URL: service.represent.url,
-    SENDGRID_API_KEY: service.sendgrid.apiKey,
-    SENDGRID_API_URL: service.sendgrid.url,
+  const env = workerEnv(service, {
     SENDGRID_TIMEOUT_MS: '1000',
-    MAIL_FROM: 'Example Letters <letters@example.org>',
     WORKER_CONCURRENCY: String(CONCURRENCY),
     WORKER_LOCK_MS: '2000',
     DELIVERY_STALE_CLAIM_MS: '3000',
-    DELIVERY_BACKOFF_MS: '200',
     SWEEP_INTERVAL_MS: '500',
     // A letter the killed worker was sending is uncertain: with no webhook here, it is sent again after this.
     RECONCILE_WINDOW_MS: '3000',
-  };
+  });
   const first = startProcess('worker', env);
   workers.push(first);
   await service.sendgrid.waitForAccepted(250, 30_000).catch(async (error: Error) => {

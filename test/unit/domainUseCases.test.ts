@@ -267,11 +267,25 @@ describe('deliverLetter', () => {
     expect(letters.explained.get(LETTER_ID)).toBe('Held: SendGrid 401: bad key');
   });
 
-  it('tells the gate what SendGrid said: a refusal, an acceptance', async () => {
+  it('tells the gate what SendGrid said: only an answer says anything of our key', async () => {
     const gate = new RecordingGate();
-    await deliverLetter(deps(new MemoryLetters({ a: 'queued' }), failingWith(new MailError('misconfigured', 'SendGrid 401')), { gate }), 'a', false);
-    await deliverLetter(deps(new MemoryLetters({ b: 'queued' }), new ScriptedMailer(() => ({ messageId: 'x' })), { gate }), 'b', false);
-    expect(gate.told).toEqual(['refused', 'accepted']);
+    const tries: Array<Mailer> = [
+      failingWith(new MailError('misconfigured', 'SendGrid 401')),
+      new ScriptedMailer(() => ({ messageId: 'x' })),
+      failingWith(new MailError('rejected', 'SendGrid 400')),
+      failingWith(new MailError('rate_limited', 'SendGrid 429', 1000)),
+      failingWith(new MailError('uncertain', 'SendGrid did not answer (ETIMEDOUT)')),
+      failingWith(new MailError('unavailable', 'SendGrid could not be reached (ECONNREFUSED)')),
+    ];
+    for (const [i, mailer] of tries.entries()) await deliverLetter(deps(new MemoryLetters({ [`l${i}`]: 'queued' }), mailer, { gate }), `l${i}`, false);
+    expect(gate.told).toEqual(['refused', 'accepted', 'answered', 'answered', 'answered', 'unsent']);
+  });
+
+  it('a refusal of our key says why on every queued letter, not only the one tried', async () => {
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued', other: 'queued', sent: 'accepted' });
+    await deliverLetter(deps(letters, failingWith(new MailError('misconfigured', 'SendGrid 401: revoked'))), LETTER_ID, false);
+    expect(letters.explained.get('other')).toBe('Held: SendGrid 401: revoked');
+    expect(letters.explained.has('sent')).toBe(false);
   });
 
   it('an error that is not a MailError propagates, leaving the letter claimed', async () => {
