@@ -4,7 +4,8 @@
 //
 // A letter is sent at most once outside a crash: when SendGrid's answer is not known (a timeout,
 // a reset connection, a worker that died before recording it) the letter becomes `uncertain`, and
-// it is sent again only if no webhook event proves SendGrid has it (reconcileUncertain).
+// it is sent again only if no webhook event proves SendGrid has it within the reconcile window
+// (sweepOutbox.ts).
 import { senderNameOf } from './campaign';
 import { isStale, planSlot, type Pacing } from './pacing';
 import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate } from './ports';
