@@ -4,7 +4,9 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { AppDeps } from './app';
-import { loadCampaigns, type LoadedCampaigns } from './adapters/campaigns/campaignLoader';
+import { campaignLibrary, type CampaignLibrary } from './adapters/campaigns/campaignLibrary';
+import { campaignVersionsRepo } from './adapters/store/campaignVersionsRepo';
+import { textToHtml } from './adapters/campaigns/letterTemplates';
 import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
 import { openDb, type Db } from './adapters/db';
 import { ConfigError } from './config';
@@ -59,6 +61,8 @@ import type {
   RetentionStore,
   SignatureStore,
   SupporterEmailStore,
+  CampaignDefinitions,
+  CampaignCatalog,
 } from './domain/ports';
 import { sessions } from './http/adminAuth';
 import { rateLimits } from './http/rateLimits';
@@ -78,7 +82,9 @@ export interface Adapters {
   redisUrl: string;
   policies: QueuePolicies;
   queues: Queues;
-  campaigns: LoadedCampaigns;
+  /** The published campaigns, compiled in memory and kept up to date (campaignLibrary.ts). */
+  campaigns: CampaignLibrary;
+  campaignVersions: CampaignDefinitions;
   pages: PageRenderer;
   representatives: RepresentativeFinder;
   mailer: Mailer;
@@ -106,6 +112,8 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
+/** A publish reaches every other process within this time. */
+const CAMPAIGN_REFRESH_MS = 2000;
 /** A dashboard switch reaches every other process within this time. */
 const CAMPAIGN_STATE_TTL_MS = 3000;
 /** /healthz counts letters at most this often, however often a monitor polls. */
@@ -114,12 +122,13 @@ const HEALTH_CACHE_MS = 15_000;
 const COUNTER_TTL_MS = 10_000;
 
 export async function buildAdapters(config: Config, log: Logger, overrides: { redisUrl?: string } = {}): Promise<Adapters> {
-  const campaigns = loadCampaigns(config.campaignsDir, LETTER_PARTIALS_DIR);
   const pages = pageRenderer(TEMPLATES_DIR);
   const db = await openDb(config.databaseUrl, config.dataDir);
   await migrate(db, MIGRATIONS_DIR).catch((error: unknown) => {
     throw config.databaseUrl ? databaseStartupError(config.databaseUrl, error) : error;
   });
+  const campaignVersions = campaignVersionsRepo(db);
+  const campaigns = await campaignLibrary(campaignVersions, { campaignsDir: config.campaignsDir, partialsDir: LETTER_PARTIALS_DIR, log, refreshMs: CAMPAIGN_REFRESH_MS });
 
   const redisUrl = overrides.redisUrl ?? config.redisUrl ?? DEFAULT_REDIS_URL;
   const redis = webRedis(redisUrl, log);
@@ -147,6 +156,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     policies,
     queues,
     campaigns,
+    campaignVersions,
     pages,
     representatives: representFinder({
       client: withBreaker(representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }), {
@@ -189,13 +199,19 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     deliveryEvents: deliveryEventsRepo(db),
     adminSessions: adminSessionsRepo(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
-    counter: cachedCounter(actions, COUNTER_TTL_MS),
+    counter: withOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
     async close() {
+      campaigns.stop();
       await queues.close().catch(() => undefined);
       redis.disconnect();
       await db.close();
     },
   };
+}
+
+/** The public counter: the campaign's actions plus those taken before or outside dearmp (`counterOffset`). */
+function withOffset<C extends CampaignCounter>(counter: C, catalog: CampaignCatalog): C {
+  return { ...counter, countActions: async (slug: string) => (await counter.countActions(slug)) + catalog.get(slug).counterOffset };
 }
 
 /** A database that cannot be used at start is one line naming the setting, not a stack trace. */
@@ -284,6 +300,16 @@ export function webDeps(a: Adapters): AppDeps {
     adminApi: {
       adminToken: config.adminToken,
       health,
+      authoring: {
+        definitions: a.campaignVersions,
+        checker: a.campaigns.checker,
+        catalog,
+        states: a.campaignStates,
+        refresh: () => a.campaigns.refresh(),
+        representatives: a.representatives,
+        clock: a.clock,
+        html: textToHtml,
+      },
       campaigns: catalog,
       store: a.admin,
       retry,

@@ -50,6 +50,10 @@ export interface Campaign {
    * ("Mei Tursun via Example Org"). The address stays MAIL_FROM's (DMARC); Reply-To the supporter.
    */
   senderName: Localised;
+  /** Actions taken before or outside dearmp: shown in the public counter, kept out of stats. */
+  counterOffset: number;
+  /** The published version this is (each action records the one it was written from); absent for a draft. */
+  version?: number;
   title: Localised;
   summary: Localised;
   contentWarning: Localised | null;

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'not_retryable',
   'not_a_petition',
+  'slug_taken',
+  'nothing_to_publish',
   'unavailable',
   'internal',
 ] as const;
@@ -27,6 +29,11 @@ export type FieldProblem = 'required' | 'invalid' | 'too_long';
 export interface AppErrorDetails {
   /** Per-field problems (`required`, `invalid`, `too_long`…), for validation errors; the HTTP layer words them. */
   fields?: Record<string, FieldProblem>;
+  /**
+   * What is wrong with each part of a campaign definition, by path (`title.fr`, `letters.mp.en`),
+   * in words for the campaigner (a template's with its line): sent as they are.
+   */
+  problems?: Record<string, string>;
   /** The ridings a supporter can pick from, for `district_required`. */
   choices?: Array<{ district: string; name: string }>;
   /** Seconds before trying again, for rate limits and outages. */

@@ -94,6 +94,7 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     message: composed.message,
     district: composed.district,
     districtChoice: composed.districtChoice,
+    campaignVersion: campaign.version ?? null,
     districtPending: composed.districtPending,
     confirmation,
     consents: consentRecords(campaign, composed.locale, input, origin),

@@ -7,6 +7,7 @@ import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats } from '../domain/campaignStats';
 import type { HealthDeps } from '../domain/serviceHealth';
+import { campaignVersions, createCampaign, listCampaigns, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps } from '../domain/campaignAuthoring';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
 import { AppError } from '../domain/errors';
 import { letterHistory, searchLetters } from '../domain/letterSearch';
@@ -22,6 +23,8 @@ export interface AdminApiDeps {
   adminToken: string | undefined;
   /** What keeps letters from going out: the stats' `alerts`. */
   health: HealthDeps;
+  /** Drafts, versions, publishing and previews. */
+  authoring: AuthoringDeps;
   campaigns: CampaignCatalog;
   store: AdminRepo;
   retry: RetryDeps;
@@ -56,6 +59,28 @@ function bundleFormat(asked: unknown): BundleFormat {
 export function adminApi(deps: AdminApiDeps): Router {
   const router = Router();
   router.use(requireBearer(deps.adminToken, deps.bearerFailures));
+
+  // Campaign authoring (API.md): definitions carry their letter templates inline, hence the size.
+  const definitionBody = express.json({ limit: '512kb', strict: true });
+  router.get('/campaigns', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ campaigns: await listCampaigns(deps.authoring) });
+  });
+  router.post('/campaigns', definitionBody, async (req, res) => {
+    res.status(201).json(await createCampaign(deps.authoring, req.body, actor(req)));
+  });
+  router.put('/campaigns/:slug/draft', definitionBody, async (req, res) => {
+    res.json(await saveDraft(deps.authoring, param(req.params.slug), req.body, actor(req)));
+  });
+  router.post('/campaigns/:slug/publish', async (req, res) => {
+    res.json(await publishCampaign(deps.authoring, param(req.params.slug), actor(req)));
+  });
+  router.get('/campaigns/:slug/versions', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ versions: await campaignVersions(deps.authoring, param(req.params.slug)) });
+  });
+  router.post('/campaigns/:slug/preview', express.json({ limit: '16kb', strict: true }), async (req, res) => {
+    const body = (req.body ?? {}) as { version?: unknown; supporter?: unknown };
+    res.set('Cache-Control', 'no-store').json(await previewCampaign(deps.authoring, param(req.params.slug), { version: body.version, supporter: body.supporter }));
+  });
 
   router.get('/campaigns/:slug/stats', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await campaignStats({ ...deps, states: deps.lifecycle.states }, param(req.params.slug)));

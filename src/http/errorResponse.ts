@@ -17,6 +17,8 @@ const HTTP_STATUS: Record<AnyErrorCode, number> = {
   csrf_failed: 403,
   not_retryable: 409,
   not_a_petition: 409,
+  slug_taken: 409,
+  nothing_to_publish: 409,
   admin_not_configured: 503,
   not_found: 404,
   campaign_not_found: 404,
@@ -67,14 +69,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const { error: appError, expected } = asAppError(error);
     if (!expected) log.error({ err: error, path: loggedPath(req) }, 'unexpected error');
     else if (appError.details.internal) log.warn({ code: appError.code, why: appError.details.internal, path: loggedPath(req) }, appError.code);
-    const { fields, choices, retryAfterSeconds } = appError.details;
+    const { fields, problems, choices, retryAfterSeconds } = appError.details;
     const locale = requestLocale(req);
     if (retryAfterSeconds) res.set('Retry-After', String(retryAfterSeconds));
     res.status(HTTP_STATUS[appError.code]).json({
       error: {
         code: appError.code,
         message: errorMessage(locale, appError.code),
-        ...(fields ? { fields: fieldMessages(locale, fields) } : {}),
+        ...(fields || problems ? { fields: { ...(fields ? fieldMessages(locale, fields) : {}), ...problems } } : {}),
         ...(choices ? { choices } : {}),
       },
     });

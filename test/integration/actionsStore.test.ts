@@ -21,7 +21,7 @@ const newAction = (email: string, firstName: string, campaignSlug = 'xinjiang', 
   emailKey: email,
   message: 'In my own words.',
   district: 'Spadina—Harbourfront',
-  districtChoice: null, districtPending: false,
+  districtChoice: null, campaignVersion: null, districtPending: false,
   confirmation: null,
   consents: [
     { purpose: 'send_letter', granted: true, wording: 'Sending this letter shares my details.', locale: 'en', pageUrl: null, ip: '127.0.0.1', userAgent: 'test' },

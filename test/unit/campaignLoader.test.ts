@@ -150,7 +150,7 @@ describe('loadCampaigns', () => {
 
   it('refuses a subject naming a missing variable, naming the subject', () => {
     sample('xinjiang', (d) => (d.subjects.en[1] = 'From {{supporter.nickname}}'));
-    expect(loadError().message).toMatch(/subjects\.en\[1\]/);
+    expect(loadError().message).toMatch(/subjects\.en\.1/);
   });
 
   it('refuses a shared letter part that tests a misspelt variable, naming the part', () => {

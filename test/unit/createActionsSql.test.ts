@@ -13,7 +13,7 @@ const action = (n: number, letters: number): NewAction => ({
   emailKey: `key${n}@example.org`,
   message: null,
   district: 'Hull—Aylmer',
-  districtChoice: null, districtPending: false,
+  districtChoice: null, campaignVersion: null, districtPending: false,
   confirmation: null,
   consents: [{ purpose: 'updates', granted: true, wording: `Keep me informed ${n}`, locale: 'fr', pageUrl: null, ip: null, userAgent: null }],
   letters: Array.from({ length: letters }, (_, k) => ({

@@ -38,6 +38,8 @@ export interface NewAction {
   district: string | null;
   /** What the supporter typed or picked while Represent could not answer: to choose among its ridings later. */
   districtChoice: string | null;
+  /** The published campaign version it was written from (null for a campaign not yet versioned). */
+  campaignVersion: number | null;
   /** A petition signature whose riding Represent could not give yet. */
   districtPending: boolean;
   /** Set when the campaign asks supporters to confirm by email: the secret of the link, and when it lapses. */

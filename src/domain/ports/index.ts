@@ -13,3 +13,4 @@ export * from './represent';
 export * from './signatures';
 export * from './supporterEmails';
 export * from './health';
+export * from './campaignDefinitions';

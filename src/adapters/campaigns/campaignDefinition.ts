@@ -1,0 +1,239 @@
+// A campaign's definition (API.md, *Campaign authoring*): what campaign.json holds, plus each
+// target's letter template per language (`letters`) and `counterOffset`. Checked and compiled
+// here, for the files at start and for the admin API alike: every problem is named by its path
+// (`title.fr`, `letters.mp.en`, `targets.1.email`), a template's with its line and what is wrong.
+import { z } from 'zod';
+import type { Campaign, Locale } from '../../domain/campaign';
+import { DEFAULT_SENDER_NAME, LOCALES } from '../../domain/campaign';
+import type { LetterContext, PetitionContext } from '../../domain/letters';
+import type { PostalCode } from '../../domain/postalCode';
+import type { CompiledTemplate } from './letterTemplates';
+import { compileText, variablesOf } from './letterTemplates';
+
+const localised = z.object({ en: z.string().min(1), fr: z.string().min(1) });
+// Only {supporter} and {organisation} are filled in; anything else in braces is a typo.
+const senderNameText = z
+  .string()
+  .min(1)
+  .max(120)
+  .refine((text) => (text.match(/\{[^}]*\}/g) ?? []).every((p) => p === '{supporter}' || p === '{organisation}'), 'only {supporter} and {organisation} can be filled in');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00');
+
+const pacingSchema = z.object({
+  perTargetPerHour: z.number().int().min(1).max(3600),
+  officeHours: z
+    .object({
+      timezone: z.string().default('America/Toronto').refine(isTimeZone, 'an IANA time zone such as America/Toronto'),
+      days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+      start: clock.default('09:00'),
+      end: clock.default('17:00'),
+    })
+    .refine((hours) => hours.start < hours.end, 'start must come before end')
+    .nullable()
+    .default(null),
+});
+
+const fixedTarget = z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() });
+
+const commonFields = {
+  slug,
+  status: z.enum(['open', 'paused', 'closed']),
+  startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  goal: z.number().int().positive().nullable().default(null),
+  locales: z.array(z.enum(LOCALES)).min(1),
+  confirm: z.boolean().default(false),
+  retentionDays: z.number().int().positive().nullable().default(null),
+  organisation: z.object({ name: localised, email: z.email(), address: z.string().min(1) }),
+  senderName: z
+    .object({ en: senderNameText, fr: senderNameText })
+    .default(DEFAULT_SENDER_NAME),
+  title: localised,
+  summary: localised,
+  contentWarning: localised.nullable().default(null),
+  body: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+  sendNotice: localised,
+  updatesConsent: localised,
+  subjects: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+};
+const uniqueIds = (targets: Array<{ id: string }>) => new Set(targets.map((t) => t.id)).size === targets.length;
+
+const campaignSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      ...commonFields,
+      kind: z.literal('letter'),
+      requireAddress: z.boolean().default(true),
+      pacing: pacingSchema.nullable().default(null),
+      targets: z
+        .array(z.discriminatedUnion('kind', [z.object({ id: slug, kind: z.literal('mp') }), fixedTarget]))
+        .min(1)
+        .refine(uniqueIds, 'target ids must be unique')
+        .refine((targets) => targets.filter((t) => t.kind === 'mp').length <= 1, 'at most one MP target'),
+    }),
+    z.object({
+      ...commonFields,
+      // A signature needs a name, a postal code and a city (for the list the organisation delivers).
+      kind: z.literal('petition'),
+      requireAddress: z.literal(false).default(false),
+      pacing: z.null().default(null),
+      // The organisation delivers the petition itself: its targets need no email.
+      targets: z.array(fixedTarget.extend({ email: z.email().nullable().default(null) })).min(1).refine(uniqueIds, 'target ids must be unique'),
+    }),
+  ])
+  .refine((d) => !d.startsAt || !d.endsAt || Date.parse(d.startsAt) < Date.parse(d.endsAt), { message: 'startsAt must come before endsAt', path: ['endsAt'] });
+
+const definitionSchema = campaignSchema.and(
+  z.object({
+    /** `{"<target id>": {"en": "…", "fr": "…"}}`; a petition's one letter is under `petition`. */
+    letters: z.record(z.string(), z.object({ en: z.string().optional(), fr: z.string().optional() })),
+    counterOffset: z.number().int().min(0).max(100_000_000).default(0),
+  }),
+);
+
+/** A definition as the admin API and the files give it (before it is checked). */
+export type Definition = Record<string, unknown>;
+
+export interface CompiledCampaign {
+  campaign: Campaign;
+  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`, or `petition.${locale}`
+  subjects: Record<Locale, CompiledTemplate[]>;
+}
+
+/** A context with every field filled, to prove at start that each template renders. */
+export const SAMPLE_CONTEXT: LetterContext = {
+  supporter: {
+    firstName: 'Sample', lastName: 'Supporter', fullName: 'Sample Supporter', email: 'sample@example.org',
+    address: '1 Sample Street', city: 'Ottawa', province: 'ON', postalCode: 'K1A 0A6' as PostalCode, message: 'A sample paragraph.',
+  },
+  recipient: { name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre' },
+  riding: 'Ottawa Centre',
+  campaign: { title: 'Sample' },
+  organisation: { name: 'Sample Organisation' },
+  date: 'January 1, 2030',
+};
+
+/** What a petition's letter may use. */
+const PETITION_CONTEXT: PetitionContext = {
+  campaign: { title: 'Sample' },
+  organisation: { name: 'Sample Organisation' },
+  date: 'January 1, 2030',
+};
+
+/** The same with every optional value missing. */
+const EMPTY_CONTEXT: LetterContext = {
+  ...SAMPLE_CONTEXT,
+  riding: null,
+  supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null },
+};
+
+const hasPath = (context: object, name: string): boolean => {
+  let node: unknown = context;
+  for (const part of name.split('.')) {
+    if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return false;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return true;
+};
+
+
+export type Compiled = { ok: true; compiled: CompiledCampaign } | { ok: false; fields: Record<string, string> };
+
+/** Checks and compiles a definition; every problem at once, each under its path. */
+export function compileDefinition(raw: unknown, partialsDir: string): Compiled {
+  const parsed = definitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[issue.path.join('.') || '(top)'] ??= issue.message;
+    return { ok: false, fields };
+  }
+  const { letters: sources, counterOffset, ...definition } = parsed.data;
+  const campaign: Campaign = {
+    ...definition,
+    counterOffset,
+    startsAt: definition.startsAt ? new Date(definition.startsAt) : null,
+    endsAt: definition.endsAt ? new Date(definition.endsAt) : null,
+  };
+  const fields: Record<string, string> = {};
+  // A petition's letter and title are written once for all signers: no supporter, no recipient.
+  const samples = campaign.kind === 'petition' ? [PETITION_CONTEXT] : [SAMPLE_CONTEXT, EMPTY_CONTEXT];
+  const compileChecked = (at: string, locale: Locale, source: string): CompiledTemplate | null => {
+    const problem = templateProblem(source, samples, partialsDir, locale);
+    if (typeof problem === 'string') {
+      fields[at] = problem;
+      return null;
+    }
+    return problem;
+  };
+
+  const letters = new Map<string, CompiledTemplate>();
+  const letterIds = campaign.kind === 'petition' ? ['petition'] : campaign.targets.map((t) => t.id);
+  for (const id of letterIds) {
+    for (const locale of campaign.locales) {
+      const source = sources[id]?.[locale];
+      if (source === undefined || source.trim() === '') {
+        fields[`letters.${id}.${locale}`] = 'missing: every target needs its letter in every language the campaign offers';
+        continue;
+      }
+      const template = compileChecked(`letters.${id}.${locale}`, locale, source);
+      if (template) letters.set(`${id}.${locale}`, template);
+    }
+  }
+  const subjects = Object.fromEntries(
+    LOCALES.map((locale) => [locale, campaign.subjects[locale].map((s, i) => compileChecked(`subjects.${locale}.${i}`, locale, s))]),
+  ) as Record<Locale, CompiledTemplate[]>;
+  if (Object.keys(fields).length > 0) return { ok: false, fields };
+  return { ok: true, compiled: { campaign, letters, subjects } };
+}
+
+/** The template compiled, or what is wrong with it in plain words, with its line. */
+function templateProblem(source: string, samples: object[], partialsDir: string, locale: Locale): CompiledTemplate | string {
+  let names: string[];
+  try {
+    names = variablesOf(source);
+  } catch (error) {
+    return parseProblem((error as Error).message);
+  }
+  const unknown = names.filter((name) => !hasPath(samples[0], name));
+  if (unknown.length > 0) {
+    return unknown.map((name) => `${where(source, name)}unknown variable {{${name}}}: use one of the listed variables`).join('; ');
+  }
+  try {
+    const template = compileText(partialsDir, locale, source);
+    for (const sample of samples) template(sample);
+    return template;
+  } catch (error) {
+    const e = error as Error & { lineNumber?: number; column?: number };
+    if (e.lineNumber) return `line ${e.lineNumber}, column ${(e.column ?? 0) + 1}: ${e.message.replace(/ - \d+:\d+$/, '').replace(/ in \[object Object\]| in undefined/, '')}`;
+    return parseProblem(e.message);
+  }
+}
+
+/** Handlebars' parser messages, in words a campaigner can act on. */
+function parseProblem(message: string): string {
+  const line = /on line (\d+)/.exec(message)?.[1];
+  const at = line ? `line ${line}: ` : '';
+  if (/got 'EOF'/.test(message)) return `${at}a block ({{#if}}, {{#each}}, {{#unless}}) is not closed before the end of the template`;
+  if (/doesn't match/.test(message)) return `${at}${message.split('\n')[0].replace(/^.*?: /, '')}: a block is closed with another name than it was opened with`;
+  return `${at}this is not valid Handlebars here: a {{ without its }}, or a stray {{/…}}`;
+}
+
+/** "line 3, column 9: " where `{{name` first appears, or nothing. */
+function where(source: string, name: string): string {
+  const lines = source.split('\n');
+  for (const [i, text] of lines.entries()) {
+    const column = text.indexOf(name);
+    if (column >= 0) return `line ${i + 1}, column ${column + 1}: `;
+  }
+  return '';
+}

@@ -1,0 +1,70 @@
+// The published campaigns every process serves, from the database. At start, a campaign folder
+// the database does not have is imported as version 1 (one it has is left alone, and the log
+// says so). Each process keeps the newest version of each campaign compiled in memory (a
+// submission never reads a campaign from the database) and looks every `refreshMs` for a newer
+// one: a publish reaches every web and worker process within seconds, without a restart.
+import type { Logger } from '../logger';
+import type { CampaignDefinitions, DefinitionChecker } from '../../domain/ports';
+import { compileDefinition, type CompiledCampaign } from './campaignDefinition';
+import { catalogOf, compileFolders, readCampaignFolder, rendererOf, CampaignError, type LoadedCampaigns } from './campaignLoader';
+import path from 'node:path';
+import fs from 'node:fs';
+
+export interface CampaignLibrary extends LoadedCampaigns {
+  checker: DefinitionChecker;
+  /** Loads what was published since the last look (also called right after a publish here). */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+export async function campaignLibrary(
+  store: CampaignDefinitions,
+  options: { campaignsDir: string; partialsDir: string; log: Logger; refreshMs: number },
+): Promise<CampaignLibrary> {
+  const { log, partialsDir } = options;
+  // The files are checked first: a broken sample stops start-up with its file named, as before.
+  for (const compiled of compileFolders(options.campaignsDir, partialsDir)) {
+    const { slug } = compiled.campaign;
+    const definition = readCampaignFolder(path.join(options.campaignsDir, slug));
+    if (await store.importIfMissing(slug, definition)) log.info({ slug }, `Campaign ${slug}: imported from ${options.campaignsDir} as version 1`);
+    else log.info({ slug }, `Campaign ${slug}: the database has it; ${path.join(options.campaignsDir, slug)} is left alone (publish changes from the dashboard or the admin API)`);
+  }
+
+  const compiled = new Map<string, CompiledCampaign>();
+  const loaded = new Map<string, number>();
+  const refresh = async (): Promise<void> => {
+    for (const { slug, version } of await store.latestVersions()) {
+      if (loaded.get(slug) === version) continue;
+      const stored = await store.version(slug, version);
+      if (!stored) continue;
+      const result = compileDefinition(stored.definition, partialsDir);
+      if (!result.ok) {
+        // Published versions were checked when published: this is a template helper gone, say.
+        log.error({ slug, version, problems: result.fields }, 'a published campaign version no longer compiles; the previous one stays');
+        loaded.set(slug, version);
+        continue;
+      }
+      compiled.set(slug, { ...result.compiled, campaign: { ...result.compiled.campaign, version } });
+      loaded.set(slug, version);
+    }
+  };
+  await refresh();
+  if (compiled.size === 0 && fs.existsSync(options.campaignsDir)) throw new CampaignError(`No campaign found in ${options.campaignsDir} or the database: add a folder with a campaign.json.`);
+
+  const timer = setInterval(() => void refresh().catch((error: Error) => log.warn({ err: error.message }, 'could not look for newly published campaigns')), options.refreshMs);
+  timer.unref();
+
+  return {
+    ...catalogOf(compiled),
+    checker: {
+      check(definition) {
+        const result = compileDefinition(definition, partialsDir);
+        if (!result.ok) return { ok: false, problems: result.fields };
+        const one = result.compiled;
+        return { ok: true, campaign: one.campaign, renderer: rendererOf(() => one) };
+      },
+    },
+    refresh,
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,40 @@
+// Campaign definitions as campaigners write them (API.md, *Campaign authoring*): stored versions
+// and drafts, and the checker that compiles one (Handlebars lives in the adapters).
+import type { Campaign } from '../campaign';
+import type { LetterRenderer } from './campaigns';
+
+export type Definition = Record<string, unknown>;
+
+export interface StoredVersion {
+  slug: string;
+  version: number;
+  definition: Definition;
+  publishedAt: Date;
+  publishedBy: string;
+}
+
+export interface CampaignDefinitions {
+  /** The newest version of every published campaign: cheap, asked every few seconds. */
+  latestVersions(): Promise<Array<{ slug: string; version: number }>>;
+  version(slug: string, version: number | 'latest'): Promise<StoredVersion | null>;
+  /** Without their definitions. */
+  versions(slug: string): Promise<StoredVersion[]>;
+  draft(slug: string): Promise<Definition | null>;
+  saveDraft(slug: string, definition: Definition, by: string): Promise<void>;
+  /** False when the slug is taken (a draft or a published version has it). */
+  createDraft(slug: string, definition: Definition, by: string): Promise<boolean>;
+  /** Stores the next version and drops the draft, in one transaction; returns the version. */
+  publish(slug: string, definition: Definition, by: string): Promise<number>;
+  /** Version 1 from a campaign folder, unless the database has the campaign; true when imported. */
+  importIfMissing(slug: string, definition: Definition): Promise<boolean>;
+  summaries(): Promise<Array<{ slug: string; publishedVersion: number | null; hasDraft: boolean; actions: number }>>;
+}
+
+/** A definition checked and compiled: its campaign and a renderer for it alone; or its problems by path. */
+export type CheckedDefinition =
+  | { ok: true; campaign: Campaign; renderer: LetterRenderer }
+  | { ok: false; problems: Record<string, string> };
+
+export interface DefinitionChecker {
+  check(definition: unknown): CheckedDefinition;
+}
