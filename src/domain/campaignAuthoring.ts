@@ -67,6 +67,25 @@ export async function publishCampaign(deps: AuthoringDeps, slug: string, by: str
   return { slug, version };
 }
 
+/** A new campaign (a draft) from another's draft, or its published version when it has none. */
+export async function copyCampaign(deps: AuthoringDeps, from: string, to: unknown, by: string): Promise<{ slug: string; draft: true }> {
+  await existing(deps, from);
+  const source = (await deps.definitions.draft(from)) ?? (await deps.definitions.version(from, 'latest'))?.definition;
+  if (!source) throw new AppError('campaign_not_found');
+  return createCampaign(deps, { ...source, slug: to }, by);
+}
+
+/** Publishes an earlier version's definition again, as the next version; a draft being edited stays. */
+export async function rollBackCampaign(deps: AuthoringDeps, slug: string, to: unknown, by: string): Promise<{ slug: string; version: number }> {
+  await existing(deps, slug);
+  const earlier = Number.isInteger(to) && (to as number) > 0 ? await deps.definitions.version(slug, to as number) : null;
+  if (!earlier) throw new AppError('validation_failed', { problems: { version: 'a version this campaign has published' } });
+  checked(deps, earlier.definition);
+  const version = await deps.definitions.publish(slug, earlier.definition, `${by} (back to version ${earlier.version})`, { keepDraft: true });
+  await deps.refresh();
+  return { slug, version };
+}
+
 export async function campaignVersions(deps: AuthoringDeps, slug: string) {
   await existing(deps, slug);
   const versions = await deps.definitions.versions(slug);

@@ -7,7 +7,7 @@ import type { CampaignStatus } from '../domain/campaign';
 import { switchCampaign, type SwitchDeps } from '../domain/campaignLifecycle';
 import { campaignStats } from '../domain/campaignStats';
 import type { HealthDeps } from '../domain/serviceHealth';
-import { campaignVersions, createCampaign, listCampaigns, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps } from '../domain/campaignAuthoring';
+import { campaignVersions, copyCampaign, rollBackCampaign, createCampaign, listCampaigns, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps } from '../domain/campaignAuthoring';
 import { eraseSupporter, type ErasureDeps } from '../domain/eraseSupporter';
 import { AppError } from '../domain/errors';
 import { letterHistory, searchLetters } from '../domain/letterSearch';
@@ -73,6 +73,12 @@ export function adminApi(deps: AdminApiDeps): Router {
   });
   router.post('/campaigns/:slug/publish', async (req, res) => {
     res.json(await publishCampaign(deps.authoring, param(req.params.slug), actor(req)));
+  });
+  router.post('/campaigns/:slug/copy', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+    res.status(201).json(await copyCampaign(deps.authoring, param(req.params.slug), (req.body as { slug?: unknown } | null)?.slug, actor(req)));
+  });
+  router.post('/campaigns/:slug/rollback', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+    res.json(await rollBackCampaign(deps.authoring, param(req.params.slug), (req.body as { version?: unknown } | null)?.version, actor(req)));
   });
   router.get('/campaigns/:slug/versions', async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ versions: await campaignVersions(deps.authoring, param(req.params.slug)) });

@@ -12,6 +12,7 @@ const TOKEN = 'admin-token-for-authoring-tests';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const SLUG = 'xinjiang-copy';
 const SAMPLE = readCampaignFolder(path.join(__dirname, '..', '..', 'data', 'campaigns', 'xinjiang'));
+const SAMPLE_TITLE = (SAMPLE.title as { en: string }).en;
 
 /** The sample letter campaign under another slug, with what a test changes. */
 const definition = (change: (d: Record<string, any>) => void = () => undefined): Record<string, unknown> => {
@@ -129,6 +130,24 @@ it('shows the counter offset on the public page, never in the stats', async () =
     timeoutMs: 15_000, what: 'the public counter to include the offset',
   });
   expect(stats.actions).toBe(2);
+});
+
+it('copies a campaign to a new address as a draft, and rolls a campaign back to an earlier version', async () => {
+  expect((await api().post(`/api/admin/campaigns/${SLUG}/copy`, { slug: 'xinjiang-copy-2' }).expect(201)).body).toEqual({ slug: 'xinjiang-copy-2', draft: true });
+  expect((await api().post(`/api/admin/campaigns/${SLUG}/copy`, { slug: 'xinjiang' }).expect(409)).body.error.code).toBe('slug_taken');
+  expect((await api().post(`/api/admin/campaigns/${SLUG}/copy`, { slug: 'Not A Slug' }).expect(400)).body.error.fields.slug).toBeDefined();
+  const copies = (await api().get('/api/admin/campaigns').expect(200)).body.campaigns;
+  expect(copies).toContainEqual(expect.objectContaining({ slug: 'xinjiang-copy-2', publishedVersion: null, hasDraft: true }));
+
+  // A draft being edited survives the rollback.
+  await api().put(`/api/admin/campaigns/${SLUG}/draft`, definition((d) => (d.title.en = 'Still being written'))).expect(200);
+  const back = await api().post(`/api/admin/campaigns/${SLUG}/rollback`, { version: 1 }).expect(200);
+  const versions = (await api().get(`/api/admin/campaigns/${SLUG}/versions`).expect(200)).body.versions;
+  expect(back.body).toEqual({ slug: SLUG, version: versions.length });
+  expect(versions.at(-1).publishedBy).toMatch(/back to version 1/);
+  expect((await request(service.app).get(`/api/campaigns/${SLUG}`).expect(200)).body.title).toBe(SAMPLE_TITLE);
+  expect((await api().get('/api/admin/campaigns').expect(200)).body.campaigns).toContainEqual(expect.objectContaining({ slug: SLUG, hasDraft: true }));
+  expect((await api().post(`/api/admin/campaigns/${SLUG}/rollback`, { version: 99 }).expect(400)).body.error.fields.version).toBeDefined();
 });
 
 it('needs the admin token, and knows only campaigns that exist', async () => {

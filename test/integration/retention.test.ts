@@ -12,6 +12,7 @@ import { applyRetention } from '../../src/domain/retention';
 import { confirmAction } from '../../src/domain/confirmAction';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { daysFromNow, removeCampaignsDir, writeCampaignsDir } from '../helpers/campaignsDir';
+import { readCampaignFolder } from '../../src/adapters/campaigns/campaignLoader';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -71,8 +72,13 @@ beforeAll(async () => {
     await open.close();
   }
 
-  // B: the same database, with the dates that close the letter campaigns. No workers: the test runs the scrub.
-  service = await startTestService({ database, workers: false, env: { CAMPAIGNS_DIR: closedDir, DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN } });
+  // B: the same database; the campaigner publishes the dates that close the letter campaigns (the
+  // folders, already imported, are left alone). No workers: the test runs the scrub.
+  service = await startTestService({ database, workers: false, env: { CAMPAIGNS_DIR: openDir, DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN } });
+  for (const slug of ['xinjiang', 'xinjiang-recent']) {
+    await request(service.app).put(`/api/admin/campaigns/${slug}/draft`).set(auth).send(readCampaignFolder(path.join(closedDir, slug))).expect(200);
+    await request(service.app).post(`/api/admin/campaigns/${slug}/publish`).set(auth).expect(200);
+  }
 }, 30_000);
 
 afterAll(async () => {

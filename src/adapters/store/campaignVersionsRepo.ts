@@ -58,7 +58,7 @@ export function campaignVersionsRepo(db: Db): CampaignDefinitions {
       );
       return rows.length > 0;
     },
-    async publish(slug, definition, by) {
+    async publish(slug, definition, by, options = {}) {
       return db.transaction(async (tx) => {
         const { rows } = await tx.query<{ version: number }>(
           `INSERT INTO campaign_versions (slug, version, definition, published_by)
@@ -66,7 +66,7 @@ export function campaignVersionsRepo(db: Db): CampaignDefinitions {
            RETURNING version`,
           [slug, JSON.stringify(definition), by],
         );
-        await tx.query('DELETE FROM campaign_drafts WHERE slug = $1', [slug]);
+        if (!options.keepDraft) await tx.query('DELETE FROM campaign_drafts WHERE slug = $1', [slug]);
         return rows[0].version;
       });
     },

@@ -23,8 +23,8 @@ export interface CampaignDefinitions {
   saveDraft(slug: string, definition: Definition, by: string): Promise<void>;
   /** False when the slug is taken (a draft or a published version has it). */
   createDraft(slug: string, definition: Definition, by: string): Promise<boolean>;
-  /** Stores the next version and drops the draft, in one transaction; returns the version. */
-  publish(slug: string, definition: Definition, by: string): Promise<number>;
+  /** Stores the next version (and drops the draft, unless told to keep it), in one transaction; returns the version. */
+  publish(slug: string, definition: Definition, by: string, options?: { keepDraft?: boolean }): Promise<number>;
   /** Version 1 from a campaign folder, unless the database has the campaign; true when imported. */
   importIfMissing(slug: string, definition: Definition): Promise<boolean>;
   summaries(): Promise<Array<{ slug: string; publishedVersion: number | null; hasDraft: boolean; actions: number }>>;
