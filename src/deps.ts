@@ -262,6 +262,16 @@ export function webDeps(a: Adapters): AppDeps {
     stamps: a.stamps,
   };
   const retry = { store: a.admin, letters: a.letters, queue: a.queues.port };
+  const authoring = {
+    definitions: a.campaignVersions,
+    checker: a.campaigns.checker,
+    catalog,
+    states: a.campaignStates,
+    refresh: () => a.campaigns.refresh(),
+    representatives: a.representatives,
+    clock: a.clock,
+    html: textToHtml,
+  };
   const health = {
     signals: {
       sendgridRefusal: sendgridRefusal(a.redis, config.redisPrefix),
@@ -300,16 +310,7 @@ export function webDeps(a: Adapters): AppDeps {
     adminApi: {
       adminToken: config.adminToken,
       health,
-      authoring: {
-        definitions: a.campaignVersions,
-        checker: a.campaigns.checker,
-        catalog,
-        states: a.campaignStates,
-        refresh: () => a.campaigns.refresh(),
-        representatives: a.representatives,
-        clock: a.clock,
-        html: textToHtml,
-      },
+      authoring,
       campaigns: catalog,
       store: a.admin,
       retry,
@@ -332,6 +333,7 @@ export function webDeps(a: Adapters): AppDeps {
       retention: { states: a.campaignStates, store: a.maintenanceStore },
       health,
       outbox: !config.sendgrid.apiKey,
+      authoring,
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,

@@ -21,7 +21,7 @@ const asVersion = (r: VersionRow): StoredVersion => ({
 export function campaignVersionsRepo(db: Db): CampaignDefinitions {
   return {
     async latestVersions() {
-      const { rows } = await db.query<{ slug: string; version: number }>('SELECT slug, max(version)::int AS version FROM campaign_versions GROUP BY slug');
+      const { rows } = await db.query<{ slug: string; version: number }>('SELECT slug, max(version)::int AS version FROM campaign_versions GROUP BY slug ORDER BY slug');
       return rows;
     },
     async version(slug, version) {

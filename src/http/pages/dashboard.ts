@@ -3,6 +3,8 @@
 // (letter.ts); plus the downloads (letters CSV, a petition's bundle) and the queue dashboard
 // (bull-board) for operators. Everything but the sign-in needs a session.
 import express, { Router, type ErrorRequestHandler } from 'express';
+import type { AuthoringDeps } from '../../domain/campaignAuthoring';
+import { campaignEditor } from './campaignEditor';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -20,6 +22,8 @@ import { loginPages } from './login';
 import { sendPage } from './layout';
 
 export interface DashboardDeps extends DashboardHomeDeps {
+  /** Drafts, previews and publishing (the editor). */
+  authoring: AuthoringDeps;
   queues: Queue[];
   /** A petition's delivery bundle (the same as the API's). */
   bundle: PetitionBundleDeps;
@@ -43,6 +47,7 @@ export function dashboard(deps: DashboardDeps): Router {
   router.use('/admin/queues', (_req, res, next) => (res.set('Content-Security-Policy', BULL_BOARD_CSP), next()), bullBoard.getRouter());
   router.use(dashboardHome(deps, form));
   router.use(letterPages(deps, form));
+  router.use(campaignEditor(deps, form));
 
   // A petition's delivery bundle: the very same documents as GET /api/admin/campaigns/:slug/bundle.
   const bundleOf = (req: express.Request) => petitionBundle(deps.bundle, param(req.params.slug), req.query.lang);

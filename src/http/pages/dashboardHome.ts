@@ -90,6 +90,15 @@ function noticeText(text: NoticeText, locale: Locale, query: Request['query']): 
   return Number.isInteger(n) && n >= 0 ? plural(locale, text[notice], n) : null;
 }
 
+/** What the editor did, said on the campaign's page it returns to. */
+function editorNotice(t: Record<string, string>, query: Request['query']): string | null {
+  const version = Number(query.published);
+  if (Number.isInteger(version) && version > 0) return fill(t.published, { version });
+  if (query.copy === 'taken') return t.copyTaken;
+  if (query.copy === 'invalid') return t.copyInvalid;
+  return null;
+}
+
 const SWITCH_CLASSES: Record<CampaignStatus, string> = { open: 'primary', paused: 'secondary', closed: 'secondary danger' };
 
 function causeText(t: HomeText, cause: StatusCause, by: string | null): string {
@@ -200,7 +209,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText };
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string> };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
@@ -213,7 +222,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         statusLabel: t.statusWords[states[i].status],
         current: c.slug === campaign?.slug,
       })),
-      flash: noticeText(text.notices, locale, req.query),
+      flash: noticeText(text.notices, locale, req.query) ?? editorNotice(text.editor, req.query),
       ...langParams(req),
       csrf: sessionOf(req)?.csrf,
     };

@@ -1,0 +1,187 @@
+// The campaign editor on the dashboard: a campaign's draft (or its published version) as a form,
+// both languages side by side, each letter template with the variables it may use beside it.
+// Save keeps a draft (every problem shown at its field), Preview shows each letter exactly as an
+// office would receive it for a sample supporter, Publish makes the draft the next version.
+// Copy makes a new campaign from one.
+import express, { Router, type Request } from 'express';
+import type { Locale } from '../../domain/campaign';
+import { copyCampaign, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps, type PreviewedLetter } from '../../domain/campaignAuthoring';
+import { AppError } from '../../domain/errors';
+import type { Definition } from '../../domain/ports';
+import type { PageRenderer } from '../../adapters/pages';
+import { fill } from '../../i18n';
+import { actor, type Sessions } from '../adminAuth';
+import { param } from '../requestParts';
+import { adminLayout, adminLocale, askedLang, langParams, sessionOf } from './adminLayout';
+import { homeUrl } from './dashboardHome';
+import { sendPage } from './layout';
+
+export interface EditorDeps {
+  renderer: PageRenderer;
+  sessions: Sessions;
+  authoring: AuthoringDeps;
+}
+
+const LOCALES: Locale[] = ['en', 'fr'];
+/** What a letter template may use (README, *Letter templates*). */
+const VARIABLES = [
+  'supporter.fullName', 'supporter.firstName', 'supporter.lastName', 'supporter.email', 'supporter.postalCode',
+  'supporter.address', 'supporter.city', 'supporter.province', 'supporter.message',
+  'recipient.name', 'recipient.role', 'recipient.district', 'riding', 'campaign.title', 'organisation.name', 'date',
+];
+
+type Text = Record<string, string>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): Router {
+  const router = Router();
+  const big = express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 500 });
+
+  router.get('/admin/campaigns/:slug/edit', async (req, res) => {
+    const slug = param(req.params.slug);
+    const definition = await current(deps, slug);
+    sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1' }));
+  });
+
+  router.post('/admin/campaigns/:slug/edit', big, deps.sessions.requireCsrf, async (req, res) => {
+    const slug = param(req.params.slug);
+    const body = req.body as Record<string, string>;
+    const definition = applyForm(await current(deps, slug), body);
+    try {
+      await saveDraft(deps.authoring, slug, definition, actor(req));
+      if (body.action === 'publish') {
+        const { version } = await publishCampaign(deps.authoring, slug, actor(req));
+        return res.redirect(303, `${homeUrl(slug, askedLang(req))}&published=${version}`);
+      }
+      if (body.action === 'preview') {
+        const sample = { postalCode: body['sample.postalCode'], locale: body['sample.locale'] };
+        const { letters } = await previewCampaign(deps.authoring, slug, { version: 'draft', supporter: sample });
+        return sendPage(res, 200, page(deps, req, slug, definition, { preview: letters, sample }));
+      }
+      res.redirect(303, `/admin/campaigns/${encodeURIComponent(slug)}/edit?saved=1${askedLang(req) ? `&lang=${askedLang(req)}` : ''}`);
+    } catch (error) {
+      if (!(error instanceof AppError) || !['validation_failed', 'invalid_postal_code', 'postal_code_not_found', 'district_required'].includes(error.code)) throw error;
+      const problems = error.details.problems ?? Object.fromEntries(Object.keys(error.details.fields ?? {}).map((f) => [`sample.${f}`, 'not a postal code Represent knows']));
+      sendPage(res, 400, page(deps, req, slug, definition, { problems }));
+    }
+  });
+
+  router.post('/admin/campaigns/:slug/copy', form, deps.sessions.requireCsrf, async (req, res) => {
+    const to = String((req.body as { slug?: unknown }).slug ?? '').trim();
+    try {
+      await copyCampaign(deps.authoring, param(req.params.slug), to, actor(req));
+      res.redirect(303, `/admin/campaigns/${encodeURIComponent(to)}/edit${askedLang(req) ? `?lang=${askedLang(req)}` : ''}`);
+    } catch (error) {
+      if (!(error instanceof AppError) || !['validation_failed', 'slug_taken'].includes(error.code)) throw error;
+      res.redirect(303, `${homeUrl(param(req.params.slug), askedLang(req))}&copy=${error.code === 'slug_taken' ? 'taken' : 'invalid'}`);
+    }
+  });
+  return router;
+}
+
+/** The draft being edited, or the published version when there is none. */
+async function current(deps: EditorDeps, slug: string): Promise<Json> {
+  const { definitions } = deps.authoring;
+  const definition = (await definitions.draft(slug)) ?? (await definitions.version(slug, 'latest'))?.definition;
+  if (!definition) throw new AppError('campaign_not_found');
+  return structuredClone(definition) as Json;
+}
+
+const lines = (text: string | undefined) => (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+const paragraphs = (text: string | undefined) => (text ?? '').split(/\r?\n\s*\r?\n/).map((p) => p.replace(/\s*\r?\n\s*/g, ' ').trim()).filter(Boolean);
+const count = (text: string | undefined): number | null | string => {
+  const t = (text ?? '').trim();
+  if (t === '') return null;
+  return /^\d+$/.test(t) ? Number(t) : t; // left as typed: the check names it
+};
+
+/** The definition with what the form changed; what the form does not show stays as it was. */
+function applyForm(definition: Json, body: Record<string, string>): Definition {
+  for (const locale of LOCALES) {
+    for (const field of ['title', 'summary', 'sendNotice', 'updatesConsent'] as const) {
+      if (`${field}.${locale}` in body) definition[field] = { ...definition[field], [locale]: body[`${field}.${locale}`].trim() };
+    }
+    if (`body.${locale}` in body) definition.body = { ...definition.body, [locale]: paragraphs(body[`body.${locale}`]) };
+    if (`subjects.${locale}` in body) definition.subjects = { ...definition.subjects, [locale]: lines(body[`subjects.${locale}`]) };
+  }
+  if ('goal' in body) definition.goal = count(body.goal);
+  if ('counterOffset' in body) definition.counterOffset = count(body.counterOffset) ?? 0;
+  for (const [i, target] of ((definition.targets ?? []) as Json[]).entries()) {
+    if (target.kind !== 'fixed') continue;
+    if (`targets.${i}.name` in body) target.name = body[`targets.${i}.name`].trim();
+    if (`targets.${i}.email` in body) target.email = body[`targets.${i}.email`].trim() || (definition.kind === 'petition' ? null : '');
+    for (const locale of LOCALES) if (`targets.${i}.role.${locale}` in body) target.role = { ...target.role, [locale]: body[`targets.${i}.role.${locale}`].trim() };
+  }
+  const letters = (definition.letters ?? {}) as Json;
+  for (const key of Object.keys(body)) {
+    const match = /^letters\.([a-z0-9-]+)\.(en|fr)$/.exec(key);
+    if (match) letters[match[1]] = { ...letters[match[1]], [match[2]]: body[key].replace(/\r\n/g, '\n') };
+  }
+  definition.letters = letters;
+  return definition;
+}
+
+interface PageState {
+  problems?: Record<string, string>;
+  preview?: PreviewedLetter[];
+  sample?: { postalCode?: string; locale?: string };
+  saved?: boolean;
+}
+
+function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: PageState): string {
+  const locale = adminLocale(req);
+  const t = (deps.renderer.text(locale).admin as { editor: Text }).editor;
+  const problems = state.problems ?? {};
+  // A problem deeper than a field (subjects.en.2, body.fr.0) shows at the field it belongs to.
+  const problemAt = (field: string) =>
+    Object.entries(problems)
+      .filter(([at]) => at === field || at.startsWith(`${field}.`))
+      .map(([, problem]) => problem)
+      .join('; ') || null;
+  const field = (name: string, label: string, value: unknown, kind: 'input' | 'textarea' = 'input', rows = 3) => ({
+    name, id: `f-${name.replace(/\./g, '-')}`, label, value: value ?? '', kind, textarea: kind === 'textarea', rows, error: problemAt(name),
+  });
+  const pair = (name: string, label: string, value: (l: Locale) => unknown, kind: 'input' | 'textarea' = 'input', rows = 3) =>
+    LOCALES.map((l) => field(`${name}.${l}`, `${label} (${t[`in_${l}`]})`, value(l), kind, rows));
+  const targets = ((d.targets ?? []) as Json[]).map((target, i) => ({
+    id: target.id,
+    heading: target.kind === 'mp' ? t.targetMp : fill(t.targetFixed, { name: target.name ?? target.id }),
+    fields: target.kind === 'fixed'
+      ? [field(`targets.${i}.name`, t.name, target.name), field(`targets.${i}.email`, t.email, target.email), ...pair(`targets.${i}.role`, t.role, (l) => target.role?.[l])]
+      : [],
+    letters: pair(`letters.${target.id}`, t.letter, (l) => d.letters?.[target.id]?.[l], 'textarea', 14),
+  }));
+  if (d.kind === 'petition') targets.push({ id: 'petition', heading: t.petitionLetter, fields: [], letters: pair('letters.petition', t.letter, (l) => d.letters?.petition?.[l], 'textarea', 14) });
+  const heading = fill(t.title, { title: d.title?.[locale] ?? slug });
+  const summary = Object.entries(problems).map(([at, problem]) => ({ href: `#f-${fieldOf(at).replace(/\./g, '-')}`, text: `${at}: ${problem}` }));
+  return deps.renderer.render('admin/editor', locale, {
+    slug,
+    heading,
+    csrf: sessionOf(req)?.csrf,
+    ...langParams(req),
+    saved: state.saved,
+    summary,
+    texts: [
+      ...pair('title', t.campaignTitle, (l) => d.title?.[l]),
+      ...pair('summary', t.summary, (l) => d.summary?.[l], 'textarea', 3),
+      ...pair('body', t.body, (l) => (d.body?.[l] ?? []).join('\n\n'), 'textarea', 12),
+      ...pair('subjects', t.subjects, (l) => (d.subjects?.[l] ?? []).join('\n'), 'textarea', 4),
+      ...pair('sendNotice', t.sendNotice, (l) => d.sendNotice?.[l], 'textarea', 3),
+      ...pair('updatesConsent', t.updatesConsent, (l) => d.updatesConsent?.[l], 'textarea', 3),
+    ],
+    numbers: [field('goal', t.goal, d.goal), field('counterOffset', t.counterOffset, d.counterOffset ?? 0)],
+    targets,
+    variables: VARIABLES.map((v) => `{{${v}}}`),
+    sample: { postalCode: state.sample?.postalCode ?? 'M5V 3L9', fr: state.sample?.locale === 'fr' },
+    sampleError: problemAt('sample'),
+    preview: state.preview?.map((l) => ({ ...l, to: l.recipient.name ? `${l.recipient.name} · ${l.recipient.role}` : l.recipient.role })),
+    layout: adminLayout(deps.renderer, req, locale, heading),
+  });
+}
+
+/** The form field a definition path is shown at. */
+function fieldOf(path: string): string {
+  const parts = path.split('.');
+  if (parts[0] === 'letters' || parts[0] === 'targets') return parts.slice(0, parts[0] === 'targets' && parts[2] === 'role' ? 4 : 3).join('.');
+  return parts.slice(0, 2).join('.');
+}

@@ -1,0 +1,78 @@
+/// <reference lib="dom" />
+// A campaigner makes a new campaign in Chromium without a developer: copies the sample, writes
+// its texts in English and French, is shown a template mistake at its line, previews each letter
+// as an office would receive it, publishes, and the public page shows it.
+import type { Page } from 'playwright-core';
+import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import { screenshot, seriousViolations } from './pageTools';
+
+const TOKEN = 'editor-test-token-0123456789';
+const SLUG = 'hong-kong-test';
+let env: BrowserEnv;
+let page: Page;
+
+beforeAll(async () => {
+  env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN } });
+  page = await env.page('campaigner');
+  await page.goto('/admin/login');
+  await page.getByLabel('Admin token').fill(TOKEN);
+  await page.getByLabel('Your name').fill('Dana');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/admin$/);
+});
+afterAll(() => env.close());
+
+it('copies the sample into a new campaign and opens it in the editor', async () => {
+  await page.getByLabel(/Address of the copy/).fill(SLUG);
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await page.waitForURL(new RegExp(`/admin/campaigns/${SLUG}/edit`));
+  expect(await page.getByLabel('Title (English)', { exact: true }).inputValue()).toBe('Canada must act on the mass detention of Uyghurs in Xinjiang');
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'editor.png');
+});
+
+it('shows a template mistake at its field, with its line, and keeps what was typed', async () => {
+  await page.getByLabel('Title (English)', { exact: true }).fill('Free the people held in Hong Kong');
+  await page.getByLabel('Title (French)', { exact: true }).fill('Libérez les personnes détenues à Hong Kong');
+  await page.getByLabel('Subject lines (one per line; each letter gets one) (French)').fill('Hong Kong : une lettre de {{supporter.city}}');
+  const letter = page.getByLabel('Letter (English)').first();
+  await letter.fill(`${await letter.inputValue()}\n{{#if supporter.message}}\nunclosed`);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  const summary = page.getByRole('alert');
+  await summary.waitFor();
+  expect(await summary.innerText()).toMatch(/letters\.mp\.en: line \d+: a block .* is not closed/);
+  expect(await page.getByLabel('Title (English)', { exact: true }).inputValue()).toBe('Free the people held in Hong Kong');
+  expect(await page.getByLabel('Letter (English)').first().getAttribute('aria-invalid')).toBe('true');
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+it('previews each letter exactly as an office would receive it, in the sample supporter’s language', async () => {
+  const letter = page.getByLabel('Letter (English)').first();
+  await letter.fill((await letter.inputValue()).replace('\n{{#if supporter.message}}\nunclosed', ''));
+  await page.getByLabel('Their postal code').fill('G0A 1A0');
+  await page.getByLabel('Their language').selectOption('fr');
+  await page.getByRole('button', { name: 'Save and preview' }).click();
+  const preview = page.getByRole('region', { name: 'Exactly what each office would receive' });
+  await preview.waitFor();
+  const text = await preview.innerText();
+  expect(text).toContain('Joël Godin');
+  // The sample supporter lives in Toronto; their postal code and language are the campaigner's choice.
+  expect(text).toContain('Hong Kong : une lettre de Toronto');
+  expect(await seriousViolations(page)).toEqual([]);
+  const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
+  await phone.context().addCookies(await page.context().cookies());
+  await phone.goto(`/admin/campaigns/${SLUG}/edit`);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await screenshot(phone, 'editor-phone.png');
+});
+
+it('publishes, and the public page shows the new campaign at once', async () => {
+  await page.getByRole('button', { name: 'Save and publish' }).click();
+  await page.waitForURL(new RegExp(`/admin\\?campaign=${SLUG}`));
+  expect(await page.getByRole('status').innerText()).toMatch(/Published: version 1 is live/);
+  const publicPage = await (await env.context()).newPage();
+  await publicPage.goto(`/campaigns/${SLUG}`);
+  expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Free the people held in Hong Kong');
+  await publicPage.goto(`/campaigns/${SLUG}?lang=fr`);
+  expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Libérez les personnes détenues à Hong Kong');
+});
