@@ -61,6 +61,10 @@ describe('the dashboard', () => {
     expect(await row.count()).toBe(1);
     expect(await row.innerText()).toContain('The to email does not contain a valid address.');
     expect(await signedIn.locator('svg.chart rect').count()).toBe(1);
+    // Statuses in words, not codes.
+    const statuses = await signedIn.getByRole('table').first().innerText();
+    expect(statuses).toContain('waiting for Represent (MP not yet known)');
+    expect(statuses).not.toContain('awaiting_lookup');
     expect(await seriousViolations(signedIn)).toEqual([]);
     await screenshot(signedIn, 'dashboard.png');
   });
@@ -83,7 +87,7 @@ describe('the dashboard', () => {
     const history = await signedIn.locator('table tbody').innerText();
     expect(history).toMatch(/failed\s+SendGrid 400/);
     expect(history).toMatch(/queued\s+retried by Dana/);
-    expect(history).toMatch(/accepted/);
+    expect(history).toMatch(/taken by SendGrid/); // "accepted", in words a campaigner reads
   });
 
   it('keeps the queue dashboard behind the same sign-in', async () => {

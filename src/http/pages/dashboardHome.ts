@@ -170,7 +170,7 @@ async function lifecycleModel(deps: DashboardHomeDeps, t: HomeText, locale: Loca
     queuedLetters: queued.map((l) => ({
       id: l.id,
       to: l.recipient.name ?? l.recipient.role,
-      status: l.status,
+      status: (deps.renderer.text(locale).admin as { letterStatus: Record<string, string> }).letterStatus[l.status] ?? l.status,
       planned: l.plannedAt ? torontoTime(l.plannedAt, false, locale) : t.notPlanned,
       plannedIso: l.plannedAt?.toISOString() ?? null,
     })),
@@ -209,7 +209,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string> };
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string> };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
@@ -250,16 +250,16 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         },
         retryAll: fill(t.retryAll, { count: failedCount }),
         alerts: alertLines(text.alerts, locale, stats.alerts),
-        letterRows: Object.entries(stats.letters).map(([status, count]) => ({ status, count })),
+        letterRows: Object.entries(stats.letters).map(([status, count]) => ({ status: text.letterStatus[status] ?? status, code: status, count: formatNumber(locale, count) })),
         chart: chart(t, stats.perDay),
-        provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions })),
-        districts: stats.byDistrict.slice(0, 20),
+        provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions: formatNumber(locale, actions) })),
+        districts: stats.byDistrict.slice(0, 20).map((d) => ({ district: d.district, actions: formatNumber(locale, d.actions) })),
         failures: failed.map((l) => {
           const to = l.recipient.name ?? l.recipient.role;
           return {
             id: l.id,
             to,
-            status: l.status,
+            status: text.letterStatus[l.status] ?? l.status,
             reason: l.reason,
             updated: utcMinute(l.updatedAt),
             updatedIso: l.updatedAt.toISOString(),

@@ -94,7 +94,8 @@ export function counterModel(text: PageText, campaign: Campaign, locale: Locale,
   return {
     counterText,
     goal: campaign.goal,
-    progressValue: campaign.goal ? Math.min(actions, campaign.goal) : 0,
+    // At least a sliver once anyone has acted: 2 of 2,000 must not look like nobody (the label says the exact count).
+    progressValue: campaign.goal ? (actions > 0 ? Math.max(Math.min(actions, campaign.goal), Math.ceil(campaign.goal / 100)) : 0) : 0,
     progressLabel: campaign.goal ? fill(String(text.progressLabel), { count, goal }) : '',
     // A petition's counter already says its goal.
     goalText: campaign.goal && campaign.kind !== 'petition' ? fill(String(text.goal), { goal }) : '',

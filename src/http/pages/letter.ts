@@ -24,15 +24,18 @@ export function letterPages(deps: LetterPageDeps, form: express.RequestHandler):
     const locale = adminLocale(req);
     const letter = await letterHistory(deps.store, param(req.params.id));
     const to = letter.recipient.name ?? letter.recipient.role;
-    const heading = fill((deps.renderer.text(locale).admin as { letter: { title: string } }).letter.title, { name: to });
+    const admin = deps.renderer.text(locale).admin as { letter: { title: string }; letterStatus: Record<string, string> };
+    const heading = fill(admin.letter.title, { name: to });
+    const word = (status: string) => admin.letterStatus[status] ?? status;
     const body = deps.renderer.render('admin/letter', locale, {
       letter,
+      statusWord: word(letter.status),
       to,
       heading,
       retryable: RETRYABLE.includes(letter.status),
       csrf: sessionOf(req)?.csrf,
       ...langParams(req),
-      events: letter.events.map((e) => ({ type: e.type, reason: e.reason, when: utcMinute(e.at), iso: e.at.toISOString() })),
+      events: letter.events.map((e) => ({ type: word(e.type), reason: e.reason, when: utcMinute(e.at), iso: e.at.toISOString() })),
       layout: adminLayout(deps.renderer, req, locale, heading),
     });
     sendPage(res, 200, body);
