@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { AppDeps } from './app';
 import { campaignLibrary, type CampaignLibrary } from './adapters/campaigns/campaignLibrary';
 import { campaignVersionsRepo } from './adapters/store/campaignVersionsRepo';
+import { auditLogRepo } from './adapters/store/auditLogRepo';
 import { textToHtml } from './adapters/campaigns/letterTemplates';
 import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
 import { openDb, type Db } from './adapters/db';
@@ -62,6 +63,7 @@ import type {
   SignatureStore,
   SupporterEmailStore,
   CampaignDefinitions,
+  AuditLog,
   CampaignCatalog,
 } from './domain/ports';
 import { sessions } from './http/adminAuth';
@@ -85,6 +87,7 @@ export interface Adapters {
   /** The published campaigns, compiled in memory and kept up to date (campaignLibrary.ts). */
   campaigns: CampaignLibrary;
   campaignVersions: CampaignDefinitions;
+  audit: AuditLog;
   pages: PageRenderer;
   representatives: RepresentativeFinder;
   mailer: Mailer;
@@ -157,6 +160,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     queues,
     campaigns,
     campaignVersions,
+    audit: auditLogRepo(db),
     pages,
     representatives: representFinder({
       client: withBreaker(representClient({ baseUrl: config.represent.url, timeoutMs: config.represent.timeoutMs, userAgent: `dearmp (${config.publicUrl})` }), {
@@ -261,7 +265,7 @@ export function webDeps(a: Adapters): AppDeps {
     limits,
     stamps: a.stamps,
   };
-  const retry = { store: a.admin, letters: a.letters, queue: a.queues.port };
+  const retry = { store: a.admin, letters: a.letters, queue: a.queues.port, audit: a.audit };
   const authoring = {
     definitions: a.campaignVersions,
     checker: a.campaigns.checker,
@@ -271,6 +275,7 @@ export function webDeps(a: Adapters): AppDeps {
     representatives: a.representatives,
     clock: a.clock,
     html: textToHtml,
+    audit: a.audit,
   };
   const health = {
     signals: {
@@ -282,7 +287,7 @@ export function webDeps(a: Adapters): AppDeps {
     policy: { representDownAlertMs: config.represent.downAlertMs, bounceAlertPercent: config.bounceAlert.percent, bounceAlertMinimum: config.bounceAlert.minimum },
   };
   // The campaigners' switch and the petition bundle: the same for the API and the dashboard.
-  const lifecycle = { catalog, switches: a.switches, states: a.campaignStates, letters: a.letters, queue: a.queues.port };
+  const lifecycle = { catalog, switches: a.switches, states: a.campaignStates, letters: a.letters, queue: a.queues.port, audit: a.audit };
   const bundle = { campaigns: catalog, renderer: a.campaigns.renderer, signatures: a.signatures, clock: a.clock };
   return {
     log: a.log,
@@ -314,7 +319,7 @@ export function webDeps(a: Adapters): AppDeps {
       campaigns: catalog,
       store: a.admin,
       retry,
-      erasure: { store: a.admin, copies: a.copies },
+      erasure: { store: a.admin, copies: a.copies, audit: a.audit },
       bundle,
       lifecycle,
       renderer: a.pages,

@@ -5,7 +5,8 @@
 import type { Campaign, Locale } from './campaign';
 import { checkSupporter, composeLetters, type ActionInput, type ComposeDeps } from './composeLetters';
 import { AppError } from './errors';
-import type { CampaignCatalog, CampaignDefinitions, CampaignStates, Clock, Definition, DefinitionChecker, RepresentativeFinder } from './ports';
+import { definitionChanges } from './definitionChanges';
+import type { AuditLog, CampaignCatalog, CampaignDefinitions, CampaignStates, Clock, Definition, DefinitionChecker, RepresentativeFinder } from './ports';
 
 export interface AuthoringDeps {
   definitions: CampaignDefinitions;
@@ -19,6 +20,7 @@ export interface AuthoringDeps {
   clock: Clock;
   /** Turns a letter's text into the HTML that is sent (the mail adapter's). */
   html: (text: string, locale: Locale) => string;
+  audit: AuditLog;
 }
 
 export interface CampaignSummary {
@@ -44,6 +46,7 @@ export async function listCampaigns(deps: AuthoringDeps): Promise<CampaignSummar
 export async function createCampaign(deps: AuthoringDeps, definition: unknown, by: string): Promise<{ slug: string; draft: true }> {
   const { slug } = checked(deps, definition);
   if (!(await deps.definitions.createDraft(slug, definition as Definition, by))) throw new AppError('slug_taken');
+  await deps.audit.record({ actor: by, action: 'create', campaignSlug: slug, detail: {} });
   return { slug, draft: true };
 }
 
@@ -62,7 +65,9 @@ export async function publishCampaign(deps: AuthoringDeps, slug: string, by: str
   const draft = await deps.definitions.draft(slug);
   if (!draft) throw new AppError('nothing_to_publish');
   checked(deps, draft); // a template helper may have gone since it was saved
+  const before = (await deps.definitions.version(slug, 'latest'))?.definition ?? {};
   const version = await deps.definitions.publish(slug, draft, by);
+  await deps.audit.record({ actor: by, action: 'publish', campaignSlug: slug, detail: { version, changes: definitionChanges(before, draft) } });
   await deps.refresh();
   return { slug, version };
 }
@@ -72,7 +77,9 @@ export async function copyCampaign(deps: AuthoringDeps, from: string, to: unknow
   await existing(deps, from);
   const source = (await deps.definitions.draft(from)) ?? (await deps.definitions.version(from, 'latest'))?.definition;
   if (!source) throw new AppError('campaign_not_found');
-  return createCampaign(deps, { ...source, slug: to }, by);
+  const created = await createCampaign(deps, { ...source, slug: to }, by);
+  await deps.audit.record({ actor: by, action: 'copy', campaignSlug: from, detail: { to: created.slug } });
+  return created;
 }
 
 /** Publishes an earlier version's definition again, as the next version; a draft being edited stays. */
@@ -82,6 +89,7 @@ export async function rollBackCampaign(deps: AuthoringDeps, slug: string, to: un
   if (!earlier) throw new AppError('validation_failed', { problems: { version: 'a version this campaign has published' } });
   checked(deps, earlier.definition);
   const version = await deps.definitions.publish(slug, earlier.definition, `${by} (back to version ${earlier.version})`, { keepDraft: true });
+  await deps.audit.record({ actor: by, action: 'rollback', campaignSlug: slug, detail: { version, to: earlier.version } });
   await deps.refresh();
   return { slug, version };
 }

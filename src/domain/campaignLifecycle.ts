@@ -6,7 +6,7 @@
 import type { Campaign, CampaignStatus } from './campaign';
 import { AppError } from './errors';
 import type { CampaignCatalog } from './ports';
-import type { CampaignStates, CampaignSwitches, LetterQueue, LetterStore } from './ports';
+import type { AuditLog, CampaignStates, CampaignSwitches, LetterQueue, LetterStore } from './ports';
 
 export interface CampaignSwitch {
   status: CampaignStatus;
@@ -51,12 +51,14 @@ export interface SwitchDeps {
   states: CampaignStates & { forget?(slug: string): void };
   letters: Pick<LetterStore, 'queuedOf'>;
   queue: Pick<LetterQueue, 'ensureDelivery'>;
+  audit: AuditLog;
 }
 
 /** A campaigner opens, pauses or closes a campaign. Opening after a pause releases the letters it held. */
 export async function switchCampaign(deps: SwitchDeps, slug: string, status: CampaignStatus, by: string): Promise<{ state: CampaignState; released: number }> {
   const campaign = deps.catalog.get(slug);
   await deps.switches.record(slug, status, by);
+  await deps.audit.record({ actor: by, action: 'switch', campaignSlug: slug, detail: { status } });
   deps.states.forget?.(slug);
   const state = await deps.states.of(campaign);
   const released = state.status === 'paused' ? 0 : await releaseHeld(deps, slug);

@@ -3,11 +3,12 @@
 // stay. The erasure is recorded: when, by whom, how many rows; never what was erased.
 import { canonicalEmail } from './emailAddress';
 import { AppError } from './errors';
-import type { ErasureStore, MailCopies } from './ports';
+import type { AuditLog, ErasureStore, MailCopies } from './ports';
 
 export interface ErasureDeps {
   store: ErasureStore;
   copies: MailCopies;
+  audit: AuditLog;
 }
 
 export async function eraseSupporter(deps: ErasureDeps, rawEmail: string, by: string): Promise<{ rows: Record<string, number> }> {
@@ -15,5 +16,7 @@ export async function eraseSupporter(deps: ErasureDeps, rawEmail: string, by: st
   const erased = await deps.store.erase(canonicalEmail(rawEmail), by);
   if (!erased) throw new AppError('not_found');
   const files = await deps.copies.forget(erased.copies);
+  // Whose data it was is not recorded: the log would otherwise keep what was erased.
+  await deps.audit.record({ actor: by, action: 'erase', campaignSlug: null, detail: {} });
   return { rows: { ...erased.rows, outbox_files: files } };
 }

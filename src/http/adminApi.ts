@@ -98,6 +98,7 @@ export function adminApi(deps: AdminApiDeps): Router {
 
   router.get('/campaigns/:slug/export.csv', async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: 'letters.csv' } });
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
   });
 

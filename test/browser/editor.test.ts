@@ -70,6 +70,8 @@ it('publishes, and the public page shows the new campaign at once', async () => 
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await page.waitForURL(new RegExp(`/admin\\?campaign=${SLUG}`));
   expect(await page.getByRole('status').innerText()).toMatch(/Published: version 1 is live/);
+  // The activity log says who did it.
+  expect(await page.getByRole('region', { name: 'Recent activity' }).innerText()).toMatch(/Dana\s+published version 1/);
   const publicPage = await (await env.context()).newPage();
   await publicPage.goto(`/campaigns/${SLUG}`);
   expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Free the people held in Hong Kong');

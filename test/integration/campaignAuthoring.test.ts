@@ -150,6 +150,29 @@ it('copies a campaign to a new address as a draft, and rolls a campaign back to 
   expect((await api().post(`/api/admin/campaigns/${SLUG}/rollback`, { version: 99 }).expect(400)).body.error.fields.version).toBeDefined();
 });
 
+it('keeps an audit log: who published what changed, copied, rolled back, exported, paused and erased; never whose data', async () => {
+  await api().get(`/api/admin/campaigns/${SLUG}/export.csv`).expect(200);
+  await api().post(`/api/admin/campaigns/${SLUG}/status`, { status: 'paused' }).expect(200);
+  await api().post(`/api/admin/campaigns/${SLUG}/status`, { status: 'open' }).expect(200);
+  const email = (await service.deps.db.query<{ email: string }>('SELECT s.email FROM supporters s JOIN actions a ON a.supporter_id = s.id WHERE a.campaign_slug = $1 LIMIT 1', [SLUG])).rows[0].email;
+  await request(service.app).delete(`/api/admin/supporters/${encodeURIComponent(email)}`).set(auth).expect(200);
+
+  const { rows } = await service.deps.db.query<{ action: string; campaign_slug: string | null; detail: Record<string, unknown> }>('SELECT action, campaign_slug, detail FROM audit_log ORDER BY id');
+  const actions = rows.map((r) => r.action);
+  expect(actions).toEqual(expect.arrayContaining(['create', 'publish', 'copy', 'rollback', 'export', 'switch', 'erase']));
+  const second = rows.find((r) => r.action === 'publish' && r.detail.version === 2)!;
+  expect(second.detail.changes).toEqual(
+    expect.arrayContaining([
+      { path: 'title.en', before: SAMPLE_TITLE, after: 'Version two of the copy' },
+      expect.objectContaining({ path: 'subjects.en.0', after: 'Version two: {{campaign.title}}' }),
+    ]),
+  );
+  // The erasure is recorded, and nothing in the log says whose it was.
+  expect(rows.find((r) => r.action === 'erase')).toEqual({ action: 'erase', campaign_slug: null, detail: {} });
+  expect(JSON.stringify(rows)).not.toContain(email);
+  await expect(service.deps.db.query("UPDATE audit_log SET actor = 'someone else'")).rejects.toThrow(/append-only/);
+});
+
 it('needs the admin token, and knows only campaigns that exist', async () => {
   await request(service.app).get('/api/admin/campaigns').expect(401);
   await request(service.app).post('/api/admin/campaigns').send(definition()).expect(401);

@@ -75,10 +75,11 @@ describe('openCampaign and switchCampaign', () => {
       // Seven letters held: they are paged through and queued again.
       letters: { queuedOf: async (slug: string) => (released.push(slug), ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7']) },
       queue: { ensureDelivery: async (ids: string[]) => ids.length },
+      audit: { record: async (entry: { actor: string; action: string; detail: object }) => void recorded.push(`audit ${entry.action} ${JSON.stringify(entry.detail)} by ${entry.actor}`), recent: async () => [] },
     };
     expect(await switchCampaign(deps, 'c', 'paused', 'Ana')).toMatchObject({ state: { status: 'paused' }, released: 0 });
     expect(await switchCampaign(deps, 'c', 'open', 'Ana')).toMatchObject({ state: { status: 'open' }, released: 7 });
-    expect(recorded).toEqual(['paused by Ana', 'forgot', 'open by Ana', 'forgot']);
+    expect(recorded).toEqual(['paused by Ana', 'audit switch {"status":"paused"} by Ana', 'forgot', 'open by Ana', 'audit switch {"status":"open"} by Ana', 'forgot']);
     expect(released).toEqual(['c']);
   });
 });

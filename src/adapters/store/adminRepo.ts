@@ -177,13 +177,13 @@ export function adminRepo(db: Db): AdminRepo {
     },
 
     async retryInfo(letterId) {
-      const { rows } = await db.query<{ status: LetterStatus; has_address: boolean; erased: boolean; confirmed: boolean }>(
-        `SELECT l.status, l.recipient_email IS NOT NULL AS has_address, a.erased_at IS NOT NULL AS erased, a.confirmed_at IS NOT NULL AS confirmed
+      const { rows } = await db.query<{ status: LetterStatus; campaign_slug: string; has_address: boolean; erased: boolean; confirmed: boolean }>(
+        `SELECT l.status, l.campaign_slug, l.recipient_email IS NOT NULL AS has_address, a.erased_at IS NOT NULL AS erased, a.confirmed_at IS NOT NULL AS confirmed
            FROM letters l JOIN actions a ON a.id = l.action_id WHERE l.id = $1`,
         [letterId],
       );
       const r = rows[0];
-      return r ? { status: r.status, hasAddress: r.has_address, erased: r.erased, confirmed: r.confirmed } : null;
+      return r ? { status: r.status, campaignSlug: r.campaign_slug, hasAddress: r.has_address, erased: r.erased, confirmed: r.confirmed } : null;
     },
     async retryable(slug, statuses, limit) {
       const { rows } = await db.query<{ id: string }>(

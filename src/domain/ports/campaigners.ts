@@ -18,7 +18,7 @@ export interface LetterSearchStore {
 
 export interface RetryStore {
   /** What retrying needs to know of a letter; null if there is none. */
-  retryInfo(letterId: string): Promise<{ status: LetterStatus; hasAddress: boolean; erased: boolean; confirmed: boolean } | null>;
+  retryInfo(letterId: string): Promise<{ status: LetterStatus; campaignSlug: string; hasAddress: boolean; erased: boolean; confirmed: boolean } | null>;
   /** Failed, bounced or dropped letters of confirmed, not erased actions. */
   retryable(slug: string, statuses: LetterStatus[], limit: number): Promise<string[]>;
 }

@@ -14,3 +14,4 @@ export * from './signatures';
 export * from './supporterEmails';
 export * from './health';
 export * from './campaignDefinitions';
+export * from './audit';

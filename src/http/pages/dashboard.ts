@@ -3,7 +3,6 @@
 // (letter.ts); plus the downloads (letters CSV, a petition's bundle) and the queue dashboard
 // (bull-board) for operators. Everything but the sign-in needs a session.
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type { AuthoringDeps } from '../../domain/campaignAuthoring';
 import { campaignEditor } from './campaignEditor';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -11,6 +10,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { petitionBundle, type PetitionBundleDeps } from '../../domain/petitionBundle';
 import { sendCsv } from '../csvExport';
+import { actor } from '../adminAuth';
 import { asAppError, httpStatusOf } from '../errorResponse';
 import { errorMessage } from '../messages';
 import { sendBundleCsv, sendBundleHtml, sendBundleTotalsCsv } from '../petitionBundle';
@@ -22,8 +22,6 @@ import { loginPages } from './login';
 import { sendPage } from './layout';
 
 export interface DashboardDeps extends DashboardHomeDeps {
-  /** Drafts, previews and publishing (the editor). */
-  authoring: AuthoringDeps;
   queues: Queue[];
   /** A petition's delivery bundle (the same as the API's). */
   bundle: PetitionBundleDeps;
@@ -52,10 +50,15 @@ export function dashboard(deps: DashboardDeps): Router {
   // A petition's delivery bundle: the very same documents as GET /api/admin/campaigns/:slug/bundle.
   const bundleOf = (req: express.Request) => petitionBundle(deps.bundle, param(req.params.slug), req.query.lang);
   router.get('/admin/campaigns/:slug/bundle', async (req, res) => sendBundleHtml(res, await bundleOf(req), renderer));
-  router.get('/admin/campaigns/:slug/signers.csv', async (req, res) => sendBundleCsv(res, await bundleOf(req)));
+  router.get('/admin/campaigns/:slug/signers.csv', async (req, res) => {
+    const bundle = await bundleOf(req);
+    await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: param(req.params.slug), detail: { file: 'signers.csv' } });
+    await sendBundleCsv(res, bundle);
+  });
   router.get('/admin/campaigns/:slug/totals.csv', async (req, res) => sendBundleTotalsCsv(res, await bundleOf(req)));
   router.get('/admin/campaigns/:slug/export.csv', async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: 'letters.csv' } });
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
   });
 

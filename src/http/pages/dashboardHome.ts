@@ -7,6 +7,9 @@ import type { Campaign, CampaignStatus, Locale } from '../../domain/campaign';
 import { switchCampaign, type StatusCause, type SwitchDeps } from '../../domain/campaignLifecycle';
 import { campaignStats, type CampaignStats } from '../../domain/campaignStats';
 import type { HealthDeps, ServiceAlert } from '../../domain/serviceHealth';
+import type { AuthoringDeps } from '../../domain/campaignAuthoring';
+import type { Change } from '../../domain/definitionChanges';
+import type { AuditEntry } from '../../domain/ports';
 
 type AlertText = Record<'title' | 'sendgrid_refused' | 'bounce_rate', string> & Record<'represent_unreachable' | 'letters_uncertain', Plural>;
 import { longDate } from '../../domain/letters';
@@ -37,6 +40,8 @@ export interface DashboardHomeDeps {
   health: HealthDeps;
   /** No mail service set up: "sent" would be untrue, letters are written to the outbox. */
   outbox: boolean;
+  /** The audit log is read through the authoring deps (the editor writes to it). */
+  authoring: AuthoringDeps;
 }
 
 interface HomeText {
@@ -88,6 +93,30 @@ function noticeText(text: NoticeText, locale: Locale, query: Request['query']): 
   if (notice === 'letterRetried') return text.letterRetried;
   const n = Number(query.n);
   return Number.isInteger(n) && n >= 0 ? plural(locale, text[notice], n) : null;
+}
+
+/** One line of the audit log, in the campaigner's language; a publish lists what changed. */
+function activityLine(t: Record<string, string>, home: HomeText, locale: Locale, entry: AuditEntry) {
+  const d = entry.detail as Record<string, unknown>;
+  const changes = entry.action === 'publish' ? ((d.changes as Change[] | undefined) ?? []) : [];
+  const what: Record<AuditEntry['action'], () => string> = {
+    create: () => t.create,
+    copy: () => fill(t.copy, { to: String(d.to) }),
+    publish: () => fill(t.publish, { version: String(d.version) }),
+    rollback: () => fill(t.rollback, { to: String(d.to), version: String(d.version) }),
+    switch: () => fill(t.switch, { status: home.statusWords[d.status as CampaignStatus] ?? String(d.status) }),
+    retry: () => (d.letters === undefined ? t.retryOne : fill(t.retryMany, { letters: String(d.letters) })),
+    export: () => fill(t.export, { file: String(d.file) }),
+    erase: () => t.erase,
+  };
+  return {
+    when: torontoTime(entry.at, true, locale),
+    iso: entry.at.toISOString(),
+    who: entry.actor,
+    what: what[entry.action]?.() ?? entry.action,
+    changes: changes.slice(0, 12).map((c) => (c.before !== undefined || c.after !== undefined ? `${c.path}: “${c.before ?? ''}” → “${c.after ?? ''}”` : c.path)),
+    more: changes.length > 12 ? changes.length - 12 : 0,
+  };
 }
 
 /** What the editor did, said on the campaign's page it returns to. */
@@ -209,7 +238,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string> };
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string>; audit: Record<string, string> };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
@@ -250,6 +279,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         },
         retryAll: fill(t.retryAll, { count: failedCount }),
         alerts: alertLines(text.alerts, locale, stats.alerts),
+        activity: (await deps.authoring.audit.recent(campaign.slug, 15)).map((entry) => activityLine(text.audit, t, locale, entry)),
         letterRows: Object.entries(stats.letters).map(([status, count]) => ({ status: text.letterStatus[status] ?? status, code: status, count: formatNumber(locale, count) })),
         chart: chart(t, stats.perDay),
         provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions: formatNumber(locale, actions) })),

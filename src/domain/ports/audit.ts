@@ -1,0 +1,16 @@
+// The campaigners' audit log: who did what, when (never a supporter's data).
+export type AuditAction = 'create' | 'copy' | 'publish' | 'rollback' | 'switch' | 'retry' | 'export' | 'erase';
+
+export interface AuditEntry {
+  at: Date;
+  actor: string;
+  action: AuditAction;
+  campaignSlug: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  record(entry: Omit<AuditEntry, 'at'>): Promise<void>;
+  /** Newest first: a campaign's entries and those of no campaign (erasures). */
+  recent(campaignSlug: string, limit: number): Promise<AuditEntry[]>;
+}
