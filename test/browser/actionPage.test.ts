@@ -271,6 +271,22 @@ describe('for everyone', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('shows the title, the counter and the postal code with Find my MP on a 360 × 740 phone’s first screen', async () => {
+    const phone = await (await envOf().context({ viewport: { width: 360, height: 740 } })).newPage();
+    await phone.goto('/campaigns/xinjiang');
+    const bottomOf = async (locator: ReturnType<typeof phone.locator>) => {
+      const box = await locator.boundingBox();
+      return box ? box.y + box.height : Infinity;
+    };
+    for (const part of [phone.getByRole('heading', { level: 1 }), phone.locator('.counter'), phone.getByLabel(/^Postal code/), phone.getByRole('button', { name: 'Find my MP' })]) {
+      expect(await bottomOf(part)).toBeLessThanOrEqual(740);
+    }
+    // The case for action follows the form there.
+    const [summaryTop, formTop] = await Promise.all([phone.locator('.summary').boundingBox(), phone.locator('#action-form').boundingBox()]);
+    expect(summaryTop!.y).toBeGreaterThan(formTop!.y);
+    await screenshot(phone, 'action-page-360x740.png');
+  });
+
   it('fits a 320 px wide phone screen without sideways scrolling (and saves screenshots)', async () => {
     const phone = await (await envOf().context({ viewport: { width: 320, height: 640 } })).newPage();
     await phone.goto('/campaigns/xinjiang');
