@@ -113,6 +113,8 @@ it.each([
   ['a template syntax error', (d: Record<string, any>) => (d.letters.mp.en = 'Dear {{recipient.name}},\n\n{{#if supporter.message}}\n{{supporter.message}}\n'), 'letters.mp.en', /line \d+: a block .* is not closed/],
   ['an unknown variable', (d: Record<string, any>) => (d.letters.minister.fr = 'Bonjour,\n\n{{supporter.nickname}}'), 'letters.minister.fr', /line 3, column 3: unknown variable \{\{supporter\.nickname\}\}/],
   ['a prototype access', (d: Record<string, any>) => (d.subjects.en = ['{{constructor.constructor}}']), 'subjects.en.0', /unknown variable \{\{constructor\.constructor\}\}/],
+  ['a helper that reaches properties by a computed name', (d: Record<string, any>) => (d.subjects.en = ['{{lookup supporter "constructor"}}']), 'subjects.en.0', /lookup/],
+  ['a helper that does not exist', (d: Record<string, any>) => (d.letters.mp.en = 'Dear {{shout recipient.name}}'), 'letters.mp.en', /shout/],
   ['a missing French title', (d: Record<string, any>) => delete d.title.fr, 'title.fr', /./],
   ['a bad fixed target email', (d: Record<string, any>) => (d.targets[1].email = 'minister-at-parl'), 'targets.1.email', /./],
   ['a missing letter', (d: Record<string, any>) => delete d.letters.minister, 'letters.minister.en', /missing/],

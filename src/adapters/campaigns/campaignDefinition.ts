@@ -214,6 +214,9 @@ function templateProblem(source: string, samples: object[], partialsDir: string,
     return template;
   } catch (error) {
     const e = error as Error & { lineNumber?: number; column?: number };
+    const missing = /^"([^"]+)" not defined/.exec(e.message)?.[1] ?? /Missing helper: "([^"]+)"/.exec(e.message)?.[1];
+    const helper = missing && new RegExp(`\\{\\{[#/]?${missing.replace(/[^\w-]/g, '')}\\s`).test(source) ? missing : null;
+    if (helper) return `${where(source, helper)}there is no helper {{${helper}}}: letters can use {{#if}}, {{#unless}}, {{#each}} and {{#with}}`;
     if (e.lineNumber) return `line ${e.lineNumber}, column ${(e.column ?? 0) + 1}: ${e.message.replace(/ - \d+:\d+$/, '').replace(/ in \[object Object\]| in undefined/, '')}`;
     return parseProblem(e.message);
   }

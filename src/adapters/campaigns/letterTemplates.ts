@@ -23,12 +23,22 @@ export function partialsOf(partialsDir: string, locale: Locale): Array<{ name: s
     }));
 }
 
-/** One Handlebars environment per locale, with the shared letter parts as partials. */
+/** The only helpers a letter may use: the block helpers. */
+export const LETTER_HELPERS = ['if', 'unless', 'each', 'with'];
+
+/**
+ * One Handlebars environment per locale, with the shared letter parts as partials. Campaigners
+ * write these templates: only the block helpers are left (no `lookup`, which reaches properties by
+ * a name computed at render time, nor `log`), prototype access stays off (Handlebars' default), and
+ * every variable must be one of the listed data (campaignDefinition.ts checks that).
+ */
 function environment(partialsDir: string, locale: Locale): typeof Handlebars {
   const key = `${partialsDir}:${locale}`;
   let env = environments.get(key);
   if (!env) {
     env = Handlebars.create();
+    // helperMissing and blockHelperMissing are how Handlebars refuses a helper that does not exist.
+    for (const helper of Object.keys(env.helpers)) if (!['helperMissing', 'blockHelperMissing', ...LETTER_HELPERS].includes(helper)) env.unregisterHelper(helper);
     for (const partial of partialsOf(partialsDir, locale)) {
       env.registerPartial(partial.name, env.compile(partial.source, { strict: true, noEscape: true }));
     }
@@ -38,7 +48,8 @@ function environment(partialsDir: string, locale: Locale): typeof Handlebars {
 }
 
 export function compileText(partialsDir: string, locale: Locale, source: string): CompiledTemplate {
-  const template = environment(partialsDir, locale).compile(source, { strict: true, noEscape: true });
+  // Unregistered helpers must not be compiled as known ones (Handlebars would call them anyway).
+  const template = environment(partialsDir, locale).compile(source, { strict: true, noEscape: true, knownHelpers: { lookup: false, log: false } });
   return (context) => template(context);
 }
 

@@ -54,7 +54,7 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
         return res.redirect(303, `${homeUrl(slug, askedLang(req))}&published=${version}`);
       }
       if (body.action === 'preview') {
-        const sample = { postalCode: body['sample.postalCode'], locale: body['sample.locale'] };
+        const sample = { postalCode: body['sample.postalCode'], city: body['sample.city'], locale: body['sample.locale'] };
         const { letters } = await previewCampaign(deps.authoring, slug, { version: 'draft', supporter: sample });
         return sendPage(res, 200, page(deps, req, slug, definition, { preview: letters, sample }));
       }
@@ -124,7 +124,7 @@ function applyForm(definition: Json, body: Record<string, string>): Definition {
 interface PageState {
   problems?: Record<string, string>;
   preview?: PreviewedLetter[];
-  sample?: { postalCode?: string; locale?: string };
+  sample?: { postalCode?: string; city?: string; locale?: string };
   saved?: boolean;
 }
 
@@ -172,7 +172,7 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
     numbers: [field('goal', t.goal, d.goal), field('counterOffset', t.counterOffset, d.counterOffset ?? 0)],
     targets,
     variables: VARIABLES.map((v) => `{{${v}}}`),
-    sample: { postalCode: state.sample?.postalCode ?? 'M5V 3L9', fr: state.sample?.locale === 'fr' },
+    sample: { postalCode: state.sample?.postalCode ?? 'M5V 3L9', city: state.sample?.city ?? 'Toronto', fr: state.sample?.locale === 'fr' },
     sampleError: problemAt('sample'),
     preview: state.preview?.map((l) => ({ ...l, to: l.recipient.name ? `${l.recipient.name} · ${l.recipient.role}` : l.recipient.role })),
     layout: adminLayout(deps.renderer, req, locale, heading),
