@@ -137,7 +137,8 @@ const EMPTY_CONTEXT: LetterContext = {
   supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null },
 };
 
-const hasPath = (context: object, name: string): boolean => {
+/** Whether `name` (`supporter.city`) is a path of the context's own data: nothing inherited. */
+export const hasPath = (context: object, name: string): boolean => {
   let node: unknown = context;
   for (const part of name.split('.')) {
     if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return false;

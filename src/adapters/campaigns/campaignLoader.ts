@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Locale } from '../../domain/campaign';
 import { AppError } from '../../domain/errors';
 import type { CampaignCatalog, LetterRenderer } from '../../domain/ports';
-import { compileDefinition, SAMPLE_CONTEXT, type CompiledCampaign, type Definition } from './campaignDefinition';
+import { compileDefinition, hasPath, SAMPLE_CONTEXT, type CompiledCampaign, type Definition } from './campaignDefinition';
 import { partialsOf, textToHtml, tidyText, variablesOf } from './letterTemplates';
 
 export class CampaignError extends Error {}
@@ -68,15 +68,6 @@ function checkPartials(partialsDir: string): void {
     }
   }
 }
-
-const hasPath = (context: object, name: string): boolean => {
-  let node: unknown = context;
-  for (const part of name.split('.')) {
-    if (!node || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part)) return false;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return true;
-};
 
 export interface LoadedCampaigns {
   catalog: CampaignCatalog;
