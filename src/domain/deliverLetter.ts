@@ -8,7 +8,7 @@
 // (sweepOutbox.ts).
 import { senderNameOf } from './campaign';
 import { isStale, planSlot, type Pacing } from './pacing';
-import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate } from './ports';
+import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate, SendOutcome } from './ports';
 import { MailError } from './ports';
 
 export interface DeliverDeps {
@@ -86,28 +86,37 @@ async function sendNow(deps: DeliverDeps, letterId: string, isLastAttempt: boole
     await deps.letters.explain(letterId, `Held: ${admission.reason}`);
     return { kind: 'misconfigured', reason: admission.reason, retryAfterMs: admission.retryAfterMs };
   }
-  const letter = await deps.letters.claim(letterId);
-  if (!letter) {
-    await admission.done('unsent');
-    return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
-  }
-  // From the supporter, through the organisation: the address stays ours (DMARC), the name says who wrote.
-  const campaign = deps.campaigns.list().find((c) => c.slug === letter.campaignSlug);
-  const fromName = campaign ? senderNameOf(campaign, letter.locale, letter.replyTo.name) : undefined;
-  let messageId: string;
+  // The gate hears about every admitted send exactly once, whatever happens (a database error in
+  // the claim included): a process that does not trust SendGrid yet waits for it.
+  let told = false;
+  const tell = async (outcome: SendOutcome, reason?: string) => {
+    if (told) return;
+    told = true;
+    await admission.done(outcome, reason);
+  };
   try {
-    ({ messageId } = await deps.mailer.send({ ...letter, fromName }));
-  } catch (error) {
-    if (!(error instanceof MailError)) {
-      await admission.done('unsent');
-      throw error;
+    const letter = await deps.letters.claim(letterId);
+    if (!letter) {
+      await tell('unsent');
+      return (await deps.letters.status(letterId)) === 'sending' ? { kind: 'busy' } : { kind: 'skipped' };
     }
-    await admission.done(GATE_OUTCOME[error.kind], error.message);
-    return recordFailure(deps, letterId, error, isLastAttempt);
+    // From the supporter, through the organisation: the address stays ours (DMARC), the name says who wrote.
+    const campaign = deps.campaigns.list().find((c) => c.slug === letter.campaignSlug);
+    const fromName = campaign ? senderNameOf(campaign, letter.locale, letter.replyTo.name) : undefined;
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.mailer.send({ ...letter, fromName }));
+    } catch (error) {
+      if (!(error instanceof MailError)) throw error;
+      await tell(GATE_OUTCOME[error.kind], error.message);
+      return recordFailure(deps, letterId, error, isLastAttempt);
+    }
+    await tell('accepted');
+    await recordAccepted(deps, letterId, messageId);
+    return { kind: 'accepted', messageId };
+  } finally {
+    await tell('unsent');
   }
-  await admission.done('accepted');
-  await recordAccepted(deps, letterId, messageId);
-  return { kind: 'accepted', messageId };
 }
 
 /**

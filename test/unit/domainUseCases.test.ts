@@ -281,6 +281,17 @@ describe('deliverLetter', () => {
     expect(gate.told).toEqual(['refused', 'accepted', 'answered', 'answered', 'answered', 'unsent']);
   });
 
+  it('tells the gate even when the claim itself fails (the database away), so no send waits on it forever', async () => {
+    const gate = new RecordingGate();
+    const letters = new MemoryLetters({ [LETTER_ID]: 'queued' });
+    const down = new Error('connection terminated');
+    letters.claim = async () => {
+      throw down;
+    };
+    await expect(deliverLetter(deps(letters, new ScriptedMailer(() => ({ messageId: 'x' })), { gate }), LETTER_ID, false)).rejects.toBe(down);
+    expect(gate.told).toEqual(['unsent']);
+  });
+
   it('a refusal of our key says why on every queued letter, not only the one tried', async () => {
     const letters = new MemoryLetters({ [LETTER_ID]: 'queued', other: 'queued', sent: 'accepted' });
     await deliverLetter(deps(letters, failingWith(new MailError('misconfigured', 'SendGrid 401: revoked'))), LETTER_ID, false);
