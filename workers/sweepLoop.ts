@@ -19,11 +19,12 @@ export function sweepLoop(deps: SweepLoopDeps, intervalMs: number): { stop(): vo
     if (running) return; // a slow sweep is never stacked under the next one
     running = true;
     try {
-      const swept = await sweepOutbox(deps.sweep);
-      if (Object.values(swept).some((n) => n > 0)) deps.log.info(swept, 'sweeper queued letters that had no job, or reconciled uncertain ones');
-      // SendGrid events stored but not applied (the web process stopped right after answering).
+      // SendGrid events stored but not applied (the web process stopped right after answering):
+      // first, because an uncertain letter's proof may be among them.
       const applied = await applyDeliveryEvents(deps.events);
       if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');
+      const swept = await sweepOutbox(deps.sweep);
+      if (Object.values(swept).some((n) => n > 0)) deps.log.info(swept, 'sweeper queued letters that had no job, or reconciled uncertain ones');
       const maintained = await runMaintenance(deps.maintenance);
       if (Object.values(maintained).some((n) => n > 0)) deps.log.info(maintained, 'maintenance done');
     } catch (error) {

@@ -44,13 +44,12 @@ export type DeliveryOutcome =
   | { kind: 'wait'; until: Date };
 
 /** What a failed send tells the gate about our key: only an answer from SendGrid says it took it. */
-const GATE_OUTCOME: Record<MailError['kind'], 'refused' | 'answered' | 'unsent'> = {
+const GATE_OUTCOME: Record<MailError['kind'], SendOutcome> = {
   misconfigured: 'refused',
   rejected: 'answered',
   rate_limited: 'answered',
-  // No answer says nothing of our key; but holding to one send at a time while SendGrid is slow
-  // would make every letter wait a whole timeout, so a slow answer counts as one.
-  uncertain: 'answered',
+  // No answer says nothing of our key (the gate keeps a refusal; see sendGate.ts).
+  uncertain: 'unanswered',
   unavailable: 'unsent',
 };
 

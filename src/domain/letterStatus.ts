@@ -30,8 +30,9 @@ const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   // webhook can also report on the letter before the worker has recorded the 202.
   sending: ['accepted', 'failed', 'queued', 'uncertain', 'deferred', 'delivered', 'bounced', 'dropped'],
   // SendGrid may have it: a webhook event for it is the proof (it then moves on as usual); with
-  // none after the reconcile window it is queued to be sent again, once.
-  uncertain: ['accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'queued'],
+  // none after the reconcile window it is queued to be sent again, once; uncertain again after
+  // that, it fails, for a campaigner to look at (and retry by hand).
+  uncertain: ['accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'queued', 'failed'],
   // What the receiving server did, as reported by SendGrid's Event Webhook.
   accepted: ['deferred', 'delivered', 'bounced', 'dropped'],
   deferred: ['deferred', 'delivered', 'bounced', 'dropped'],

@@ -29,7 +29,12 @@ export interface Swept {
   uncertain: number;
   /** Uncertain letters with no proof in the window, sent again. */
   resent: number;
+  /** Uncertain again after their one resend: failed, for a campaigner to look at. */
+  gaveUp: number;
 }
+
+export const GAVE_UP =
+  'No event from SendGrid for it, even after it was sent again: it may have arrived, twice, or not at all. Check SendGrid’s activity for it before retrying.';
 
 export async function sweepOutbox(deps: SweepDeps): Promise<Swept> {
   const abandoned = await deps.letters.stale(['sending'], deps.staleClaimMs, deps.batchSize);
@@ -39,7 +44,13 @@ export async function sweepOutbox(deps: SweepDeps): Promise<Swept> {
   const minutes = Math.round(deps.reconcileWindowMs / 60_000);
   const unproven = await deps.letters.stale(['uncertain'], deps.reconcileWindowMs, deps.batchSize);
   const resend: string[] = [];
+  let gaveUp = 0;
   for (const { id } of unproven) {
+    // Sent again once already: a second copy is not risked a second time.
+    if ((await deps.letters.timesUncertain(id)) > 1) {
+      if (await deps.letters.move(id, 'failed', { reason: GAVE_UP })) gaveUp += 1;
+      continue;
+    }
     const reason = `No event from SendGrid for it in ${minutes} minute${minutes === 1 ? '' : 's'}: SendGrid does not have it; sent again.`;
     if (await deps.letters.move(id, 'queued', { reason })) resend.push(id);
   }
@@ -52,6 +63,7 @@ export async function sweepOutbox(deps: SweepDeps): Promise<Swept> {
     lookups: await deps.queue.ensureLookup(lookups.map((l) => l.id)),
     uncertain,
     resent: resend.length,
+    gaveUp,
   };
 }
 

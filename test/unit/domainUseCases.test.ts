@@ -4,7 +4,7 @@ import { ABANDONED, deliverLetter, type DeliverDeps } from '../../src/domain/del
 import { canMove, type LetterStatus } from '../../src/domain/letterStatus';
 import type { Admission, ClaimedLetter, LetterQueue, LetterStore, LetterToSend, Mailer, SendGate, StatusChange } from '../../src/domain/ports';
 import { MailError } from '../../src/domain/ports';
-import { sweepOutbox } from '../../src/domain/sweepOutbox';
+import { GAVE_UP, sweepOutbox } from '../../src/domain/sweepOutbox';
 import type { Campaign, CampaignStatus } from '../../src/domain/campaign';
 import type { Pacing } from '../../src/domain/pacing';
 
@@ -52,6 +52,11 @@ class MemoryLetters implements LetterStore {
   async note() {}
   async explain(letterId: string, reason: string) {
     this.explained.set(letterId, reason);
+  }
+  /** How often each letter was uncertain before (its history). */
+  readonly uncertainTimes = new Map<string, number>();
+  async timesUncertain(letterId: string) {
+    return this.uncertainTimes.get(letterId) ?? 1;
   }
   async explainQueued(reason: string) {
     for (const [id, status] of this.statuses) if (status === 'queued') this.explained.set(id, reason);
@@ -278,7 +283,7 @@ describe('deliverLetter', () => {
       failingWith(new MailError('unavailable', 'SendGrid could not be reached (ECONNREFUSED)')),
     ];
     for (const [i, mailer] of tries.entries()) await deliverLetter(deps(new MemoryLetters({ [`l${i}`]: 'queued' }), mailer, { gate }), `l${i}`, false);
-    expect(gate.told).toEqual(['refused', 'accepted', 'answered', 'answered', 'answered', 'unsent']);
+    expect(gate.told).toEqual(['refused', 'accepted', 'answered', 'answered', 'unanswered', 'unsent']);
   });
 
   it('tells the gate even when the claim itself fails (the database away), so no send waits on it forever', async () => {
@@ -432,7 +437,7 @@ describe('sweepOutbox', () => {
     // The worker that claimed s1 died: SendGrid may have it, so it waits for proof.
     expect(letters.statuses.get('s1')).toBe('uncertain');
     expect(letters.moves).toContainEqual({ id: 's1', to: 'uncertain', change: { reason: ABANDONED } });
-    expect(result).toEqual({ deliveries: 2, lookups: 1, uncertain: 1, resent: 0 });
+    expect(result).toEqual({ deliveries: 2, lookups: 1, uncertain: 1, resent: 0, gaveUp: 0 });
   });
 
   it('sends an uncertain letter again once the reconcile window passes without proof, saying why', async () => {
@@ -444,7 +449,19 @@ describe('sweepOutbox', () => {
     expect(letters.statuses.get('u1')).toBe('queued');
     expect(letters.moves.find((m) => m.id === 'u1')?.change?.reason).toMatch(/No event from SendGrid for it in 10 minutes/);
     expect(queue.deliveries).toEqual([['u1']]);
-    expect(result).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 1 });
+    expect(result).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 1, gaveUp: 0 });
+  });
+
+  it('sends an uncertain letter again only once: uncertain again after that, it fails, saying why', async () => {
+    const letters = new MemoryLetters({ u1: 'uncertain' });
+    letters.staleRows = { uncertain: ['u1'] };
+    letters.uncertainTimes.set('u1', 2);
+    const queue = new RecordingQueue();
+    const result = await sweepOutbox({ letters, queue, ...windows, batchSize: 100, ...campaignsPaused() });
+    expect(letters.statuses.get('u1')).toBe('failed');
+    expect(letters.moves.find((m) => m.id === 'u1')?.change?.reason).toBe(GAVE_UP);
+    expect(queue.deliveries).toEqual([[]]);
+    expect(result).toMatchObject({ resent: 0, gaveUp: 1 });
   });
 
   it('does not send again a letter whose proof arrived while the sweep looked (it is no longer uncertain)', async () => {
@@ -484,6 +501,6 @@ describe('sweepOutbox', () => {
       queue.deliveries.push(ids);
       return 1; // one of them already had a live job
     };
-    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, reconcileWindowMs: 1, batchSize: 10, ...campaignsPaused() })).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 0 });
+    expect(await sweepOutbox({ letters, queue, graceMs: 1, staleClaimMs: 1, reconcileWindowMs: 1, batchSize: 10, ...campaignsPaused() })).toEqual({ deliveries: 1, lookups: 0, uncertain: 0, resent: 0, gaveUp: 0 });
   });
 });

@@ -32,9 +32,9 @@ export async function campaignLibrary(
 
   const compiled = new Map<string, CompiledCampaign>();
   const loaded = new Map<string, number>();
-  const refresh = async (): Promise<void> => {
+  const look = async (): Promise<void> => {
     for (const { slug, version } of await store.latestVersions()) {
-      if (loaded.get(slug) === version) continue;
+      if ((loaded.get(slug) ?? 0) >= version) continue;
       const stored = await store.version(slug, version);
       if (!stored) continue;
       const result = compileDefinition(stored.definition, partialsDir);
@@ -48,6 +48,9 @@ export async function campaignLibrary(
       loaded.set(slug, version);
     }
   };
+  // One look at a time (the timer's and a publish's): a slower one must not put back an older version.
+  let looking: Promise<void> = Promise.resolve();
+  const refresh = (): Promise<void> => (looking = looking.catch(() => undefined).then(look));
   await refresh();
   if (compiled.size === 0 && fs.existsSync(options.campaignsDir)) throw new CampaignError(`No campaign found in ${options.campaignsDir} or the database: add a folder with a campaign.json.`);
 

@@ -40,7 +40,12 @@ export function sendGate(redis: Redis, options: { prefix: string; probeEveryMs: 
   }
 
   async function settle(outcome: SendOutcome, reason: string | undefined, wasTrusted: boolean): Promise<void> {
-    if (outcome === 'accepted' || outcome === 'answered') {
+    if (outcome === 'unanswered') {
+      // A timeout says nothing of our key. A first send that times out lets this process go on
+      // (one send per timeout would hold every letter while SendGrid is slow); a probe that
+      // times out leaves the refusal as it is.
+      if (refusal === null) trusted = true;
+    } else if (outcome === 'accepted' || outcome === 'answered') {
       // SendGrid read our key and did not refuse it: lift the hold, once (not on every letter).
       trusted = true;
       if (refusal !== null || !wasTrusted) {
@@ -61,8 +66,11 @@ export function sendGate(redis: Redis, options: { prefix: string; probeEveryMs: 
     return {
       go: true,
       done: async (outcome, reason) => {
-        await settle(outcome, reason, wasTrusted);
-        onDone?.();
+        try {
+          await settle(outcome, reason, wasTrusted);
+        } finally {
+          onDone?.();
+        }
       },
     };
   };

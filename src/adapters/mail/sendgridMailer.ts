@@ -95,7 +95,8 @@ export function throttledFor(headers: Record<string, string>, now = Date.now()):
   const reset = Number(headers['x-ratelimit-reset']);
   const resetMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 - now : NaN;
   const waits = [afterMs, resetMs].filter((ms) => Number.isFinite(ms));
-  return waits.length === 0 ? 1000 : Math.max(1000, ...waits);
+  // An hour at most: a bad header must not hold every letter for days.
+  return waits.length === 0 ? 1000 : Math.min(3_600_000, Math.max(1000, ...waits));
 }
 
 function errorText(body: unknown): string | undefined {

@@ -19,6 +19,17 @@ const asVersion = (r: VersionRow): StoredVersion => ({
 });
 
 export function campaignVersionsRepo(db: Db): CampaignDefinitions {
+  const publishOnce = (slug: string, definition: Record<string, unknown>, by: string, options: { keepDraft?: boolean }) =>
+    db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ version: number }>(
+        `INSERT INTO campaign_versions (slug, version, definition, published_by)
+         SELECT $1, COALESCE(max(version), 0) + 1, $2, $3 FROM campaign_versions WHERE slug = $1
+         RETURNING version`,
+        [slug, JSON.stringify(definition), by],
+      );
+      if (!options.keepDraft) await tx.query('DELETE FROM campaign_drafts WHERE slug = $1', [slug]);
+      return rows[0].version;
+    });
   return {
     async latestVersions() {
       const { rows } = await db.query<{ slug: string; version: number }>('SELECT slug, max(version)::int AS version FROM campaign_versions GROUP BY slug ORDER BY slug');
@@ -59,16 +70,15 @@ export function campaignVersionsRepo(db: Db): CampaignDefinitions {
       return rows.length > 0;
     },
     async publish(slug, definition, by, options = {}) {
-      return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ version: number }>(
-          `INSERT INTO campaign_versions (slug, version, definition, published_by)
-           SELECT $1, COALESCE(max(version), 0) + 1, $2, $3 FROM campaign_versions WHERE slug = $1
-           RETURNING version`,
-          [slug, JSON.stringify(definition), by],
-        );
-        if (!options.keepDraft) await tx.query('DELETE FROM campaign_drafts WHERE slug = $1', [slug]);
-        return rows[0].version;
-      });
+      // Two campaigners publishing at once both compute the same next version: the second's
+      // insert fails on the primary key, and is tried again with the one after.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await publishOnce(slug, definition, by, options);
+        } catch (error) {
+          if (attempt >= 4 || (error as { code?: string }).code !== '23505') throw error;
+        }
+      }
     },
     async importIfMissing(slug, definition) {
       const { rows } = await db.query(

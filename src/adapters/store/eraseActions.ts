@@ -11,11 +11,12 @@ export interface ErasedRows {
 }
 
 export async function eraseActions(tx: Queryable, actionIds: string[], reason: string): Promise<ErasedRows> {
-  // Letters not yet sent will not be: they would carry data that no longer exists.
+  // Letters not yet sent will not be: they would carry data that no longer exists. An uncertain
+  // one is not sent again either (its resend would find no supporter and wait forever).
   const stopped = await tx.query(
     `WITH stopped AS (
        UPDATE letters SET status = 'failed', status_reason = $2, updated_at = now()
-        WHERE action_id = ANY($1) AND status IN ('awaiting_confirmation', 'awaiting_lookup', 'queued')
+        WHERE action_id = ANY($1) AND status IN ('awaiting_confirmation', 'awaiting_lookup', 'queued', 'uncertain')
        RETURNING id)
      INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'failed', 'erased' FROM stopped RETURNING letter_id`,
     [actionIds, reason],

@@ -72,6 +72,11 @@ export function lettersRepo(db: Db): LetterStore {
       await db.query("UPDATE letters SET status_reason = $2 WHERE id = $1 AND status = 'queued'", [letterId, reason]);
     },
 
+    async timesUncertain(letterId) {
+      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM letter_events WHERE letter_id = $1 AND type = 'uncertain'", [letterId]);
+      return rows[0].n;
+    },
+
     async explainQueued(reason) {
       await db.query("UPDATE letters SET status_reason = $1 WHERE status = 'queued' AND status_reason IS DISTINCT FROM $1", [reason]);
     },

@@ -62,6 +62,8 @@ export interface LetterStore {
   explain(letterId: string, reason: string): Promise<void>;
   /** The same for every queued letter (SendGrid refusing our key holds them all). */
   explainQueued(reason: string): Promise<void>;
+  /** How many times the letter has become uncertain (its history's `uncertain` events). */
+  timesUncertain(letterId: string): Promise<number>;
   /** Conditional on the transition table; false when the letter was not in a status that can move to `to`. */
   move(letterId: string, to: LetterStatus, change?: StatusChange): Promise<boolean>;
   /** Records an event that does not change the status (a retry being scheduled, a rate limit). */

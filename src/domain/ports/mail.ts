@@ -43,14 +43,15 @@ export interface SendGate {
   admit(): Promise<Admission>;
 }
 
-export type SendOutcome = 'accepted' | 'refused' | 'answered' | 'unsent';
+export type SendOutcome = 'accepted' | 'refused' | 'answered' | 'unanswered' | 'unsent';
 
 export type Admission =
   | {
       go: true;
       /**
        * Tells the gate what came of this send: accepted; refused (our key or sender); answered
-       * otherwise (SendGrid read our key: a 400, a 429); or unsent / unanswered (nothing learnt).
+       * otherwise (SendGrid read our key: a 400, a 429); unanswered (a timeout: nothing learnt of
+       * our key); or unsent.
        */
       done(outcome: SendOutcome, reason?: string): Promise<void>;
     }
