@@ -51,11 +51,12 @@ export async function createCampaign(deps: AuthoringDeps, definition: unknown, b
 }
 
 /** Replaces a campaign's draft (a published campaign gets one): the slug stays the campaign's. */
-export async function saveDraft(deps: AuthoringDeps, slug: string, definition: unknown, by: string): Promise<{ slug: string; draft: true }> {
+export async function saveDraft(deps: AuthoringDeps, slug: string, definition: unknown, by: string, expectedRevision?: string | null): Promise<{ slug: string; draft: true }> {
   await existing(deps, slug);
   const campaign = checked(deps, definition);
   if (campaign.slug !== slug) throw new AppError('validation_failed', { problems: { slug: `must stay "${slug}": copy the campaign to give it another address` } });
-  await deps.definitions.saveDraft(slug, definition as Definition, by);
+  // The editor says which draft it started from: someone else's save since then is not overwritten.
+  if (!(await deps.definitions.saveDraft(slug, definition as Definition, by, expectedRevision))) throw new AppError('draft_changed');
   return { slug, draft: true };
 }
 

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'not_a_petition',
   'slug_taken',
   'nothing_to_publish',
+  'draft_changed',
   'unavailable',
   'internal',
 ] as const;

@@ -19,6 +19,7 @@ const HTTP_STATUS: Record<AnyErrorCode, number> = {
   not_a_petition: 409,
   slug_taken: 409,
   nothing_to_publish: 409,
+  draft_changed: 409,
   admin_not_configured: 503,
   not_found: 404,
   campaign_not_found: 404,

@@ -78,3 +78,27 @@ it('publishes, and the public page shows the new campaign at once', async () => 
   await publicPage.goto(`/campaigns/${SLUG}?lang=fr`);
   expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Libérez les personnes détenues à Hong Kong');
 });
+
+it('never overwrites a draft someone else saved after the form was opened', async () => {
+  const first = await page.context().newPage();
+  const second = await page.context().newPage();
+  for (const p of [first, second]) await p.goto(`/admin/campaigns/${SLUG}/edit`);
+  await first.getByLabel('Title (English)', { exact: true }).fill('Saved first');
+  await first.getByRole('button', { name: 'Save draft' }).click();
+  await first.getByRole('status').waitFor();
+
+  await second.getByLabel('Title (English)', { exact: true }).fill('Typed second');
+  await second.getByRole('button', { name: 'Save draft' }).click();
+  await second.getByRole('alert').waitFor();
+  expect(await second.getByRole('alert').innerText()).toMatch(/Someone else saved this draft after you opened it/);
+  // What the second campaigner typed is still there to copy; the draft is the first one's.
+  expect(await second.getByLabel('Title (English)', { exact: true }).inputValue()).toBe('Typed second');
+  await second.goto(`/admin/campaigns/${SLUG}/edit`);
+  expect(await second.getByLabel('Title (English)', { exact: true }).inputValue()).toBe('Saved first');
+  // Opened again, it saves.
+  await second.getByLabel('Title (English)', { exact: true }).fill('Saved second');
+  await second.getByRole('button', { name: 'Save draft' }).click();
+  await second.getByRole('status').waitFor();
+  await first.close();
+  await second.close();
+});

@@ -52,12 +52,21 @@ export function campaignVersionsRepo(db: Db): CampaignDefinitions {
       const { rows } = await db.query<{ definition: Record<string, unknown> }>('SELECT definition FROM campaign_drafts WHERE slug = $1', [slug]);
       return rows[0]?.definition ?? null;
     },
-    async saveDraft(slug, definition, by) {
-      await db.query(
+    async draftRevision(slug) {
+      const { rows } = await db.query<{ revision: string }>('SELECT updated_at::text AS revision FROM campaign_drafts WHERE slug = $1', [slug]);
+      return rows[0]?.revision ?? null;
+    },
+    async saveDraft(slug, definition, by, expected) {
+      // Without `expected`, the last save wins (the API's PUT); with it, only over that revision.
+      const { rows } = await db.query(
         `INSERT INTO campaign_drafts (slug, definition, updated_by) VALUES ($1, $2, $3)
-         ON CONFLICT (slug) DO UPDATE SET definition = EXCLUDED.definition, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [slug, JSON.stringify(definition), by],
+         ON CONFLICT (slug) DO UPDATE SET definition = EXCLUDED.definition, updated_by = EXCLUDED.updated_by, updated_at = clock_timestamp()
+           WHERE $4::boolean OR campaign_drafts.updated_at::text = $5
+         RETURNING slug`,
+        [slug, JSON.stringify(definition), by, expected === undefined, expected ?? ''],
       );
+      // A new draft when the editor expected none is fine; one that appeared meanwhile is refused above.
+      return rows.length > 0;
     },
     async createDraft(slug, definition, by) {
       // Taken when a draft or a published version has the slug; one statement, so two creators cannot both win.

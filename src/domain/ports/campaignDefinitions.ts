@@ -20,7 +20,13 @@ export interface CampaignDefinitions {
   /** Without their definitions. */
   versions(slug: string): Promise<StoredVersion[]>;
   draft(slug: string): Promise<Definition | null>;
-  saveDraft(slug: string, definition: Definition, by: string): Promise<void>;
+  /** The draft's revision (when it was last saved), or null when there is none. */
+  draftRevision(slug: string): Promise<string | null>;
+  /**
+   * Saves the draft. With `expected` (a revision, or null for "no draft yet"), only if the draft is
+   * still that one; false when someone saved it meanwhile.
+   */
+  saveDraft(slug: string, definition: Definition, by: string, expected?: string | null): Promise<boolean>;
   /** False when the slug is taken (a draft or a published version has it). */
   createDraft(slug: string, definition: Definition, by: string): Promise<boolean>;
   /** Stores the next version (and drops the draft, unless told to keep it), in one transaction; returns the version. */

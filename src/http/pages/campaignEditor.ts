@@ -40,15 +40,18 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
   router.get('/admin/campaigns/:slug/edit', async (req, res) => {
     const slug = param(req.params.slug);
     const definition = await current(deps, slug);
-    sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1' }));
+    const revision = await deps.authoring.definitions.draftRevision(slug);
+    sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1', revision }));
   });
 
   router.post('/admin/campaigns/:slug/edit', big, deps.sessions.requireCsrf, async (req, res) => {
     const slug = param(req.params.slug);
     const body = req.body as Record<string, string>;
     const definition = applyForm(await current(deps, slug), body);
+    // The draft this form was opened on ('' when it was opened on the published version).
+    const expected = body.revision ? body.revision : null;
     try {
-      await saveDraft(deps.authoring, slug, definition, actor(req));
+      await saveDraft(deps.authoring, slug, definition, actor(req), expected);
       if (body.action === 'publish') {
         const { version } = await publishCampaign(deps.authoring, slug, actor(req));
         return res.redirect(303, `${homeUrl(slug, askedLang(req))}&published=${version}`);
@@ -56,13 +59,17 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
       if (body.action === 'preview') {
         const sample = { postalCode: body['sample.postalCode'], city: body['sample.city'], locale: body['sample.locale'] };
         const { letters } = await previewCampaign(deps.authoring, slug, { version: 'draft', supporter: sample });
-        return sendPage(res, 200, page(deps, req, slug, definition, { preview: letters, sample }));
+        const revision = await deps.authoring.definitions.draftRevision(slug);
+        return sendPage(res, 200, page(deps, req, slug, definition, { preview: letters, sample, revision }));
       }
       res.redirect(303, `/admin/campaigns/${encodeURIComponent(slug)}/edit?saved=1${askedLang(req) ? `&lang=${askedLang(req)}` : ''}`);
     } catch (error) {
-      if (!(error instanceof AppError) || !['validation_failed', 'invalid_postal_code', 'postal_code_not_found', 'district_required'].includes(error.code)) throw error;
+      if (!(error instanceof AppError) || !['validation_failed', 'invalid_postal_code', 'postal_code_not_found', 'district_required', 'draft_changed'].includes(error.code)) throw error;
+      const t = (deps.renderer.text(adminLocale(req)).admin as { editor: Text }).editor;
+      // Someone saved the draft meanwhile: what this campaigner typed is shown, not saved.
+      if (error.code === 'draft_changed') return sendPage(res, 409, page(deps, req, slug, definition, { problems: { draft: t.draftChanged }, revision: expected }));
       const problems = error.details.problems ?? Object.fromEntries(Object.keys(error.details.fields ?? {}).map((f) => [`sample.${f}`, 'not a postal code Represent knows']));
-      sendPage(res, 400, page(deps, req, slug, definition, { problems }));
+      sendPage(res, 400, page(deps, req, slug, definition, { problems, revision: expected }));
     }
   });
 
@@ -126,6 +133,8 @@ interface PageState {
   preview?: PreviewedLetter[];
   sample?: { postalCode?: string; city?: string; locale?: string };
   saved?: boolean;
+  /** The draft the form is on (null: the published version). */
+  revision?: string | null;
 }
 
 function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: PageState): string {
@@ -153,10 +162,13 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
   }));
   if (d.kind === 'petition') targets.push({ id: 'petition', heading: t.petitionLetter, fields: [], letters: pair('letters.petition', t.letter, (l) => d.letters?.petition?.[l], 'textarea', 14) });
   const heading = fill(t.title, { title: d.title?.[locale] ?? slug });
-  const summary = Object.entries(problems).map(([at, problem]) => ({ href: `#f-${fieldOf(at).replace(/\./g, '-')}`, text: `${at}: ${problem}` }));
+  const summary = Object.entries(problems).map(([at, problem]) =>
+    at === 'draft' ? { href: '#f-title-en', text: problem } : { href: `#f-${fieldOf(at).replace(/\./g, '-')}`, text: `${at}: ${problem}` },
+  );
   return deps.renderer.render('admin/editor', locale, {
     slug,
     heading,
+    revision: state.revision ?? '',
     csrf: sessionOf(req)?.csrf,
     ...langParams(req),
     saved: state.saved,
