@@ -10,8 +10,7 @@ import { auditLogRepo } from './adapters/store/auditLogRepo';
 import { textToHtml } from './adapters/campaigns/letterTemplates';
 import { cachedCampaignStates } from './adapters/campaigns/campaignStates';
 import { openDb, type Db } from './adapters/db';
-import { ConfigError } from './config';
-import { databaseWhere } from './adapters/whereabouts';
+import { databaseStartupError } from './adapters/whereabouts';
 import type { Logger } from './adapters/logger';
 import { supporterEmailWriter, type SupporterEmailWriter } from './adapters/mail/supporterEmailTemplates';
 import { formStamps, type FormStamps } from './adapters/formStamps';
@@ -37,7 +36,7 @@ import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter'
 import { outages, type Outages } from './adapters/outages';
 import { actionsRepo } from './adapters/store/actionsRepo';
 import { adminRepo, type AdminRepo } from './adapters/store/adminRepo';
-import { cachedCounter } from './adapters/store/cachedCounter';
+import { cachedCounter, withCounterOffset } from './adapters/store/cachedCounter';
 import { campaignSwitchesRepo } from './adapters/store/campaignSwitchesRepo';
 import { confirmationsRepo } from './adapters/store/confirmationsRepo';
 import { deliveryEventsRepo } from './adapters/store/deliveryEventsRepo';
@@ -64,7 +63,6 @@ import type {
   SupporterEmailStore,
   CampaignDefinitions,
   AuditLog,
-  CampaignCatalog,
 } from './domain/ports';
 import { sessions } from './http/adminAuth';
 import { rateLimits } from './http/rateLimits';
@@ -203,7 +201,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     deliveryEvents: deliveryEventsRepo(db),
     adminSessions: adminSessionsRepo(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
-    counter: withOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
+    counter: withCounterOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
     async close() {
       campaigns.stop();
       await queues.close().catch(() => undefined);
@@ -211,21 +209,6 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
       await db.close();
     },
   };
-}
-
-/** The public counter: the campaign's actions plus those taken before or outside dearmp (`counterOffset`). */
-function withOffset<C extends CampaignCounter>(counter: C, catalog: CampaignCatalog): C {
-  return { ...counter, countActions: async (slug: string) => (await counter.countActions(slug)) + catalog.get(slug).counterOffset };
-}
-
-/** A database that cannot be used at start is one line naming the setting, not a stack trace. */
-function databaseStartupError(url: string, error: unknown): unknown {
-  const code = String((error as { code?: unknown })?.code ?? '');
-  const where = databaseWhere(url);
-  if (code === 'unavailable') return new ConfigError(`DATABASE_URL (${where}) cannot be reached: start PostgreSQL there, or correct DATABASE_URL.`);
-  if (code.startsWith('28')) return new ConfigError(`DATABASE_URL (${where}) refused the user or password: correct DATABASE_URL.`);
-  if (code === '3D000') return new ConfigError(`DATABASE_URL (${where}): that database does not exist. Create it (createdb) or correct DATABASE_URL.`);
-  return error;
 }
 
 /** What the web role's routes use. */

@@ -101,8 +101,7 @@ const definitionSchema = campaignSchema.and(
   }),
 );
 
-/** A definition as the admin API and the files give it (before it is checked). */
-export type Definition = Record<string, unknown>;
+export type { Definition } from '../../domain/ports';
 
 export interface CompiledCampaign {
   campaign: Campaign;
@@ -136,6 +135,11 @@ const EMPTY_CONTEXT: LetterContext = {
   riding: null,
   supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null },
 };
+
+/** Every value a letter template may name (`supporter.city`…), as the editor lists them. */
+export const SAMPLE_VARIABLES: string[] = (function leaves(node: object, prefix: string): string[] {
+  return Object.entries(node).flatMap(([key, value]) => (value && typeof value === 'object' ? leaves(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
+})(SAMPLE_CONTEXT, '');
 
 /** Whether `name` (`supporter.city`) is a path of the context's own data: nothing inherited. */
 export const hasPath = (context: object, name: string): boolean => {

@@ -5,8 +5,8 @@
 // one: a publish reaches every web and worker process within seconds, without a restart.
 import type { Logger } from '../logger';
 import type { CampaignDefinitions, DefinitionChecker } from '../../domain/ports';
-import { compileDefinition, type CompiledCampaign } from './campaignDefinition';
-import { catalogOf, compileFolders, readCampaignFolder, rendererOf, CampaignError, type LoadedCampaigns } from './campaignLoader';
+import { compileDefinition, SAMPLE_VARIABLES, type CompiledCampaign } from './campaignDefinition';
+import { campaignFolders, catalogOf, compileFolder, readCampaignFolder, rendererOf, CampaignError, type LoadedCampaigns } from './campaignLoader';
 import path from 'node:path';
 import fs from 'node:fs';
 
@@ -22,12 +22,19 @@ export async function campaignLibrary(
   options: { campaignsDir: string; partialsDir: string; log: Logger; refreshMs: number },
 ): Promise<CampaignLibrary> {
   const { log, partialsDir } = options;
-  // The files are checked first: a broken sample stops start-up with its file named, as before.
-  for (const compiled of compileFolders(options.campaignsDir, partialsDir)) {
-    const { slug } = compiled.campaign;
-    const definition = readCampaignFolder(path.join(options.campaignsDir, slug));
-    if (await store.importIfMissing(slug, definition)) log.info({ slug }, `Campaign ${slug}: imported from ${options.campaignsDir} as version 1`);
-    else log.info({ slug }, `Campaign ${slug}: the database has it; ${path.join(options.campaignsDir, slug)} is left alone (publish changes from the dashboard or the admin API)`);
+  // A folder the database has is left alone, unread. One it lacks is checked before it is
+  // imported: a broken sample stops start-up with its file named.
+  const known = new Set((await store.latestVersions()).map((v) => v.slug));
+  for (const folder of campaignFolders(options.campaignsDir, partialsDir)) {
+    const slug = path.basename(folder);
+    if (!known.has(slug)) {
+      compileFolder(folder, partialsDir);
+      if (await store.importIfMissing(slug, readCampaignFolder(folder))) {
+        log.info({ slug }, `Campaign ${slug}: imported from ${options.campaignsDir} as version 1`);
+        continue;
+      }
+    }
+    log.info({ slug }, `Campaign ${slug}: the database has it; ${folder} is left alone (publish changes from the dashboard or the admin API)`);
   }
 
   const compiled = new Map<string, CompiledCampaign>();
@@ -60,6 +67,7 @@ export async function campaignLibrary(
   return {
     ...catalogOf(compiled),
     checker: {
+      variables: SAMPLE_VARIABLES,
       check(definition) {
         const result = compileDefinition(definition, partialsDir);
         if (!result.ok) return { ok: false, problems: result.fields };

@@ -50,14 +50,19 @@ export function compileFolder(folder: string, partialsDir: string): CompiledCamp
   return result.compiled;
 }
 
-/** Every campaign folder under `campaignsDir`, compiled. */
-export function compileFolders(campaignsDir: string, partialsDir: string): CompiledCampaign[] {
+/** The campaign folders under `campaignsDir`, once the shared letter parts are checked. */
+export function campaignFolders(campaignsDir: string, partialsDir: string): string[] {
   if (!fs.existsSync(campaignsDir)) throw new CampaignError(`Campaigns folder ${campaignsDir} does not exist (CAMPAIGNS_DIR).`);
   checkPartials(partialsDir);
   return fs
     .readdirSync(campaignsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => compileFolder(path.join(campaignsDir, entry.name), partialsDir));
+    .map((entry) => path.join(campaignsDir, entry.name));
+}
+
+/** Every campaign folder under `campaignsDir`, compiled. */
+export function compileFolders(campaignsDir: string, partialsDir: string): CompiledCampaign[] {
+  return campaignFolders(campaignsDir, partialsDir).map((folder) => compileFolder(folder, partialsDir));
 }
 
 function checkPartials(partialsDir: string): void {

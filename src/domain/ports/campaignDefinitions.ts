@@ -43,4 +43,6 @@ export type CheckedDefinition =
 
 export interface DefinitionChecker {
   check(definition: unknown): CheckedDefinition;
+  /** What a letter template may name (`supporter.city`…). */
+  variables: string[];
 }

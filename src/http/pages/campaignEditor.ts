@@ -4,7 +4,7 @@
 // office would receive it for a sample supporter, Publish makes the draft the next version.
 // Copy makes a new campaign from one.
 import express, { Router, type Request } from 'express';
-import type { Locale } from '../../domain/campaign';
+import { LOCALES, type Locale } from '../../domain/campaign';
 import { copyCampaign, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps, type PreviewedLetter } from '../../domain/campaignAuthoring';
 import { AppError } from '../../domain/errors';
 import type { Definition } from '../../domain/ports';
@@ -21,14 +21,6 @@ export interface EditorDeps {
   sessions: Sessions;
   authoring: AuthoringDeps;
 }
-
-const LOCALES: Locale[] = ['en', 'fr'];
-/** What a letter template may use (README, *Letter templates*). */
-const VARIABLES = [
-  'supporter.fullName', 'supporter.firstName', 'supporter.lastName', 'supporter.email', 'supporter.postalCode',
-  'supporter.address', 'supporter.city', 'supporter.province', 'supporter.message',
-  'recipient.name', 'recipient.role', 'recipient.district', 'riding', 'campaign.title', 'organisation.name', 'date',
-];
 
 type Text = Record<string, string>;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -183,7 +175,7 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
     ],
     numbers: [field('goal', t.goal, d.goal), field('counterOffset', t.counterOffset, d.counterOffset ?? 0)],
     targets,
-    variables: VARIABLES.map((v) => `{{${v}}}`),
+    variables: deps.authoring.checker.variables.map((v) => `{{${v}}}`),
     sample: { postalCode: state.sample?.postalCode ?? 'M5V 3L9', city: state.sample?.city ?? 'Toronto', fr: state.sample?.locale === 'fr' },
     sampleError: problemAt('sample'),
     preview: state.preview?.map((l) => ({ ...l, to: l.recipient.name ? `${l.recipient.name} · ${l.recipient.role}` : l.recipient.role })),
