@@ -28,6 +28,9 @@ import { queuePolicies, type QueuePolicies } from './adapters/queuePolicies';
 import { createQueues, type Queues } from './adapters/queues';
 import { allowance, emailAllowance, rateCounter } from './adapters/rateCounter';
 import { adminSessionsRepo, type AdminSessionStore } from './adapters/store/adminSessionsRepo';
+import { accountsRepo } from './adapters/store/accountsRepo';
+import { signInEmailWriter } from './adapters/mail/signInEmail';
+import { randomUUID } from 'node:crypto';
 import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
 import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
@@ -63,6 +66,7 @@ import type {
   SupporterEmailStore,
   CampaignDefinitions,
   AuditLog,
+  AccountStore,
 } from './domain/ports';
 import { sessions } from './http/adminAuth';
 import { rateLimits } from './http/rateLimits';
@@ -106,6 +110,8 @@ export interface Adapters {
   maintenanceStore: MaintenanceStore & RetentionStore;
   deliveryEvents: DeliveryEventStore;
   adminSessions: AdminSessionStore;
+  /** Campaigners' accounts, sign-in links and API tokens. */
+  accounts: AccountStore;
   /** Each campaign's state (definition, dates, switch), cached per process. */
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */
@@ -200,6 +206,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     maintenanceStore: maintenanceRepo(db),
     deliveryEvents: deliveryEventsRepo(db),
     adminSessions: adminSessionsRepo(db),
+    accounts: accountsRepo(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
     counter: withCounterOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
     async close() {
@@ -272,6 +279,16 @@ export function webDeps(a: Adapters): AppDeps {
   // The campaigners' switch and the petition bundle: the same for the API and the dashboard.
   const lifecycle = { catalog, switches: a.switches, states: a.campaignStates, letters: a.letters, queue: a.queues.port, audit: a.audit };
   const bundle = { campaigns: catalog, renderer: a.campaigns.renderer, signatures: a.signatures, clock: a.clock };
+  const accounts = { accounts: a.accounts, audit: a.audit };
+  const signIn = {
+    accounts: a.accounts,
+    mailer: a.mailer,
+    clock: a.clock,
+    log: a.log,
+    write: signInEmailWriter(config.publicUrl),
+    replyTo: { email: config.mailFrom.email, name: config.mailFrom.name ?? 'dearmp' },
+    newId: randomUUID,
+  };
   return {
     log: a.log,
     metrics: a.metrics,
@@ -308,6 +325,7 @@ export function webDeps(a: Adapters): AppDeps {
       renderer: a.pages,
       // A few wrong tokens a minute per address, then every try is refused for the rest of it.
       bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: config.limits.adminAuthFailuresPerIpPerMinute, windowMs: 60_000 }),
+      accounts,
     },
     dashboard: {
       renderer: a.pages,
@@ -322,6 +340,10 @@ export function webDeps(a: Adapters): AppDeps {
       health,
       outbox: !config.sendgrid.apiKey,
       authoring,
+      accounts,
+      signIn,
+      signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
+      log: a.log,
     },
     assetsDir: path.join(TEMPLATES_DIR, 'assets'),
     frameAncestors: config.frameAncestors,

@@ -33,3 +33,6 @@ export function canonicalEmail(email: string): string {
   }
   return `${local}@${domain}`;
 }
+
+/** A campaigner's address as typed: something@somewhere.tld, at most 254 characters. */
+export const looksLikeEmail = (email: string): boolean => email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email);

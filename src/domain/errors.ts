@@ -19,6 +19,11 @@ export const ERROR_CODES = [
   'slug_taken',
   'nothing_to_publish',
   'draft_changed',
+  'forbidden',
+  'account_exists',
+  'last_owner',
+  'sign_in_link_invalid',
+  'accounts_exist',
   'unavailable',
   'internal',
 ] as const;

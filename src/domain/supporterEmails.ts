@@ -7,6 +7,7 @@ const CONFIRMATION = 'confirm-';
 /** The receipt's id is made in SQL too (createActionsSql.ts), with this prefix. */
 export const RECEIPT_PREFIX = 'receipt-';
 const DUPLICATE = 'already-';
+const SIGN_IN = 'signin-';
 
 /** The id of the email asking a supporter to confirm this action. */
 export const confirmationEmailId = (actionId: string): string => `${CONFIRMATION}${actionId}`;
@@ -17,5 +18,11 @@ export const receiptEmailId = (actionId: string): string => `${RECEIPT_PREFIX}${
 /** The id of a note to a mailbox that had acted already (`uuid`: this note's own). */
 export const duplicateEmailId = (uuid: string): string => `${DUPLICATE}${uuid}`;
 
-/** An email to a supporter about their action, not a letter (its webhook events are not kept). */
-export const isSupporterEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE].some((prefix) => id.startsWith(prefix));
+/** The id of a campaigner's sign-in link email (`uuid`: this email's own). */
+export const signInEmailId = (uuid: string): string => `${SIGN_IN}${uuid}`;
+
+/**
+ * An email that is not a letter (its webhook events are not kept): to a supporter about their
+ * action, or a campaigner's sign-in link.
+ */
+export const isSupporterEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE, SIGN_IN].some((prefix) => id.startsWith(prefix));

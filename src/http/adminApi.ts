@@ -13,7 +13,8 @@ import { AppError } from '../domain/errors';
 import { letterHistory, searchLetters } from '../domain/letterSearch';
 import { petitionBundle, type PetitionBundleDeps } from '../domain/petitionBundle';
 import { retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
-import { actor, requireBearer } from './adminAuth';
+import { actor, allow, campaignerOf, requireBearer } from './adminAuth';
+import { changeAccount, createApiToken, inviteAccount, listAccounts, removeAccount, revokeApiToken, apiTokensOf, type AccountsDeps } from '../domain/campaignerAccounts';
 import { sendCsv } from './csvExport';
 import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBundle';
 import { param } from './requestParts';
@@ -37,6 +38,8 @@ export interface AdminApiDeps {
   renderer: PageRenderer;
   /** Wrong bearer tokens per address. */
   bearerFailures: Allowance;
+  /** Campaigners' accounts and their API tokens. */
+  accounts: AccountsDeps;
 }
 
 const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
@@ -58,78 +61,106 @@ function bundleFormat(asked: unknown): BundleFormat {
 
 export function adminApi(deps: AdminApiDeps): Router {
   const router = Router();
-  router.use(requireBearer(deps.adminToken, deps.bearerFailures));
+  router.use(requireBearer(deps.adminToken, deps.bearerFailures, deps.accounts.accounts));
+  // Each route names what it needs (domain/permissions.ts); the accounts' use cases check their own.
+  const [read, draft, operate, publish, erase] = (['read', 'draft', 'operate', 'publish', 'erase'] as const).map(allow);
 
   // Campaign authoring (API.md): definitions carry their letter templates inline, hence the size.
   const definitionBody = express.json({ limit: '512kb', strict: true });
-  router.get('/campaigns', async (_req, res) => {
+  router.get('/campaigns', read, async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ campaigns: await listCampaigns(deps.authoring) });
   });
-  router.post('/campaigns', definitionBody, async (req, res) => {
+  router.post('/campaigns', draft, definitionBody, async (req, res) => {
     res.status(201).json(await createCampaign(deps.authoring, req.body, actor(req)));
   });
-  router.put('/campaigns/:slug/draft', definitionBody, async (req, res) => {
+  router.put('/campaigns/:slug/draft', draft, definitionBody, async (req, res) => {
     res.json(await saveDraft(deps.authoring, param(req.params.slug), req.body, actor(req)));
   });
-  router.post('/campaigns/:slug/publish', async (req, res) => {
+  router.post('/campaigns/:slug/publish', publish, async (req, res) => {
     res.json(await publishCampaign(deps.authoring, param(req.params.slug), actor(req)));
   });
-  router.post('/campaigns/:slug/copy', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+  router.post('/campaigns/:slug/copy', draft, express.json({ limit: '1kb', strict: true }), async (req, res) => {
     res.status(201).json(await copyCampaign(deps.authoring, param(req.params.slug), (req.body as { slug?: unknown } | null)?.slug, actor(req)));
   });
-  router.post('/campaigns/:slug/rollback', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+  router.post('/campaigns/:slug/rollback', publish, express.json({ limit: '1kb', strict: true }), async (req, res) => {
     res.json(await rollBackCampaign(deps.authoring, param(req.params.slug), (req.body as { version?: unknown } | null)?.version, actor(req)));
   });
-  router.get('/campaigns/:slug/versions', async (req, res) => {
+  router.get('/campaigns/:slug/versions', read, async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ versions: await campaignVersions(deps.authoring, param(req.params.slug)) });
   });
-  router.post('/campaigns/:slug/preview', express.json({ limit: '16kb', strict: true }), async (req, res) => {
+  router.post('/campaigns/:slug/preview', draft, express.json({ limit: '16kb', strict: true }), async (req, res) => {
     const body = (req.body ?? {}) as { version?: unknown; supporter?: unknown };
     res.set('Cache-Control', 'no-store').json(await previewCampaign(deps.authoring, param(req.params.slug), { version: body.version, supporter: body.supporter }));
   });
 
-  router.get('/campaigns/:slug/stats', async (req, res) => {
+  router.get('/campaigns/:slug/stats', read, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await campaignStats({ ...deps, states: deps.lifecycle.states }, param(req.params.slug)));
   });
 
-  router.get('/campaigns/:slug/letters', async (req, res) => {
+  router.get('/campaigns/:slug/letters', read, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await searchLetters(deps.store, deps.campaigns, param(req.params.slug), req.query));
   });
 
-  router.get('/campaigns/:slug/export.csv', async (req, res) => {
+  router.get('/campaigns/:slug/export.csv', read, async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: 'letters.csv' } });
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
   });
 
-  router.get('/campaigns/:slug/bundle', async (req, res) => {
+  router.get('/campaigns/:slug/bundle', read, async (req, res) => {
     const format = bundleFormat(req.query.format);
     await BUNDLE_SENDERS[format](res, await petitionBundle(deps.bundle, param(req.params.slug), req.query.lang), deps.renderer);
   });
 
   // Open, pause or close a campaign. Opening (or closing) after a pause queues the letters it held.
-  router.post('/campaigns/:slug/status', express.json({ limit: '1kb', strict: true }), async (req, res) => {
+  router.post('/campaigns/:slug/status', operate, express.json({ limit: '1kb', strict: true }), async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     const status = readSwitch(req.body);
     const { state, released } = await switchCampaign(deps.lifecycle, slug, status, actor(req));
     res.set('Cache-Control', 'no-store').json({ slug, status: state.status, cause: state.cause, since: state.since, released });
   });
 
-  router.post('/campaigns/:slug/retry', async (req, res) => {
+  router.post('/campaigns/:slug/retry', operate, async (req, res) => {
     res.status(202).json(await retryCampaign(deps.retry, deps.campaigns, param(req.params.slug), actor(req)));
   });
 
-  router.get('/letters/:id', async (req, res) => {
+  router.get('/letters/:id', read, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await letterHistory(deps.store, param(req.params.id)));
   });
 
-  router.post('/letters/:id/retry', async (req, res) => {
+  router.post('/letters/:id/retry', operate, async (req, res) => {
     const id = param(req.params.id);
     res.status(202).json({ id, ...(await retryLetter(deps.retry, id, actor(req))) });
   });
 
-  router.delete('/supporters/:email', async (req, res) => {
+  router.delete('/supporters/:email', erase, async (req, res) => {
     res.json({ erased: true, ...(await eraseSupporter(deps.erasure, param(req.params.email), actor(req))) });
+  });
+
+  // Accounts (owners only: the use cases say so) and each account's own API tokens.
+  const small = express.json({ limit: '2kb', strict: true });
+  router.get('/accounts', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ accounts: await listAccounts(deps.accounts, campaignerOf(req)) });
+  });
+  router.post('/accounts', small, async (req, res) => {
+    res.status(201).json(await inviteAccount(deps.accounts, campaignerOf(req), req.body));
+  });
+  router.patch('/accounts/:id', small, async (req, res) => {
+    res.json(await changeAccount(deps.accounts, campaignerOf(req), param(req.params.id), req.body));
+  });
+  router.delete('/accounts/:id', async (req, res) => {
+    await removeAccount(deps.accounts, campaignerOf(req), param(req.params.id));
+    res.status(204).end();
+  });
+  router.get('/tokens', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ tokens: await apiTokensOf(deps.accounts, campaignerOf(req)) });
+  });
+  router.post('/tokens', small, async (req, res) => {
+    res.status(201).set('Cache-Control', 'no-store').json(await createApiToken(deps.accounts, campaignerOf(req), (req.body as { label?: unknown } | null)?.label));
+  });
+  router.delete('/tokens/:id', async (req, res) => {
+    await revokeApiToken(deps.accounts, campaignerOf(req), param(req.params.id));
+    res.status(204).end();
   });
 
   return router;

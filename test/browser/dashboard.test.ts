@@ -4,24 +4,19 @@
 // counts and the failure, the retry, then the letter's history. Each says what broke.
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv } from './browserEnv';
-import { screenshot, seriousViolations } from './pageTools';
+import { screenshot, seriousViolations, signInAs } from './pageTools';
 import { eventually } from '../helpers/eventually';
 import { supporter } from '../helpers/testService';
+import { linkFromMail } from '../helpers/campaigners';
 
 const TOKEN = 'dashboard-test-token-42';
+const DANA = 'dana@example.org';
 let env: BrowserEnv;
 /** The letter SendGrid refused (400). */
 let failedId: string;
-/** Signed in as Dana, with the right token. */
+/** Signed in as Dana, an owner, through an emailed link. */
 let signedIn: Page;
 
-async function signIn(page: Page, name?: string): Promise<void> {
-  await page.goto('/admin/login');
-  await page.getByLabel('Admin token').fill(TOKEN);
-  if (name) await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin$/);
-}
 
 beforeAll(async () => {
   env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN } });
@@ -32,19 +27,32 @@ beforeAll(async () => {
   const [failedLetter] = await Promise.all(letterIds.map((id) => service.waitForLetter(id, ['failed', 'accepted'])));
   failedId = [failedLetter, await service.letter(letterIds[1])].find((l) => l.status === 'failed')!.id;
   signedIn = await env.page('signed in');
-  await signIn(signedIn, 'Dana');
+  await signInAs(signedIn, service, DANA);
 });
 afterAll(() => env.close());
 
 describe('signing in', () => {
-  it('refuses a wrong token, saying so', async () => {
+  it('a sign-in link signs in only when its button is pressed, and only once', async () => {
+    const { service } = env;
     const page = await (await env.context()).newPage();
-    await page.goto('/admin');
-    await page.waitForURL(/\/admin\/login/);
-    await page.getByLabel('Admin token').fill('not the token');
+    const secret = await linkFromMail(service, DANA, async () => {
+      await page.goto('/admin');
+      await page.waitForURL(/\/admin\/login/);
+      await page.getByLabel('Your email address').fill(DANA);
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+      expect(await page.getByRole('status').innerText()).toMatch(/If dana@example.org has an account, a sign-in link is on its way/);
+    });
+    // Opening the link (as a mail scanner does) signs nobody in.
+    await page.goto(`/admin/login/link?token=${encodeURIComponent(secret)}`);
+    expect(await page.context().cookies()).toEqual([]);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').waitFor();
-    expect(await page.getByRole('alert').innerText()).toMatch(/not the admin token/);
+    await page.waitForURL(/\/admin$/);
+    expect((await page.context().cookies()).map((c) => c.name)).toEqual(['dearmp_admin']);
+    expect(await seriousViolations(page)).toEqual([]);
+    // Used once: the same link now says so.
+    const again = await (await env.context()).newPage();
+    await again.goto(`/admin/login/link?token=${encodeURIComponent(secret)}`);
+    expect(await again.getByRole('alert').innerText()).toMatch(/has been used or is too old/);
   });
 
   it('sets the session cookie HttpOnly and SameSite=Strict', async () => {
@@ -86,7 +94,7 @@ describe('the dashboard', () => {
     await signedIn.goto(`/admin/letters/${failedId}`);
     const history = await signedIn.locator('table tbody').innerText();
     expect(history).toMatch(/failed\s+SendGrid 400/);
-    expect(history).toMatch(/queued\s+retried by Dana/);
+    expect(history).toMatch(/queued\s+retried by dana@example.org/);
     expect(history).toMatch(/taken by SendGrid/); // "accepted", in words a campaigner reads
   });
 
@@ -102,7 +110,7 @@ describe('the dashboard', () => {
 
 it('refuses a state-changing form without the session’s CSRF token', async () => {
   const page = await (await env.context()).newPage();
-  await signIn(page);
+  await signInAs(page, env.service, DANA);
   const status = await page.evaluate(async () => {
     const res = await fetch('/admin/campaigns/xinjiang/retry', {
       method: 'POST',
@@ -131,6 +139,9 @@ describe('a petition’s dashboard', () => {
 // Last: it leaves SendGrid refusing the key.
 describe('trouble where campaigners look', () => {
   it('shows a banner while SendGrid refuses our key, at desktop and phone widths', async () => {
+    // Signed in first: while SendGrid refuses the key, no sign-in link can be emailed either.
+    const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
+    await signInAs(phone, env.service, DANA);
     env.service.sendgrid.revokeKey();
     const res = await env.service.submitted(supporter());
     await env.service.waitForLetter(res.letters[0].id, 'queued');
@@ -142,8 +153,7 @@ describe('trouble where campaigners look', () => {
     expect(await seriousViolations(signedIn)).toEqual([]);
     await screenshot(signedIn, 'dashboard-alert.png');
 
-    const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
-    await signIn(phone);
+    await phone.goto('/admin');
     await phone.getByRole('region', { name: 'Letters are not all going out' }).waitFor();
     // Nothing wider than the phone: the banner wraps SendGrid's long words.
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

@@ -14,11 +14,14 @@ let page: Page;
 beforeAll(async () => {
   env = await startBrowserEnv({ env: { ADMIN_TOKEN: TOKEN } });
   page = await env.page('campaigner');
+  // The first start: nobody has an account, and the operator's token makes Dana the first owner.
   await page.goto('/admin/login');
+  await page.getByRole('region', { name: 'First start' }).waitFor();
+  await page.getByLabel('Your email address').last().fill('dana@example.org');
   await page.getByLabel('Admin token').fill(TOKEN);
-  await page.getByLabel('Your name').fill('Dana');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin$/);
+  await page.getByRole('button', { name: 'Make me the first owner' }).click();
+  await page.waitForURL(/\/admin\/accounts$/);
+  await page.goto('/admin');
 });
 afterAll(() => env.close());
 
@@ -71,7 +74,7 @@ it('publishes, and the public page shows the new campaign at once', async () => 
   await page.waitForURL(new RegExp(`/admin\\?campaign=${SLUG}`));
   expect(await page.getByRole('status').innerText()).toMatch(/Published: version 1 is live/);
   // The activity log says who did it.
-  expect(await page.getByRole('region', { name: 'Recent activity' }).innerText()).toMatch(/Dana\s+published version 1/);
+  expect(await page.getByRole('region', { name: 'Recent activity' }).innerText()).toMatch(/dana@example.org\s+published version 1/);
   const publicPage = await (await env.context()).newPage();
   await publicPage.goto(`/campaigns/${SLUG}`);
   expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Free the people held in Hong Kong');

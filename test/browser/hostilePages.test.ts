@@ -8,6 +8,7 @@
 // into the HTML, so `window.__xss` alone proves little: each page is also searched for any inline
 // <script> other than the #page-data JSON block, any on* attribute, javascript: URLs and foreign
 // elements, and Chromium's console is watched for CSP refusals (the trace of a blocked injection).
+import { apiTokenOf, signInLink } from '../helpers/campaigners';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
@@ -27,8 +28,8 @@ const CORPUS: HostileEntry[] = JSON.parse(fs.readFileSync(path.join(__dirname, '
 const PAYLOADS = CORPUS.filter((e) => e.kind === 'html' && typeof e.value === 'string').map((e) => e.value as string);
 /** Payload `i`, wrapping around the list. */
 const P = (i: number) => PAYLOADS[i % PAYLOADS.length];
-/** Payloads that can travel in an HTTP header (X-Admin-Name). */
-const HEADER_PAYLOADS = PAYLOADS.filter((p) => /^[\x20-\x7e]+$/.test(p));
+/** A campaigner's address whose local part is a payload (no spaces, no @: still an address). */
+const HOSTILE_EMAIL = `${PAYLOADS.find((p) => /^[\x21-\x7e]+$/.test(p) && !p.includes('@'))}@example.org`;
 
 // The one subject that names the supporter's city: the status and dashboard pages show it.
 const CAMPAIGN = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'campaigns', 'xinjiang', 'campaign.json'), 'utf8')) as {
@@ -352,11 +353,10 @@ describe('the dashboard', () => {
     const settled = await Promise.all(letters.map((l) => service.waitForLetter(l.id, ['failed', 'accepted'])));
     const failed = settled.find((l) => l.status === 'failed');
     expect(failed).toBeDefined();
-    // Retried through the API by someone whose name is a payload: the letter's history shows it.
+    // Retried through the API by a campaigner whose address is a payload: the letter's history shows it.
     await request(service.app)
       .post(`/api/admin/letters/${failed!.id}/retry`)
-      .set('Authorization', `Bearer ${TOKEN}`)
-      .set('X-Admin-Name', HEADER_PAYLOADS[0])
+      .set('Authorization', `Bearer ${await apiTokenOf(service, HOSTILE_EMAIL, 'editor')}`)
       .expect(202);
     await service.waitForLetter(failed!.id, 'accepted');
     // A riding typed by the supporter is kept when Represent cannot answer at submit time.
@@ -367,23 +367,26 @@ describe('the dashboard', () => {
       .expect(202);
     service.represent.setMode('ok');
 
-    // Sign-in: a wrong token with a hostile name comes back with the name kept.
+    // Sign-in: a hostile address asked for comes back in the answer, as text.
     const view = await hostilePage();
     const { page } = view;
     await page.goto(`/admin/login?next=${encodeURIComponent(P(8))}`);
     await expectNoScriptRan('sign-in page with a hostile next', view);
-    await page.getByLabel('Admin token').fill('not the token');
-    await page.getByLabel('Your name').fill(P(9));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').waitFor();
-    await expectNoScriptRan('sign-in page refused, with a hostile name', view);
+    await page.locator('form').first().evaluate((form) => ((form as HTMLFormElement).noValidate = true));
+    await page.getByLabel('Your email address').fill(P(9));
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('status').waitFor();
+    await expectNoScriptRan('sign-in page answered, with a hostile address', view);
+    await page.goto(`/admin/login/link?token=${encodeURIComponent(P(10))}`);
+    await expectNoScriptRan('sign-in link page with a hostile token', view);
 
-    await page.getByLabel('Admin token').fill(TOKEN);
-    await page.getByLabel('Your name').fill(P(0));
+    await page.goto(`/admin/login/link?token=${encodeURIComponent(await signInLink(service, HOSTILE_EMAIL))}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/admin$/);
-    await expectNoScriptRan('dashboard home, signed in with a hostile name', view);
-    expect(await textOf(page)).toContain(P(0));
+    await expectNoScriptRan('dashboard home, signed in with a hostile address', view);
+    expect(await textOf(page)).toContain(HOSTILE_EMAIL);
+    await page.goto('/admin/accounts');
+    await expectNoScriptRan('accounts page of a hostile address', view);
 
     for (const url of [
       '/admin?campaign=xinjiang',
@@ -398,6 +401,6 @@ describe('the dashboard', () => {
     }
     await page.goto(`/admin/letters/${failed!.id}`);
     const history = await textOf(page);
-    expect(history).toContain(`retried by ${HEADER_PAYLOADS[0]}`);
+    expect(history).toContain(`retried by ${HOSTILE_EMAIL}`);
   });
 });

@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { Role } from '../../src/domain/ports';
+import { ensureAccount, linkFromMail } from '../helpers/campaigners';
+import type { TestService } from '../helpers/testService';
 
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
@@ -55,4 +58,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, name);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Signs this page in as a campaigner the way people do: the account made with the admin token,
+ * a link asked for on the sign-in page, opened from the email, and its button pressed.
+ */
+export async function signInAs(page: Page, service: TestService, email: string, role: Role = 'owner', mayPublish = false): Promise<void> {
+  await ensureAccount(service, email, role, mayPublish);
+  const secret = await linkFromMail(service, email, async () => {
+    await page.goto('/admin/login');
+    await page.getByLabel('Your email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('status').waitFor();
+  });
+  await page.goto(`/admin/login/link?token=${encodeURIComponent(secret)}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/admin$/);
 }

@@ -1,5 +1,6 @@
 // Nobody learns who wrote, nobody drains the look-ups, nobody locks anyone out: the attacks of
 // issue 12, tried through HTTP as a stranger would, against real PostgreSQL and Redis.
+import { signIn as signInAs } from '../helpers/campaigners';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -308,12 +309,7 @@ describe('bot checks that hold', () => {
 });
 
 describe('admin and operations', () => {
-  async function signIn(): Promise<{ cookie: string; csrf: string }> {
-    const login = await request(service.app).post('/admin/login').type('form').send({ token: TOKEN, name: 'Dana', next: '/admin' }).expect(303);
-    const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('dearmp_admin='))!.split(';')[0];
-    const page = await request(service.app).get('/admin').set('Cookie', cookie).expect(200);
-    return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(page.text)![1] };
-  }
+  const signIn = () => signInAs(service, 'dana@example.org');
 
   it('logging out ends the session: the old cookie no longer works', async () => {
     const { cookie, csrf } = await signIn();
@@ -322,7 +318,7 @@ describe('admin and operations', () => {
     expect(after.headers.location).toMatch(/^\/admin\/login/);
   });
 
-  it('signing everyone out ends every session', async () => {
+  it('signing out everywhere ends every session of the account', async () => {
     const first = await signIn();
     const second = await signIn();
     await request(service.app).post('/admin/logout-everywhere').set('Cookie', second.cookie).type('form').send({ csrf: second.csrf }).expect(303);

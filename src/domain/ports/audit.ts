@@ -1,5 +1,7 @@
 // The campaigners' audit log: who did what, when (never a supporter's data).
-export type AuditAction = 'create' | 'copy' | 'publish' | 'rollback' | 'switch' | 'retry' | 'export' | 'erase';
+export type AuditAction =
+  | 'create' | 'copy' | 'publish' | 'rollback' | 'switch' | 'retry' | 'export' | 'erase'
+  | 'invite' | 'change_role' | 'remove_account' | 'create_token' | 'revoke_token';
 
 export interface AuditEntry {
   at: Date;

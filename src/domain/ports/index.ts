@@ -15,3 +15,4 @@ export * from './supporterEmails';
 export * from './health';
 export * from './campaignDefinitions';
 export * from './audit';
+export * from './accounts';

@@ -10,7 +10,8 @@ import { AppError } from '../../domain/errors';
 import type { Definition } from '../../domain/ports';
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
-import { actor, type Sessions } from '../adminAuth';
+import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
+import { demand, may } from '../../domain/permissions';
 import { param } from '../requestParts';
 import { adminLayout, adminLocale, askedLang, langParams, sessionOf } from './adminLayout';
 import { homeUrl } from './dashboardHome';
@@ -29,16 +30,17 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
   const router = Router();
   const big = express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 500 });
 
-  router.get('/admin/campaigns/:slug/edit', async (req, res) => {
+  router.get('/admin/campaigns/:slug/edit', allow('draft'), async (req, res) => {
     const slug = param(req.params.slug);
     const definition = await current(deps, slug);
     const revision = await deps.authoring.definitions.draftRevision(slug);
     sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1', revision }));
   });
 
-  router.post('/admin/campaigns/:slug/edit', big, deps.sessions.requireCsrf, async (req, res) => {
+  router.post('/admin/campaigns/:slug/edit', allow('draft'), big, deps.sessions.requireCsrf, async (req, res) => {
     const slug = param(req.params.slug);
     const body = req.body as Record<string, string>;
+    if (body.action === 'publish') demand(campaignerOf(req), 'publish');
     const definition = applyForm(await current(deps, slug), body);
     // The draft this form was opened on ('' when it was opened on the published version).
     const expected = body.revision ? body.revision : null;
@@ -65,7 +67,7 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
     }
   });
 
-  router.post('/admin/campaigns/:slug/copy', form, deps.sessions.requireCsrf, async (req, res) => {
+  router.post('/admin/campaigns/:slug/copy', allow('draft'), form, deps.sessions.requireCsrf, async (req, res) => {
     const to = String((req.body as { slug?: unknown }).slug ?? '').trim();
     try {
       await copyCampaign(deps.authoring, param(req.params.slug), to, actor(req));
@@ -161,6 +163,7 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
     slug,
     heading,
     revision: state.revision ?? '',
+    mayPublish: may(campaignerOf(req), 'publish'),
     csrf: sessionOf(req)?.csrf,
     ...langParams(req),
     saved: state.saved,

@@ -18,10 +18,11 @@ import { param } from '../requestParts';
 import { adminLayout, adminLocale } from './adminLayout';
 import { dashboardHome, type DashboardHomeDeps } from './dashboardHome';
 import { letterPages } from './letter';
-import { loginPages } from './login';
+import { loginPages, type LoginDeps } from './login';
+import { accountsPage, type AccountsPageDeps } from './accountsPage';
 import { sendPage } from './layout';
 
-export interface DashboardDeps extends DashboardHomeDeps {
+export interface DashboardDeps extends DashboardHomeDeps, LoginDeps, AccountsPageDeps {
   queues: Queue[];
   /** A petition's delivery bundle (the same as the API's). */
   bundle: PetitionBundleDeps;
@@ -46,6 +47,7 @@ export function dashboard(deps: DashboardDeps): Router {
   router.use(dashboardHome(deps, form));
   router.use(letterPages(deps, form));
   router.use(campaignEditor(deps, form));
+  router.use(accountsPage(deps, form));
 
   // A petition's delivery bundle: the very same documents as GET /api/admin/campaigns/:slug/bundle.
   const bundleOf = (req: express.Request) => petitionBundle(deps.bundle, param(req.params.slug), req.query.lang);

@@ -21,7 +21,8 @@ import type { PageRenderer } from '../../adapters/pages';
 import type { AdminRepo } from '../../adapters/store/adminRepo';
 import { fill } from '../../i18n';
 import { readSwitch } from '../adminApi';
-import { actor, type Sessions } from '../adminAuth';
+import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
+import { may } from '../../domain/permissions';
 import { param } from '../requestParts';
 import { adminLayout, adminLocale, askedLang, langParams, sessionOf, torontoTime, utcMinute } from './adminLayout';
 import { formatNumber, plural, sendPage, type Plural } from './layout';
@@ -99,6 +100,7 @@ function noticeText(text: NoticeText, locale: Locale, query: Request['query']): 
 function activityLine(t: Record<string, string>, home: HomeText, locale: Locale, entry: AuditEntry) {
   const d = entry.detail as Record<string, unknown>;
   const changes = entry.action === 'publish' ? ((d.changes as Change[] | undefined) ?? []) : [];
+  const roleWord = (role: string) => (t as unknown as { roles: Record<string, string> }).roles[role] ?? role;
   const what: Record<AuditEntry['action'], () => string> = {
     create: () => t.create,
     copy: () => fill(t.copy, { to: String(d.to) }),
@@ -108,6 +110,11 @@ function activityLine(t: Record<string, string>, home: HomeText, locale: Locale,
     retry: () => (d.letters === undefined ? t.retryOne : fill(t.retryMany, { letters: String(d.letters) })),
     export: () => fill(t.export, { file: String(d.file) }),
     erase: () => t.erase,
+    invite: () => fill(t.invite, { email: String(d.email), role: roleWord(String(d.role)) }),
+    change_role: () => fill(t.change_role, { email: String(d.email), role: roleWord(String(d.role)) }),
+    remove_account: () => fill(t.remove_account, { email: String(d.email) }),
+    create_token: () => fill(t.create_token, { label: String(d.label) }),
+    revoke_token: () => t.revoke_token,
   };
   return {
     when: torontoTime(entry.at, true, locale),
@@ -244,7 +251,9 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
     const campaign: Campaign | undefined = all.find((c) => c.slug === slug);
     const states = await Promise.all(all.map((c) => deps.lifecycle.states.of(c)));
+    const who = campaignerOf(req);
     const model: Record<string, unknown> = {
+      can: { operate: may(who, 'operate'), draft: may(who, 'draft') },
       campaigns: all.map((c, i) => ({
         slug: c.slug,
         title: c.title[(c.locales as string[]).includes(locale) ? locale : c.locales[0]],
@@ -293,7 +302,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
             reason: l.reason,
             updated: utcMinute(l.updatedAt),
             updatedIso: l.updatedAt.toISOString(),
-            retryable: true,
+            retryable: may(who, 'operate'),
             retryLabel: fill(t.retryLabel, { name: to }),
           };
         }),
@@ -302,14 +311,14 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
     sendPage(res, 200, renderer.render('admin/home', locale, { ...model, layout: adminLayout(renderer, req, locale, t.title) }));
   });
 
-  router.post('/admin/campaigns/:slug/retry', form, sessions.requireCsrf, async (req, res) => {
+  router.post('/admin/campaigns/:slug/retry', allow('operate'), form, sessions.requireCsrf, async (req, res) => {
     const slug = param(req.params.slug);
     const { retried } = await retryCampaign(deps.retry, deps.campaigns, slug, actor(req));
     res.redirect(303, homeUrl(slug, askedLang(req), { notice: 'campaignRetried', n: retried }));
   });
 
   // Open, pause or close: one form, one button per change; the notice says what happened to the letters.
-  router.post('/admin/campaigns/:slug/status', form, sessions.requireCsrf, async (req, res) => {
+  router.post('/admin/campaigns/:slug/status', allow('operate'), form, sessions.requireCsrf, async (req, res) => {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     const { state, released } = await switchCampaign(deps.lifecycle, slug, readSwitch(req.body), actor(req));
     const queued = (await deps.store.letterCounts(slug)).find((r) => r.status === 'queued')?.count ?? 0;

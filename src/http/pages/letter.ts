@@ -5,7 +5,8 @@ import { RETRYABLE, retryLetter, type RetryDeps } from '../../domain/retryLetter
 import type { PageRenderer } from '../../adapters/pages';
 import type { AdminRepo } from '../../adapters/store/adminRepo';
 import { fill } from '../../i18n';
-import { actor, type Sessions } from '../adminAuth';
+import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
+import { may } from '../../domain/permissions';
 import { param } from '../requestParts';
 import { adminLayout, adminLocale, askedLang, langParams, sessionOf, utcMinute } from './adminLayout';
 import { homeUrl } from './dashboardHome';
@@ -32,7 +33,7 @@ export function letterPages(deps: LetterPageDeps, form: express.RequestHandler):
       statusWord: word(letter.status),
       to,
       heading,
-      retryable: RETRYABLE.includes(letter.status),
+      retryable: RETRYABLE.includes(letter.status) && may(campaignerOf(req), 'operate'),
       csrf: sessionOf(req)?.csrf,
       ...langParams(req),
       events: letter.events.map((e) => ({ type: word(e.type), reason: e.reason, when: utcMinute(e.at), iso: e.at.toISOString() })),
@@ -41,7 +42,7 @@ export function letterPages(deps: LetterPageDeps, form: express.RequestHandler):
     sendPage(res, 200, body);
   });
 
-  router.post('/admin/letters/:id/retry', form, deps.sessions.requireCsrf, async (req, res) => {
+  router.post('/admin/letters/:id/retry', allow('operate'), form, deps.sessions.requireCsrf, async (req, res) => {
     const id = param(req.params.id);
     const letter = await letterHistory(deps.store, id);
     await retryLetter(deps.retry, id, actor(req));
