@@ -381,7 +381,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
       recordRetriesMs: a.policies.recordRetriesMs,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
-    resolve: { campaigns: catalog, representatives: a.representatives, renderer: a.campaigns.renderer, letters: a.letters, queue: a.queues.port, clock: a.clock },
+    resolve: { versions: a.campaigns.versions, representatives: a.representatives, letters: a.letters, queue: a.queues.port, clock: a.clock },
     sendConfirmation: {
       confirmations: a.confirmations,
       mailer: a.mailer,

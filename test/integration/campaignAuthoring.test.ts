@@ -94,6 +94,32 @@ it('creates, publishes, and keeps each letter’s words when a later version cha
   expect(versions[0]).toEqual({ version: 1, publishedAt: expect.any(String), publishedBy: expect.any(String) });
 });
 
+it('writes a letter whose MP was found after a publish from the version its supporter acted on', async () => {
+  // Its own service: a fresh Represent cache, so the lookup at submission really fails.
+  const fresh = await startTestService({ env: { ADMIN_TOKEN: TOKEN }, represent: service.represent, sendgrid: service.sendgrid });
+  const slug = 'version-kept';
+  const post = (url: string, body?: object) => request(fresh.app).post(url).set(auth).send(body ?? {});
+  try {
+    await post('/api/admin/campaigns', definition((d) => ((d.slug = slug), (d.subjects.en = ['First words from {{supporter.city}}'])))).expect(201);
+    await post(`/api/admin/campaigns/${slug}/publish`).expect(200);
+    fresh.represent.setMode('error500');
+    const acted = await fresh.submitted(supporter({ city: 'Toronto' }), slug);
+    const mpLetter = acted.letters.find((l) => l.subject === null)!;
+    expect((await fresh.letter(mpLetter.id)).status).toBe('awaiting_lookup');
+
+    await request(fresh.app).put(`/api/admin/campaigns/${slug}/draft`).set(auth).send(definition((d) => ((d.slug = slug), (d.subjects.en = ['Second words'])))).expect(200);
+    expect((await post(`/api/admin/campaigns/${slug}/publish`).expect(200)).body.version).toBe(2);
+    fresh.represent.setMode('ok');
+
+    const written = await fresh.waitForLetter(mpLetter.id, ['queued', 'sending', 'accepted']);
+    expect(written.subject).toBe('First words from Toronto');
+    expect(written.recipient_name).toEqual(expect.any(String));
+  } finally {
+    fresh.represent.setMode('ok');
+    await fresh.close();
+  }
+});
+
 it('previews a draft exactly as it would be sent, for a sample supporter the campaigner can change', async () => {
   await api().put(`/api/admin/campaigns/${SLUG}/draft`, definition((d) => (d.subjects.fr = ['Aperçu : {{supporter.city}}']))).expect(200);
   const preview = await api().post(`/api/admin/campaigns/${SLUG}/preview`, { supporter: { firstName: 'Ana', lastName: 'Lima', locale: 'fr', city: 'Sainte-Christine', postalCode: 'G0A 1A0' } }).expect(200);

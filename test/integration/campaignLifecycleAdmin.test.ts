@@ -15,6 +15,8 @@ import { apiTokenOf, signIn } from '../helpers/campaigners';
 const TOKEN = 'lifecycle-admin-token-0123456789';
 /** Dana's own API token (set before the tests): what she does is recorded under her address. */
 const auth = { Authorization: '' };
+/** The operator's admin token (scripts). */
+const adminAuth = { Authorization: `Bearer ${TOKEN}` };
 const SLUG = 'xinjiang';
 
 let service: TestService;
@@ -336,13 +338,13 @@ describe('a paced campaign', () => {
     expect(waiting.map((r) => r.target_id).sort()).toEqual(['minister', 'mp']);
     for (const w of waiting) expect(w.planned_at!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
 
-    const api = await request(paced.app).get(`/api/admin/campaigns/${SLUG}/letters`).set(auth).expect(200);
+    const api = await request(paced.app).get(`/api/admin/campaigns/${SLUG}/letters`).set(adminAuth).expect(200);
     expect(api.body.letters).toHaveLength(4);
     for (const letter of api.body.letters as Array<{ id: string; status: string; plannedAt: string | null }>) {
       const row = letters.find((r) => r.id === letter.id)!;
       expect(letter.plannedAt).toBe(row.planned_at ? row.planned_at.toISOString() : null);
     }
-    const history = await request(paced.app).get(`/api/admin/letters/${waiting[0].id}`).set(auth).expect(200);
+    const history = await request(paced.app).get(`/api/admin/letters/${waiting[0].id}`).set(adminAuth).expect(200);
     expect(history.body.plannedAt).toBe(waiting[0].planned_at!.toISOString());
 
     const { cookie } = await signInDana(paced);

@@ -4,18 +4,23 @@
 // submission never reads a campaign from the database) and looks every `refreshMs` for a newer
 // one: a publish reaches every web and worker process within seconds, without a restart.
 import type { Logger } from '../logger';
-import type { CampaignDefinitions, DefinitionChecker } from '../../domain/ports';
+import type { CampaignDefinitions, CampaignVersionsAt, DefinitionChecker } from '../../domain/ports';
 import { compileDefinition, SAMPLE_VARIABLES, type CompiledCampaign } from './campaignDefinition';
 import { campaignFolders, catalogOf, compileFolder, readCampaignFolder, rendererOf, CampaignError, type LoadedCampaigns } from './campaignLoader';
 import path from 'node:path';
+import { AppError } from '../../domain/errors';
 import fs from 'node:fs';
 
 export interface CampaignLibrary extends LoadedCampaigns {
   checker: DefinitionChecker;
+  /** An older published version, compiled when first asked for (the newest few are kept). */
+  versions: CampaignVersionsAt;
   /** Loads what was published since the last look (also called right after a publish here). */
   refresh(): Promise<void>;
   stop(): void;
 }
+
+const OLDER_VERSIONS_KEPT = 20;
 
 export async function campaignLibrary(
   store: CampaignDefinitions,
@@ -64,8 +69,36 @@ export async function campaignLibrary(
   const timer = setInterval(() => void refresh().catch((error: Error) => log.warn({ err: error.message }, 'could not look for newly published campaigns')), options.refreshMs);
   timer.unref();
 
+  // Older versions are rare guests (letters written after a publish, for actions taken before):
+  // compiled on demand, the last few kept.
+  const older = new Map<string, CompiledCampaign>();
+  const compiledAt = async (slug: string, version: number | null): Promise<CompiledCampaign> => {
+    const current = compiled.get(slug);
+    if (!current) throw new AppError('campaign_not_found');
+    if (version === null || current.campaign.version === version) return current;
+    const key = `${slug}@${version}`;
+    const kept = older.get(key);
+    if (kept) return kept;
+    const stored = await store.version(slug, version);
+    const result = stored ? compileDefinition(stored.definition, partialsDir) : null;
+    if (!result?.ok) {
+      log.warn({ slug, version }, 'a campaign version could not be read again; the letter is written from the one published now');
+      return current;
+    }
+    const one = { ...result.compiled, campaign: { ...result.compiled.campaign, version } };
+    older.set(key, one);
+    if (older.size > OLDER_VERSIONS_KEPT) older.delete(older.keys().next().value!);
+    return one;
+  };
+
   return {
     ...catalogOf(compiled),
+    versions: {
+      async at(slug, version) {
+        const one = await compiledAt(slug, version);
+        return { campaign: one.campaign, renderer: rendererOf(() => one) };
+      },
+    },
     checker: {
       variables: SAMPLE_VARIABLES,
       check(definition) {

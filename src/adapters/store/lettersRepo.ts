@@ -94,11 +94,11 @@ export function lettersRepo(db: Db): LetterStore {
 
     async pendingLookup(letterId): Promise<PendingLookup | null> {
       const { rows } = await db.query<{
-        id: string; campaign_slug: string; target_id: string; locale: Locale; district: string | null; message: string | null;
+        id: string; campaign_slug: string; campaign_version: number | null; target_id: string; locale: Locale; district: string | null; message: string | null;
         email: string; first_name: string; last_name: string; address: string | null; city: string | null;
         province: string | null; postal_code: string;
       }>(
-        `SELECT l.id, l.campaign_slug, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
+        `SELECT l.id, l.campaign_slug, a.campaign_version, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
                 s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
            FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE l.id = $1 AND l.status = 'awaiting_lookup' AND a.confirmed_at IS NOT NULL`,
@@ -109,6 +109,7 @@ export function lettersRepo(db: Db): LetterStore {
       return {
         letterId: r.id,
         campaignSlug: r.campaign_slug,
+        campaignVersion: r.campaign_version,
         targetId: r.target_id,
         locale: r.locale,
         district: r.district,

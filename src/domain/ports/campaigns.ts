@@ -21,6 +21,15 @@ export interface CampaignStates {
   of(campaign: Campaign): Promise<CampaignState>;
 }
 
+/**
+ * A campaign as a given published version wrote it: a letter written later (its MP found after a
+ * Represent outage) uses the version its action was taken on, not whatever is published now.
+ */
+export interface CampaignVersionsAt {
+  /** `null` (an action from before versions were recorded): the version published now. */
+  at(slug: string, version: number | null): Promise<{ campaign: Campaign; renderer: LetterRenderer }>;
+}
+
 export interface LetterRenderer {
   /** `subjectIndex` picks one of the campaign's subjects, so MP offices do not see a wall of identical ones. */
   render(campaign: Campaign, targetId: string, locale: Locale, context: LetterContext, subjectIndex: number): RenderedLetter;

@@ -25,6 +25,8 @@ export interface ClaimedLetter extends LetterToSend {
 export interface PendingLookup {
   letterId: string;
   campaignSlug: string;
+  /** The campaign version the action was taken on (null: before versions were recorded). */
+  campaignVersion: number | null;
   targetId: string;
   locale: Locale;
   district: string | null;
