@@ -1,14 +1,14 @@
 // An MP letter was accepted while Represent could not answer. Now it can: find the MP, write
-// the letter as it will be sent, and queue it. If Represent still cannot answer, try later.
+// the letter as it will be sent (from the campaign version the supporter acted on, even if a
+// newer one was published meanwhile), and queue it. If Represent still cannot answer, try later.
 import { roleOf } from './campaign';
 import { renderLetter } from './composeLetters';
 import { lookUpMp, NO_EMAIL_REASON, type MpLookup } from './mpLookup';
-import type { CampaignCatalog, Clock, LetterQueue, LetterRenderer, LetterStore, RepresentativeFinder } from './ports';
+import type { CampaignVersionsAt, Clock, LetterQueue, LetterStore, RepresentativeFinder } from './ports';
 
 export interface ResolveDeps {
-  campaigns: CampaignCatalog;
+  versions: CampaignVersionsAt;
   representatives: RepresentativeFinder;
-  renderer: LetterRenderer;
   letters: LetterStore;
   queue: LetterQueue;
   clock: Clock;
@@ -29,7 +29,7 @@ const WHY_NOT: Record<Extract<MpLookup, { kind: 'unknown_code' | 'choose_riding'
 export async function resolveLookup(deps: ResolveDeps, letterId: string): Promise<LookupOutcome> {
   const pending = await deps.letters.pendingLookup(letterId);
   if (!pending) return { kind: 'skipped' };
-  const campaign = deps.campaigns.get(pending.campaignSlug);
+  const { campaign, renderer } = await deps.versions.at(pending.campaignSlug, pending.campaignVersion);
 
   const lookup = await lookUpMp(deps.representatives, pending.supporter.postalCode, pending.district);
   switch (lookup.kind) {
@@ -45,7 +45,7 @@ export async function resolveLookup(deps: ResolveDeps, letterId: string): Promis
 
   const { mp } = lookup;
   const recipient = { name: mp.name, role: roleOf({ id: pending.targetId, kind: 'mp' }, pending.locale), district: mp.district, email: mp.email };
-  const rendered = renderLetter(deps, campaign, pending.targetId, pending.locale, pending.supporter, pending.message, recipient, mp.district);
+  const rendered = renderLetter({ renderer, clock: deps.clock }, campaign, pending.targetId, pending.locale, pending.supporter, pending.message, recipient, mp.district);
   if (!(await deps.letters.resolveLookup(letterId, recipient, rendered, mp.province))) return { kind: 'skipped' };
   if (lookup.kind === 'no_email') {
     await deps.letters.move(letterId, 'failed', { reason: NO_EMAIL_REASON });
