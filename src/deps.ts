@@ -29,6 +29,7 @@ import { createQueues, type Queues } from './adapters/queues';
 import { allowance, emailAllowance, rateCounter } from './adapters/rateCounter';
 import { adminSessionsRepo, type AdminSessionStore } from './adapters/store/adminSessionsRepo';
 import { accountsRepo } from './adapters/store/accountsRepo';
+import { campaignImages, type CampaignImages } from './adapters/campaigns/campaignImages';
 import { signInEmailWriter } from './adapters/mail/signInEmail';
 import { randomUUID } from 'node:crypto';
 import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
@@ -112,6 +113,8 @@ export interface Adapters {
   adminSessions: AdminSessionStore;
   /** Campaigners' accounts, sign-in links and API tokens. */
   accounts: AccountStore;
+  /** The organisations' uploaded images, resized. */
+  images: CampaignImages;
   /** Each campaign's state (definition, dates, switch), cached per process. */
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */
@@ -207,6 +210,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     deliveryEvents: deliveryEventsRepo(db),
     adminSessions: adminSessionsRepo(db),
     accounts: accountsRepo(db),
+    images: campaignImages(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
     counter: withCounterOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
     async close() {
@@ -302,6 +306,7 @@ export function webDeps(a: Adapters): AppDeps {
     api: { ...supporterRoutes, representatives: a.representatives },
     pages: {
       ...supporterRoutes,
+      images: a.images,
       renderer: a.pages,
       log: a.log,
       confirm: { confirmations: a.confirmations, queue: a.queues.port, clock: a.clock, log: a.log, onConfirmed: (slug: string) => a.counter.forget(slug) },
@@ -326,6 +331,7 @@ export function webDeps(a: Adapters): AppDeps {
       // A few wrong tokens a minute per address, then every try is refused for the rest of it.
       bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: config.limits.adminAuthFailuresPerIpPerMinute, windowMs: 60_000 }),
       accounts,
+      images: a.images,
     },
     dashboard: {
       renderer: a.pages,
@@ -341,6 +347,7 @@ export function webDeps(a: Adapters): AppDeps {
       outbox: !config.sendgrid.apiKey,
       authoring,
       accounts,
+      images: a.images,
       signIn,
       signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
       log: a.log,

@@ -31,6 +31,8 @@ export interface LayoutModel {
   /** Signed-in campaigner, for the log-out form. */
   admin?: { name: string; csrf: string; logOut: string };
   wide?: boolean;
+  /** The campaign's look: its stylesheet (accent colour) and logo. */
+  look?: { stylesheet: string | null; logo: { src: string; jpeg: string; alt: string } | null };
 }
 
 // JSON inside <script type="application/json">: `<` escaped so no text can close the element.

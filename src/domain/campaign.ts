@@ -64,6 +64,23 @@ export interface Campaign {
   updatesConsent: Localised;
   subjects: Record<Locale, string[]>;
   targets: Target[];
+  look: CampaignLook;
+}
+
+/** An image uploaded through the editor, with what it shows in words in each language. */
+export interface CampaignImage {
+  image: string;
+  alt: Localised;
+}
+
+/** The organisation's look on the action page; each part optional. */
+export interface CampaignLook {
+  /** Fills the primary buttons and the page's band; 4.5:1 with white at least (accentColour.ts). */
+  accentColour: string | null;
+  logo: CampaignImage | null;
+  hero: CampaignImage | null;
+  /** What a supporter's share says, before the link. */
+  shareText: Localised | null;
 }
 
 export const MP_ROLE: Localised = { en: 'Member of Parliament', fr: 'députée ou député' };

@@ -1,4 +1,5 @@
 // The campaigner API of API.md (bearer token). Thin routes over the domain functions.
+import { MAX_UPLOAD_BYTES, type CampaignImages } from '../adapters/campaigns/campaignImages';
 import express, { Router } from 'express';
 import type { PageRenderer } from '../adapters/pages';
 import type { Allowance } from '../adapters/rateCounter';
@@ -40,6 +41,8 @@ export interface AdminApiDeps {
   bearerFailures: Allowance;
   /** Campaigners' accounts and their API tokens. */
   accounts: AccountsDeps;
+  /** The look's images (logo, hero). */
+  images: CampaignImages;
 }
 
 const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
@@ -91,6 +94,13 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.post('/campaigns/:slug/preview', draft, express.json({ limit: '16kb', strict: true }), async (req, res) => {
     const body = (req.body ?? {}) as { version?: unknown; supporter?: unknown };
     res.set('Cache-Control', 'no-store').json(await previewCampaign(deps.authoring, param(req.params.slug), { version: body.version, supporter: body.supporter }));
+  });
+
+  // An image for a definition's `look` (logo, hero): the body is the picture itself.
+  router.post('/images', draft, express.raw({ type: ['image/jpeg', 'image/png', 'image/webp'], limit: MAX_UPLOAD_BYTES }), async (req, res) => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new AppError('validation_failed', { fields: { image: 'required' } });
+    const { id, widths } = await deps.images.store(req.body, actor(req));
+    res.status(201).json({ image: id, widths });
   });
 
   router.get('/campaigns/:slug/stats', read, async (req, res) => {

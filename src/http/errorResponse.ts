@@ -47,7 +47,9 @@ export const httpStatusOf = (code: AnyErrorCode): number => HTTP_STATUS[code];
  * Errors that express and its body parsers raise about a request (too large, not JSON, an
  * encoding it cannot read, a malformed %-escape in the path): the client's fault, so a 4xx.
  */
-function fromRequestError(error: { type?: string; status?: number; statusCode?: number }): ServiceError | null {
+function fromRequestError(error: { type?: string; status?: number; statusCode?: number; name?: string; code?: string }): ServiceError | null {
+  // multer's (an upload): too big, too many files or fields, a field it was not told of.
+  if (error.name === 'MulterError') return error.code === 'LIMIT_FILE_SIZE' ? httpError('payload_too_large') : new AppError('validation_failed', { internal: `upload: ${error.code}` });
   switch (error.type) {
     case 'entity.too.large':
       return httpError('payload_too_large');

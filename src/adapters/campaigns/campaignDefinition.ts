@@ -2,6 +2,7 @@
 // target's letter template per language (`letters`) and `counterOffset`. Checked and compiled
 // here, for the files at start and for the admin API alike: every problem is named by its path
 // (`title.fr`, `letters.mp.en`, `targets.1.email`), a template's with its line and what is wrong.
+import { checkAccent } from '../../domain/accentColour';
 import { z } from 'zod';
 import type { Campaign, Locale } from '../../domain/campaign';
 import { DEFAULT_SENDER_NAME, LOCALES } from '../../domain/campaign';
@@ -43,6 +44,33 @@ const pacingSchema = z.object({
     .default(null),
 });
 
+/** An image uploaded through the editor (campaignImages.ts): its id, and what it shows in words. */
+const image = z.object({ image: z.string().regex(/^[a-f0-9]{16}$/, 'not an uploaded image'), alt: localised });
+
+/** The organisation's look on the action page. */
+const lookSchema = z
+  .object({
+    accentColour: z
+      .string()
+      .superRefine((colour, ctx) => {
+        const check = checkAccent(colour);
+        if (check.ok) return;
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            check.reason === 'not_a_colour'
+              ? 'not a colour: write it as #rrggbb, such as #0b5394'
+              : `white text on ${colour} has a contrast of ${check.ratio}:1, under the 4.5:1 people need to read it; ${check.suggestion} is the nearest colour that passes`,
+        });
+      })
+      .nullable()
+      .default(null),
+    logo: image.nullable().default(null),
+    hero: image.nullable().default(null),
+    shareText: localised.nullable().default(null),
+  })
+  .default({ accentColour: null, logo: null, hero: null, shareText: null });
+
 const fixedTarget = z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() });
 
 const commonFields = {
@@ -65,6 +93,7 @@ const commonFields = {
   sendNotice: localised,
   updatesConsent: localised,
   subjects: z.object({ en: z.array(z.string().min(1)).min(1), fr: z.array(z.string().min(1)).min(1) }),
+  look: lookSchema,
 };
 const uniqueIds = (targets: Array<{ id: string }>) => new Set(targets.map((t) => t.id)).size === targets.length;
 

@@ -3,6 +3,8 @@
 // Save keeps a draft (every problem shown at its field), Preview shows each letter exactly as an
 // office would receive it for a sample supporter, Publish makes the draft the next version.
 // Copy makes a new campaign from one.
+import multer from 'multer';
+import { MAX_UPLOAD_BYTES, type CampaignImages } from '../../adapters/campaigns/campaignImages';
 import express, { Router, type Request } from 'express';
 import { LOCALES, type Locale } from '../../domain/campaign';
 import { copyCampaign, previewCampaign, publishCampaign, saveDraft, type AuthoringDeps, type PreviewedLetter } from '../../domain/campaignAuthoring';
@@ -21,6 +23,8 @@ export interface EditorDeps {
   renderer: PageRenderer;
   sessions: Sessions;
   authoring: AuthoringDeps;
+  /** The look's uploaded images. */
+  images: CampaignImages;
 }
 
 type Text = Record<string, string>;
@@ -34,7 +38,7 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
     const slug = param(req.params.slug);
     const definition = await current(deps, slug);
     const revision = await deps.authoring.definitions.draftRevision(slug);
-    sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1', revision }));
+    sendPage(res, 200, page(deps, req, slug, definition, { saved: req.query.saved === '1', uploaded: req.query.uploaded === '1', revision }));
   });
 
   router.post('/admin/campaigns/:slug/edit', allow('draft'), big, deps.sessions.requireCsrf, async (req, res) => {
@@ -64,6 +68,29 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
       if (error.code === 'draft_changed') return sendPage(res, 409, page(deps, req, slug, definition, { problems: { draft: t.draftChanged }, revision: expected }));
       const problems = error.details.problems ?? Object.fromEntries(Object.keys(error.details.fields ?? {}).map((f) => [`sample.${f}`, 'not a postal code Represent knows']));
       sendPage(res, 400, page(deps, req, slug, definition, { problems, revision: expected }));
+    }
+  });
+
+  // An image for the look: stored resized, then put in the draft with its alt texts (checked with
+  // the rest of the definition when saved: a missing alt text is refused at its field).
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } }).single('image');
+  router.post('/admin/campaigns/:slug/images', allow('draft'), upload, deps.sessions.requireCsrf, async (req, res) => {
+    const slug = param(req.params.slug);
+    const body = req.body as Record<string, string>;
+    const slot = body.slot === 'logo' ? 'logo' : 'hero';
+    const definition = await current(deps, slug);
+    const revision = await deps.authoring.definitions.draftRevision(slug);
+    const t = (deps.renderer.text(adminLocale(req)).admin as { editor: Text }).editor;
+    if (!req.file) return sendPage(res, 400, page(deps, req, slug, definition, { problems: { [`look.${slot}.image`]: t.file }, revision }));
+    try {
+      const { id } = await deps.images.store(req.file.buffer, actor(req));
+      definition.look = { accentColour: null, logo: null, hero: null, shareText: null, ...(definition.look ?? {}), [slot]: { image: id, alt: { en: (body['alt.en'] ?? '').trim(), fr: (body['alt.fr'] ?? '').trim() } } };
+      await saveDraft(deps.authoring, slug, definition, actor(req), revision);
+      res.redirect(303, `/admin/campaigns/${encodeURIComponent(slug)}/edit?uploaded=1${askedLang(req) ? `&lang=${askedLang(req)}` : ''}`);
+    } catch (error) {
+      if (!(error instanceof AppError) || !['validation_failed', 'draft_changed'].includes(error.code)) throw error;
+      const problems = error.details.problems ?? { [`look.${slot}.image`]: 'not a JPEG, PNG or WebP picture' };
+      sendPage(res, 400, page(deps, req, slug, definition, { problems, revision }));
     }
   });
 
@@ -119,11 +146,28 @@ function applyForm(definition: Json, body: Record<string, string>): Definition {
     if (match) letters[match[1]] = { ...letters[match[1]], [match[2]]: body[key].replace(/\r\n/g, '\n') };
   }
   definition.letters = letters;
+  applyLook(definition, body);
   return definition;
+}
+
+/** The look's fields: an empty colour or share text is none; alt texts go with an uploaded image. */
+function applyLook(definition: Json, body: Record<string, string>): void {
+  if (!('look.accentColour' in body)) return;
+  const look = { accentColour: null, logo: null, hero: null, shareText: null, ...(definition.look ?? {}) } as Json;
+  look.accentColour = body['look.accentColour'].trim() || null;
+  const share = Object.fromEntries(LOCALES.map((l) => [l, (body[`look.shareText.${l}`] ?? '').trim()]));
+  look.shareText = Object.values(share).some(Boolean) ? share : null;
+  for (const slot of ['logo', 'hero'] as const) {
+    if (!look[slot]) continue;
+    if (body[`look.${slot}.remove`] === 'on') look[slot] = null;
+    else look[slot] = { ...look[slot], alt: Object.fromEntries(LOCALES.map((l) => [l, (body[`look.${slot}.alt.${l}`] ?? '').trim()])) };
+  }
+  definition.look = look;
 }
 
 interface PageState {
   problems?: Record<string, string>;
+  uploaded?: boolean;
   preview?: PreviewedLetter[];
   sample?: { postalCode?: string; city?: string; locale?: string };
   saved?: boolean;
@@ -167,6 +211,7 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
     csrf: sessionOf(req)?.csrf,
     ...langParams(req),
     saved: state.saved,
+    uploaded: state.uploaded,
     summary,
     texts: [
       ...pair('title', t.campaignTitle, (l) => d.title?.[l]),
@@ -177,6 +222,15 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
       ...pair('updatesConsent', t.updatesConsent, (l) => d.updatesConsent?.[l], 'textarea', 3),
     ],
     numbers: [field('goal', t.goal, d.goal), field('counterOffset', t.counterOffset, d.counterOffset ?? 0)],
+    look: {
+      fields: [field('look.accentColour', t.accentColour, d.look?.accentColour ?? ''), ...pair('look.shareText', t.shareText, (l) => d.look?.shareText?.[l], 'textarea', 2)],
+      images: (['logo', 'hero'] as const).map((slot) => ({
+        slot,
+        heading: t[slot],
+        current: d.look?.[slot] ? { src: `/images/${d.look[slot].image}/480.jpeg`, remove: `look.${slot}.remove`, removeLabel: fill(t.removeImage, { image: t[slot] }) } : null,
+        fields: d.look?.[slot] ? pair(`look.${slot}.alt`, t.altText, (l) => d.look[slot].alt?.[l]) : [],
+      })),
+    },
     targets,
     variables: deps.authoring.checker.variables.map((v) => `{{${v}}}`),
     sample: { postalCode: state.sample?.postalCode ?? 'M5V 3L9', city: state.sample?.city ?? 'Toronto', fr: state.sample?.locale === 'fr' },
@@ -189,6 +243,7 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
 /** The form field a definition path is shown at. */
 function fieldOf(path: string): string {
   const parts = path.split('.');
+  if (parts[0] === 'look') return parts[2] === 'image' ? `look.${parts[1]}.alt.en` : path;
   if (parts[0] === 'letters' || parts[0] === 'targets') return parts.slice(0, parts[0] === 'targets' && parts[2] === 'role' ? 4 : 3).join('.');
   return parts.slice(0, 2).join('.');
 }

@@ -3,7 +3,7 @@
 // (letter.ts); plus the downloads (letters CSV, a petition's bundle) and the queue dashboard
 // (bull-board) for operators. Everything but the sign-in needs a session.
 import express, { Router, type ErrorRequestHandler } from 'express';
-import { campaignEditor } from './campaignEditor';
+import { campaignEditor, type EditorDeps } from './campaignEditor';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -22,7 +22,7 @@ import { loginPages, type LoginDeps } from './login';
 import { accountsPage, type AccountsPageDeps } from './accountsPage';
 import { sendPage } from './layout';
 
-export interface DashboardDeps extends DashboardHomeDeps, LoginDeps, AccountsPageDeps {
+export interface DashboardDeps extends DashboardHomeDeps, LoginDeps, AccountsPageDeps, EditorDeps {
   queues: Queue[];
   /** A petition's delivery bundle (the same as the API's). */
   bundle: PetitionBundleDeps;

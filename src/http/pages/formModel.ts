@@ -1,5 +1,6 @@
 // What the letter form and the petition form share: the campaign's text and counter, each field
 // with its label, hint, value and error, and the error summary. Templates only lay it out.
+import { pictureOf } from './campaignLook';
 import type { Campaign, Locale } from '../../domain/campaign';
 import type { Representative } from '../../domain/representatives';
 import type { PageText } from '../../adapters/pages';
@@ -113,5 +114,19 @@ export function campaignModel(text: PageText, campaign: Campaign, locale: Locale
     counter: counterModel(text, campaign, locale, actions),
     sendNotice: campaign.sendNotice[locale],
     updatesConsent: campaign.updatesConsent[locale],
+    // Beside the form on a wide screen, the width of a column; the whole width on a phone.
+    hero: campaign.look.hero ? pictureOf(campaign.look.hero, locale, '(min-width: 900px) 50vw, 100vw') : null,
+  };
+}
+
+/** The share invitation (thank-you and status pages): the campaign's own share text when it has one, then the link. */
+export function shareModel(status: Record<string, string>, campaign: Campaign, locale: Locale, signature: boolean, campaignUrl: string) {
+  const words = signature
+    ? { title: status.shareSignature, subject: status.shareSubjectSignature, body: status.shareBodySignature }
+    : { title: status.share, subject: status.shareSubject, body: status.shareBody };
+  const body = campaign.look.shareText ? `${campaign.look.shareText[locale]} ${campaignUrl}` : fill(words.body, { url: campaignUrl });
+  return {
+    shareTitle: words.title,
+    shareMailto: `mailto:?subject=${encodeURIComponent(fill(words.subject, { title: campaign.title[locale] }))}&body=${encodeURIComponent(body)}`,
   };
 }

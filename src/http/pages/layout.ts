@@ -1,5 +1,6 @@
 // What every page shares: its language, the layout around it (header, language switch, footer),
 // plural wording, and the one way a page is answered.
+import { lookStylesheet, pictureOf } from './campaignLook';
 import type { Response } from 'express';
 import type { Campaign, Locale } from '../../domain/campaign';
 import type { LayoutModel, PageRenderer, PageText } from '../../adapters/pages';
@@ -51,6 +52,9 @@ export function layout(
     skipLabel: input.skipLabel,
     otherLanguage: { code: other.code, name: other.name, href: withLang(input.url, other.code) },
     pageData: input.pageData,
+    look: input.campaign
+      ? { stylesheet: lookStylesheet(input.campaign), logo: input.campaign.look.logo ? pictureOf(input.campaign.look.logo, locale, '10rem') : null }
+      : undefined,
   };
 }
 

@@ -8,7 +8,7 @@ import type { ActionStore, CampaignCatalog, CampaignCounter, StoredAction } from
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
 import { param } from '../requestParts';
-import { counterModel } from './formModel';
+import { counterModel, shareModel } from './formModel';
 import { layout, pageLocale, sendPage } from './layout';
 
 export interface StatusPageDeps {
@@ -56,9 +56,6 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
       }
     : null;
   const thanksTitle = action.confirmed ? s.thanksTitle : s.confirmTitle;
-  const share = isSignature
-    ? { title: s.shareSignature, subject: s.shareSubjectSignature, body: s.shareBodySignature }
-    : { title: s.share, subject: s.shareSubject, body: s.shareBody };
   return deps.renderer.render('status', locale, {
     thanks: links.thanks,
     thanksTitle,
@@ -71,8 +68,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
     selfUrl: `${statusPath}&lang=${locale}`,
     statusUrl: `${deps.publicUrl}${statusPath}&lang=${locale}`,
     campaignUrl,
-    shareTitle: share.title,
-    shareMailto: `mailto:?subject=${encodeURIComponent(fill(share.subject, { title }))}&body=${encodeURIComponent(fill(share.body, { url: campaignUrl }))}`,
+    ...shareModel(s, campaign, locale, isSignature, campaignUrl),
     letters: action.letters.map((l) => ({
       id: l.id,
       to: toName(l),

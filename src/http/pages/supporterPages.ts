@@ -5,11 +5,12 @@ import { Router } from 'express';
 import { AppError } from '../../domain/errors';
 import type { ActionStore, CampaignCatalog, CampaignStates } from '../../domain/ports';
 import { actionPages, type ActionPageDeps } from './action';
+import { campaignLook, type LookDeps } from './campaignLook';
 import { confirmPages, type ConfirmPageDeps } from './confirm';
 import { pageErrors } from './message';
 import { statusPages, type StatusPageDeps } from './status';
 
-export interface SupporterPagesDeps extends ActionPageDeps, Pick<ConfirmPageDeps, 'confirm'>, Pick<StatusPageDeps, 'outbox'> {
+export interface SupporterPagesDeps extends ActionPageDeps, LookDeps, Pick<ConfirmPageDeps, 'confirm'>, Pick<StatusPageDeps, 'outbox'> {
   campaigns: CampaignCatalog;
   states: CampaignStates;
   actions: ActionStore;
@@ -25,6 +26,7 @@ export function supporterPages(deps: SupporterPagesDeps): Router {
     const open = campaigns.find((_, i) => states[i].status === 'open') ?? campaigns[0];
     res.redirect(302, `/campaigns/${open.slug}${req.query.lang ? `?lang=${encodeURIComponent(String(req.query.lang))}` : ''}`);
   });
+  router.use(campaignLook(deps));
   router.use(actionPages(deps));
   router.use(statusPages(deps));
   router.use(confirmPages(deps));

@@ -7,6 +7,7 @@ import type { SubmitResult } from '../../domain/submitAction';
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
 import { layout } from './layout';
+import { shareModel } from './formModel';
 
 interface ThanksText {
   titleLetters: string;
@@ -46,16 +47,12 @@ export function thanksPage(renderer: PageRenderer, campaign: Campaign, result: S
   const heading = signature ? t.titleSignature : result.confirmationRequired ? t.titleConfirm : t.titleLetters;
   const inbox = result.confirmationRequired ? (signature ? t.confirmSignature : t.confirmLetters) : signature ? t.inboxSignature : t.inboxLetters;
   const campaignUrl = `${publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
-  const share = signature
-    ? { title: s.shareSignature, subject: s.shareSubjectSignature, body: s.shareBodySignature }
-    : { title: s.share, subject: s.shareSubject, body: s.shareBody };
   return renderer.render('thanks', locale, {
     heading,
     inbox,
     noEmail: fill(t.noEmail, { organisation: campaign.organisation.name[locale] }),
     letters: result.letters.map((l) => ({ to: l.recipient.name ?? s.toMp, role: l.recipient.name ? l.recipient.role : null, subject: l.subject })),
-    shareTitle: share.title,
-    shareMailto: `mailto:?subject=${encodeURIComponent(fill(share.subject, { title }))}&body=${encodeURIComponent(fill(share.body, { url: campaignUrl }))}`,
+    ...shareModel(s, campaign, locale, signature, campaignUrl),
     campaignUrl,
     layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: {} } }),
   });
