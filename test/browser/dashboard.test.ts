@@ -49,6 +49,8 @@ describe('signing in', () => {
     await page.waitForURL(/\/admin$/);
     expect((await page.context().cookies()).map((c) => c.name)).toEqual(['dearmp_admin']);
     expect(await seriousViolations(page)).toEqual([]);
+    await page.goto('/admin/login');
+    await screenshot(page, 'sign-in.png');
     // Used once: the same link now says so.
     const again = await (await env.context()).newPage();
     await again.goto(`/admin/login/link?token=${encodeURIComponent(secret)}`);
@@ -105,6 +107,33 @@ describe('the dashboard', () => {
     const anonymous = await (await env.context()).newPage();
     await anonymous.goto('/admin/queues');
     expect(anonymous.url()).toMatch(/\/admin\/login/);
+  });
+});
+
+describe('accounts', () => {
+  it('an owner adds a campaigner with a role, and makes an API token shown once', async () => {
+    await signedIn.goto('/admin');
+    await signedIn.getByRole('link', { name: 'Accounts and API tokens' }).click();
+    await signedIn.getByLabel('Email', { exact: true }).fill('vera@example.org');
+    await signedIn.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await signedIn.getByRole('button', { name: 'Add', exact: true }).click();
+    expect(await signedIn.getByRole('status').innerText()).toMatch(/they can sign in now/);
+    expect(await signedIn.getByRole('row', { name: /vera@example.org/ }).innerText()).toContain('vera@example.org');
+    await signedIn.getByLabel('What it is for').fill('weekly numbers');
+    await signedIn.getByRole('button', { name: 'Make a token' }).click();
+    const token = await signedIn.locator('#new-token').innerText();
+    expect(token).toMatch(/^dmpt_/);
+    expect(await seriousViolations(signedIn)).toEqual([]);
+    await screenshot(signedIn, 'accounts.png');
+    // Shown once: the page again lists the token by what it is for, never its secret.
+    await signedIn.goto('/admin/accounts');
+    expect(await signedIn.content()).not.toContain(token);
+
+    const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
+    await phone.context().addCookies(await signedIn.context().cookies());
+    await phone.goto('/admin/accounts');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(phone, 'accounts-phone.png');
   });
 });
 

@@ -4,6 +4,7 @@
 // as an office would receive it, publishes, and the public page shows it.
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv } from './browserEnv';
+import sharp from 'sharp';
 import { screenshot, seriousViolations } from './pageTools';
 
 const TOKEN = 'editor-test-token-0123456789';
@@ -69,6 +70,27 @@ it('previews each letter exactly as an office would receive it, in the sample su
   await screenshot(phone, 'editor-phone.png');
 });
 
+it('takes the organisation’s look: a readable accent colour and a main image described in both languages', async () => {
+  await page.getByLabel(/^Accent colour/).fill('#7fb2ff');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('alert').waitFor();
+  const refusal = await page.getByRole('alert').innerText();
+  expect(refusal).toMatch(/white text on #7fb2ff has a contrast of 2\.\d+:1/);
+  const suggestion = /(#[0-9a-f]{6}) is the nearest colour that passes/.exec(refusal)![1];
+  await page.getByLabel(/^Accent colour/).fill(suggestion);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await page.getByRole('status').waitFor();
+
+  const photo = await sharp({ create: { width: 1600, height: 700, channels: 3, background: { r: 150, g: 30, b: 50 } } }).jpeg().toBuffer();
+  await page.getByLabel('Image file').setInputFiles({ name: 'vigil.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await page.getByLabel('What the image shows, for people who cannot see it (English)').last().fill('People at a candlelight vigil for Hong Kong');
+  await page.getByLabel('What the image shows, for people who cannot see it (French)').last().fill('Des personnes à une veillée aux chandelles pour Hong Kong');
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.waitForURL(/uploaded=1/);
+  expect(await page.getByRole('status').innerText()).toMatch(/Image uploaded/);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
 it('publishes, and the public page shows the new campaign at once', async () => {
   await page.getByRole('button', { name: 'Save and publish' }).click();
   await page.waitForURL(new RegExp(`/admin\\?campaign=${SLUG}`));
@@ -78,8 +100,22 @@ it('publishes, and the public page shows the new campaign at once', async () => 
   const publicPage = await (await env.context()).newPage();
   await publicPage.goto(`/campaigns/${SLUG}`);
   expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Free the people held in Hong Kong');
+  await publicPage.getByRole('img', { name: 'People at a candlelight vigil for Hong Kong' }).waitFor();
+  // The band and the buttons take the accent colour, from the campaign's own stylesheet.
+  const band = await publicPage.locator('.top').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(band).not.toBe('rgb(18, 52, 77)');
+  expect(await seriousViolations(publicPage)).toEqual([]);
+  await screenshot(publicPage, 'campaign-look.png');
   await publicPage.goto(`/campaigns/${SLUG}?lang=fr`);
   expect(await publicPage.getByRole('heading', { level: 1 }).innerText()).toBe('Libérez les personnes détenues à Hong Kong');
+  await publicPage.getByRole('img', { name: 'Des personnes à une veillée aux chandelles pour Hong Kong' }).waitFor();
+  // On a phone the postal code field is still on the first screen: the image follows the form.
+  const phone = await (await env.context({ viewport: { width: 360, height: 740 } })).newPage();
+  await phone.goto(`/campaigns/${SLUG}`);
+  const field = await phone.getByLabel(/^Postal code/).boundingBox();
+  expect(field!.y + field!.height).toBeLessThanOrEqual(740);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await screenshot(phone, 'campaign-look-phone.png');
 });
 
 it('never overwrites a draft someone else saved after the form was opened', async () => {
