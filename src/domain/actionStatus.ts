@@ -1,13 +1,12 @@
 // The status link: anyone holding the token may follow the action; without it, it does not exist.
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from './errors';
+import { isUuid } from './ids';
 import type { ActionStore, StoredAction } from './ports';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function getActionStatus(actions: ActionStore, id: string, token: unknown): Promise<StoredAction> {
   const notFound = new AppError('not_found');
-  if (!UUID.test(id) || typeof token !== 'string' || token.length === 0) throw notFound;
+  if (!isUuid(id) || typeof token !== 'string' || token.length === 0) throw notFound;
   const action = await actions.get(id);
   if (!action || !sameSecret(action.token, token)) throw notFound;
   return action;

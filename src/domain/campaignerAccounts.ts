@@ -3,6 +3,7 @@
 // can never lock itself out; everything is in the audit log, named by who did it.
 import { looksLikeEmail } from './emailAddress';
 import { AppError } from './errors';
+import { isUuid } from './ids';
 import { demand, nameOf, ROLES, type Campaigner } from './permissions';
 import type { Account, AccountStore, ApiTokenSummary, AuditLog, Role } from './ports';
 
@@ -39,7 +40,7 @@ export async function inviteAccount(deps: AccountsDeps, who: Campaigner, body: u
 }
 
 async function liveAccount(deps: AccountsDeps, id: string): Promise<Account> {
-  const account = /^[0-9a-f-]{36}$/i.test(id) ? await deps.accounts.byId(id) : null;
+  const account = isUuid(id) ? await deps.accounts.byId(id) : null;
   if (!account) throw new AppError('not_found');
   return account;
 }
@@ -79,6 +80,6 @@ export async function apiTokensOf(deps: AccountsDeps, who: Campaigner): Promise<
 }
 
 export async function revokeApiToken(deps: AccountsDeps, who: Campaigner, tokenId: string): Promise<void> {
-  if (who.kind !== 'account' || !/^[0-9a-f-]{36}$/i.test(tokenId) || !(await deps.accounts.revokeApiToken(who.id, tokenId))) throw new AppError('not_found');
+  if (who.kind !== 'account' || !isUuid(tokenId) || !(await deps.accounts.revokeApiToken(who.id, tokenId))) throw new AppError('not_found');
   await deps.audit.record({ actor: nameOf(who), action: 'revoke_token', campaignSlug: null, detail: {} });
 }

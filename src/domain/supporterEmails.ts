@@ -25,4 +25,4 @@ export const signInEmailId = (uuid: string): string => `${SIGN_IN}${uuid}`;
  * An email that is not a letter (its webhook events are not kept): to a supporter about their
  * action, or a campaigner's sign-in link.
  */
-export const isSupporterEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE, SIGN_IN].some((prefix) => id.startsWith(prefix));
+export const isServiceEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE, SIGN_IN].some((prefix) => id.startsWith(prefix));

@@ -11,7 +11,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Allowance } from '../adapters/rateCounter';
 import type { AdminSessionStore } from '../adapters/store/adminSessionsRepo';
-import { API_TOKEN_PREFIX } from '../adapters/store/accountsRepo';
+import { API_TOKEN_PREFIX, secretHash } from '../adapters/store/accountsRepo';
 import { AppError } from '../domain/errors';
 import { asCampaigner, demand, nameOf, type Campaigner, type Permission } from '../domain/permissions';
 import type { Account, AccountStore } from '../domain/ports';
@@ -95,7 +95,6 @@ export function requireMetricsToken(tokens: Array<string | undefined>): RequestH
 /** Who did it, for the records (publishing, exports, erasures…): the account's email, or "admin token". */
 export const actor = (req: Request): string => nameOf(campaignerOf(req));
 
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export function sessions(adminToken: string | undefined, secureCookie: boolean, store: AdminSessionStore) {
   const key = adminToken ? createHmac('sha256', adminToken).update('dearmp admin session').digest() : null;
@@ -108,7 +107,7 @@ export function sessions(adminToken: string | undefined, secureCookie: boolean, 
     const raw = parseCookies(req.get('cookie') ?? '')[SESSION_COOKIE];
     const [secret, signature] = raw?.split('.') ?? [];
     if (!secret || !signature || !sameSecret(signature, sign(secret))) return null;
-    const idHash = hashOf(secret);
+    const idHash = secretHash(secret);
     const account = await store.find(idHash);
     return account ? { campaigner: asCampaigner(account), name: account.email, csrf: sign(`csrf:${secret}`), idHash } : null;
   }
@@ -120,7 +119,7 @@ export function sessions(adminToken: string | undefined, secureCookie: boolean, 
     /** Starts a session for this account and sets its cookie. */
     async logIn(res: Response, account: Account): Promise<void> {
       const secret = randomBytes(24).toString('base64url');
-      await store.create(hashOf(secret), account, new Date(Date.now() + SESSION_HOURS * 3600_000));
+      await store.create(secretHash(secret), account, new Date(Date.now() + SESSION_HOURS * 3600_000));
       res.append('Set-Cookie', cookie(`${secret}.${sign(secret)}`, SESSION_HOURS * 3600));
     },
     /** Ends this session for good (a copy of its cookie no longer works) and clears the cookie. */

@@ -14,10 +14,10 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { eventually } from './eventually';
 import { startFakeRepresent, type FakeRepresent } from '../fakes/fakeRepresent';
 import { startFakeSendgrid, type FakeSendgrid } from '../fakes/fakeSendgrid';
-import { confirmationEmailId, isSupporterEmailId } from '../../src/domain/supporterEmails';
+import { confirmationEmailId, isServiceEmailId } from '../../src/domain/supporterEmails';
 
 /** A receipt or a note to a supporter (not a letter, not a confirmation request). */
-export const receiptOrNote = (id: string): boolean => isSupporterEmailId(id) && !id.startsWith(confirmationEmailId(''));
+export const receiptOrNote = (id: string): boolean => isServiceEmailId(id) && !id.startsWith(confirmationEmailId(''));
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -2,7 +2,8 @@
 // and reading the JSON array of events into DeliveryEvents.
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import type { DeliveryEvent } from '../../domain/deliveryEvents';
-import { isSupporterEmailId } from '../../domain/supporterEmails';
+import { isUuid } from '../../domain/ids';
+import { isServiceEmailId } from '../../domain/supporterEmails';
 
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
 export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
@@ -38,7 +39,6 @@ export function signatureChecker(publicKeyBase64: string | undefined): Signature
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Unix seconds between 2000 and 2100: anything else (milliseconds, nonsense) is not SendGrid's.
 const MIN_SECONDS = 946_684_800;
 const MAX_SECONDS = 4_102_444_800;
@@ -76,12 +76,12 @@ export function readEvents(rawBody: Buffer): DeliveryEvent[] | null {
     const letterId = text(e.letter_id);
     // Events of the emails asking supporters to confirm: about a supporter's own address, not a
     // letter; not kept (nothing would ever erase them).
-    if (letterId && isSupporterEmailId(letterId)) continue;
+    if (letterId && isServiceEmailId(letterId)) continue;
     // Bounces and drops say why in `reason`; deferrals in `response`.
     const reason = [text(e.type), text(e.status), text(e.reason) ?? text(e.response)].filter(Boolean).join(' ') || null;
     events.push({
       event,
-      letterId: letterId && UUID.test(letterId) ? letterId.toLowerCase() : null,
+      letterId: letterId && isUuid(letterId) ? letterId.toLowerCase() : null,
       sgEventId: text(e.sg_event_id),
       sgMessageId: text(e.sg_message_id),
       occurredAt,

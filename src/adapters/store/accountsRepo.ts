@@ -54,7 +54,7 @@ export function accountsRepo(db: Db): AccountStore {
         // Two first starts at once: the lock makes the second see the first's owner.
         await tx.query('LOCK TABLE accounts IN EXCLUSIVE MODE');
         const { rows: live } = await tx.query('SELECT 1 FROM accounts WHERE removed_at IS NULL LIMIT 1');
-        if (live.length > 0) return null;
+        if (live.length > 0) return null; // as anyAccount, inside the lock
         const { rows } = await tx.query<AccountRow>(
           `INSERT INTO accounts AS a (id, email, email_key, role, may_publish, created_by) VALUES ($1, $2, $3, 'owner', true, 'admin token')
            ON CONFLICT (email_key) DO UPDATE SET role = 'owner', may_publish = true, removed_at = NULL, created_at = now(), created_by = 'admin token'
@@ -74,6 +74,10 @@ export function accountsRepo(db: Db): AccountStore {
         await tx.query('UPDATE sign_in_links SET used_at = now() WHERE account_id = $1 AND used_at IS NULL', [id]);
         return true;
       }),
+    async anyAccount() {
+      const { rows } = await db.query('SELECT 1 FROM accounts WHERE removed_at IS NULL LIMIT 1');
+      return rows.length > 0;
+    },
     async countOwners() {
       const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM accounts WHERE role = 'owner' AND removed_at IS NULL");
       return rows[0].n;

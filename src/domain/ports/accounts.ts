@@ -32,6 +32,8 @@ export interface AccountStore {
   /** Removes the account and, in the same transaction, ends its sessions, links and tokens. */
   remove(id: string): Promise<boolean>;
   countOwners(): Promise<number>;
+  /** Whether any live account exists (the sign-in page's first start shows while none does). */
+  anyAccount(): Promise<boolean>;
 
   /** A one-use sign-in link's secret. */
   newSignInLink(accountId: string, expiresAt: Date): Promise<string>;

@@ -81,7 +81,7 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
     const definition = await current(deps, slug);
     const revision = await deps.authoring.definitions.draftRevision(slug);
     const t = (deps.renderer.text(adminLocale(req)).admin as { editor: Text }).editor;
-    if (!req.file) return sendPage(res, 400, page(deps, req, slug, definition, { problems: { [`look.${slot}.image`]: t.file }, revision }));
+    if (!req.file) return sendPage(res, 400, page(deps, req, slug, definition, { problems: { [`look.${slot}.image`]: t.noFile }, revision }));
     try {
       const { id } = await deps.images.store(req.file.buffer, actor(req));
       definition.look = { accentColour: null, logo: null, hero: null, shareText: null, ...(definition.look ?? {}), [slot]: { image: id, alt: { en: (body['alt.en'] ?? '').trim(), fr: (body['alt.fr'] ?? '').trim() } } };
@@ -89,7 +89,7 @@ export function campaignEditor(deps: EditorDeps, form: express.RequestHandler): 
       res.redirect(303, `/admin/campaigns/${encodeURIComponent(slug)}/edit?uploaded=1${askedLang(req) ? `&lang=${askedLang(req)}` : ''}`);
     } catch (error) {
       if (!(error instanceof AppError) || !['validation_failed', 'draft_changed'].includes(error.code)) throw error;
-      const problems = error.details.problems ?? { [`look.${slot}.image`]: 'not a JPEG, PNG or WebP picture' };
+      const problems = error.details.problems ?? { [`look.${slot}.image`]: t.notAPicture };
       sendPage(res, 400, page(deps, req, slug, definition, { problems, revision }));
     }
   });
@@ -243,7 +243,8 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
 /** The form field a definition path is shown at. */
 function fieldOf(path: string): string {
   const parts = path.split('.');
-  if (parts[0] === 'look') return parts[2] === 'image' ? `look.${parts[1]}.alt.en` : path;
+  // An image that could not be taken is shown at the upload's file field.
+  if (parts[0] === 'look') return parts[2] === 'image' ? 'look.image' : path;
   if (parts[0] === 'letters' || parts[0] === 'targets') return parts.slice(0, parts[0] === 'targets' && parts[2] === 'role' ? 4 : 3).join('.');
   return parts.slice(0, 2).join('.');
 }

@@ -96,11 +96,14 @@ function noticeText(text: NoticeText, locale: Locale, query: Request['query']): 
   return Number.isInteger(n) && n >= 0 ? plural(locale, text[notice], n) : null;
 }
 
+/** The audit log's words, and the role names its account lines use. */
+type AuditText = Record<string, string> & { roles: Record<string, string> };
+
 /** One line of the audit log, in the campaigner's language; a publish lists what changed. */
-function activityLine(t: Record<string, string>, home: HomeText, locale: Locale, entry: AuditEntry) {
+function activityLine(t: AuditText, home: HomeText, locale: Locale, entry: AuditEntry) {
   const d = entry.detail as Record<string, unknown>;
   const changes = entry.action === 'publish' ? ((d.changes as Change[] | undefined) ?? []) : [];
-  const roleWord = (role: string) => (t as unknown as { roles: Record<string, string> }).roles[role] ?? role;
+  const roleWord = (role: string) => t.roles[role] ?? role;
   const what: Record<AuditEntry['action'], () => string> = {
     create: () => t.create,
     copy: () => fill(t.copy, { to: String(d.to) }),
@@ -245,7 +248,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string>; audit: Record<string, string> };
+    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string>; audit: AuditText };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;

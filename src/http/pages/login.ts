@@ -50,7 +50,7 @@ export function loginPages(deps: LoginDeps, form: express.RequestHandler): Route
   const text = (req: express.Request) => renderer.text(adminLocale(req)).admin as { signIn: SignInText };
   const page = async (req: express.Request, status: number, model: Record<string, unknown>, res: express.Response) => {
     const locale = adminLocale(req);
-    const firstStart = (await deps.signIn.accounts.list()).length === 0;
+    const firstStart = !(await deps.signIn.accounts.anyAccount());
     const body = renderer.render('admin/login', locale, { next: '/admin', ...langParams(req), firstStart, ...model, layout: adminLayout(renderer, req, locale, text(req).signIn.title) });
     sendPage(res, status, body);
   };
