@@ -50,6 +50,8 @@ const schema = z.object({
   REPRESENT_BREAKER_FAILURES: int(1, 1000).default(3),
   REPRESENT_BREAKER_OPEN_MS: int(100, 3_600_000).default(30_000),
   REPRESENT_DOWN_ALERT_MS: int(0, 86_400_000).default(180_000),
+  REPRESENT_REFRESH_AFTER_SECONDS: int(1, 365 * 86400).default(30 * 86400),
+  LOOKUP_RECHECK_AFTER_SECONDS: int(1, 365 * 86400).default(7 * 86400),
   SENDGRID_API_KEY: z.string().min(1).optional(),
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
   SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
@@ -100,6 +102,10 @@ export interface Config {
     breaker: { failures: number; openMs: number };
     /** Campaigners are told once Represent has been unreachable this long. */
     downAlertMs: number;
+    /** The directory asks Represent again for a postal code whose answer is older than this. */
+    refreshAfterMs: number;
+    /** A letter whose lookup is older than this is looked up again when its turn to be sent comes. */
+    recheckAfterMs: number;
   };
   /** `probeIntervalMs`: while SendGrid refuses our key or sender, one letter is tried this often. */
   sendgrid: { apiKey: string | undefined; apiUrl: string; timeoutMs: number; webhookPublicKey: string | undefined; probeIntervalMs: number };
@@ -192,6 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       visitorShare: e.REPRESENT_VISITOR_SHARE_PERCENT / 100,
       breaker: { failures: e.REPRESENT_BREAKER_FAILURES, openMs: e.REPRESENT_BREAKER_OPEN_MS },
       downAlertMs: e.REPRESENT_DOWN_ALERT_MS,
+      refreshAfterMs: e.REPRESENT_REFRESH_AFTER_SECONDS * 1000,
+      recheckAfterMs: e.LOOKUP_RECHECK_AFTER_SECONDS * 1000,
     },
     sendgrid: {
       apiKey: e.SENDGRID_API_KEY,

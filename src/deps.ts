@@ -35,6 +35,8 @@ import { randomUUID } from 'node:crypto';
 import { webRedis, whenReady, warnUnlessNoEviction } from './adapters/redis';
 import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
+import { postcodeDirectory } from './adapters/represent/postcodeDirectory';
+import { legislaturesRepo } from './adapters/store/legislaturesRepo';
 import { withBreaker } from './adapters/represent/representBreaker';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
 import { outages, type Outages } from './adapters/outages';
@@ -57,6 +59,7 @@ import type {
   Clock,
   ConfirmationStore,
   DeliveryEventStore,
+  LegislatureStore,
   LetterStore,
   MailCopies,
   Mailer,
@@ -119,12 +122,14 @@ export interface Adapters {
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */
   counter: CampaignCounter & { forget(slug: string): void };
+  /** Dissolved and sitting legislatures (the dissolved ones cached per process). */
+  legislatures: LegislatureStore & { forget(): void };
   close(): Promise<void>;
 }
 
 /** A publish reaches every other process within this time. */
 const CAMPAIGN_REFRESH_MS = 2000;
-/** A dashboard switch reaches every other process within this time. */
+/** A dashboard switch (a campaign's, a legislature's) reaches every other process within this time. */
 const CAMPAIGN_STATE_TTL_MS = 3000;
 /** /healthz counts letters at most this often, however often a monitor polls. */
 const HEALTH_CACHE_MS = 15_000;
@@ -183,6 +188,8 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
       }),
       keyPrefix: config.redisPrefix,
       cacheTtlSeconds: config.represent.cacheTtlSeconds,
+      directory: postcodeDirectory(db),
+      refreshAfterMs: config.represent.refreshAfterMs,
       onRequest: (outcome) => metrics.representRequests.inc({ outcome }),
       onCache: (result) => metrics.representCache.inc({ result }),
     }),
@@ -213,6 +220,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     images: campaignImages(db),
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
     counter: withCounterOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
+    legislatures: legislaturesRepo(db, CAMPAIGN_STATE_TTL_MS),
     async close() {
       campaigns.stop();
       await queues.close().catch(() => undefined);
@@ -239,6 +247,7 @@ export function webDeps(a: Adapters): AppDeps {
     states: a.campaignStates,
     representatives: a.representatives,
     renderer: a.campaigns.renderer,
+    legislatures: a.legislatures,
     actions: a.actions,
     supporterEmails: a.supporterEmails,
     emailAllowance: emailAllowance(a.redis, { prefix: config.redisPrefix }),
@@ -267,6 +276,7 @@ export function webDeps(a: Adapters): AppDeps {
     states: a.campaignStates,
     refresh: () => a.campaigns.refresh(),
     representatives: a.representatives,
+    legislatures: a.legislatures,
     clock: a.clock,
     html: textToHtml,
     audit: a.audit,
@@ -388,7 +398,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
       recordRetriesMs: a.policies.recordRetriesMs,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
-    resolve: { versions: a.campaigns.versions, representatives: a.representatives, letters: a.letters, queue: a.queues.port, clock: a.clock },
+    resolve: { versions: a.campaigns.versions, representatives: a.representatives, letters: a.letters, queue: a.queues.port, clock: a.clock, legislatures: a.legislatures },
     sendConfirmation: {
       confirmations: a.confirmations,
       mailer: a.mailer,

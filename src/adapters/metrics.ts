@@ -79,7 +79,7 @@ export function createMetrics(withDefaults = true): Metrics {
       labelNames: ['outcome'],
       registers: [registry],
     }),
-    representCache: new Counter({ name: 'dearmp_represent_cache_total', help: 'MP lookups answered from the cache (hit) or not (miss)', labelNames: ['result'], registers: [registry] }),
+    representCache: new Counter({ name: 'dearmp_represent_cache_total', help: 'Represent lookups answered from the cache (hit), the postal-code directory (directory), neither (miss), or the directory while Represent could not answer (stale)', labelNames: ['result'], registers: [registry] }),
     sendgridAnswers: new Counter({ name: 'dearmp_sendgrid_answers_total', help: 'SendGrid Mail Send answers by HTTP code (or timeout/network)', labelNames: ['code'], registers: [registry] }),
     deliveries: new Counter({ name: 'dearmp_letter_deliveries_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
     watch(db, queues) {

@@ -1,5 +1,6 @@
 // What a campaign is, as the rest of the service sees it. Campaigns are data (data/campaigns/<slug>/);
 // src/adapters/campaignLoader.ts reads and validates them at start.
+import { officeLabel, type Level } from './offices';
 import type { Pacing } from './pacing';
 
 export const LOCALES = ['en', 'fr'] as const;
@@ -11,9 +12,28 @@ export type CampaignStatus = 'open' | 'paused' | 'closed';
 /** letter: each supporter's letters go to the targets. petition: supporters sign; the organisation delivers one letter with every name. */
 export type CampaignKind = 'letter' | 'petition';
 
+/** Officeholders who already agree with the campaign: thanked with their own template, or skipped. */
+export interface Agreement {
+  /** Each by name, riding, or both (as Represent writes them; case and accents do not matter). */
+  who: Array<{ name: string | null; district: string | null }>;
+  then: 'thank' | 'skip';
+}
+
+/** The supporter's federal MP: the same as `{kind: 'office', level: 'federal'}`. */
 export interface MpTarget {
   id: string;
   kind: 'mp';
+  agree: Agreement | null;
+}
+
+/** Whoever holds an elected office for the supporter's address, at any level. */
+export interface OfficeTarget {
+  id: string;
+  kind: 'office';
+  level: Level;
+  /** Represent's `elected_office` values to write to ("Mayor", "Councillor"); null = every office of the level. */
+  offices: string[] | null;
+  agree: Agreement | null;
 }
 
 export interface FixedTarget {
@@ -25,7 +45,14 @@ export interface FixedTarget {
   email: string | null;
 }
 
-export type Target = MpTarget | FixedTarget;
+export type Target = MpTarget | OfficeTarget | FixedTarget;
+
+/** The office a target writes to, or null for a fixed person. */
+export function officeOf(target: Target): { level: Level; offices: string[] | null; agree: Agreement | null } | null {
+  if (target.kind === 'mp') return { level: 'federal', offices: null, agree: target.agree };
+  if (target.kind === 'office') return { level: target.level, offices: target.level === 'federal' ? null : target.offices, agree: target.agree };
+  return null;
+}
 
 export interface Campaign {
   slug: string;
@@ -64,6 +91,8 @@ export interface Campaign {
   updatesConsent: Localised;
   subjects: Record<Locale, string[]>;
   targets: Target[];
+  /** The supporter ticks which targets to write to, at least `min` of them; null = every target. */
+  chooseTargets: { min: number } | null;
   look: CampaignLook;
 }
 
@@ -85,8 +114,12 @@ export interface CampaignLook {
 
 export const MP_ROLE: Localised = { en: 'Member of Parliament', fr: 'députée ou député' };
 
-export const roleOf = (target: Target, locale: Locale): string =>
-  target.kind === 'mp' ? MP_ROLE[locale] : target.role[locale];
+/** What a target is called before its holder is known ("your MPP" needs the province: "your provincial member"). */
+export function roleOf(target: Target, locale: Locale): string {
+  if (target.kind === 'fixed') return target.role[locale];
+  if (target.kind === 'mp') return MP_ROLE[locale];
+  return target.level === 'federal' ? MP_ROLE[locale] : officeLabel(target.level, target.offices, locale);
+}
 
 /** The locale to use for a request: the asked one when the campaign has it, else the campaign's first. */
 export function pickLocale(campaign: Campaign, asked: unknown): Locale {

@@ -17,6 +17,7 @@ export interface AuthoringDeps {
   refresh(): Promise<void>;
   /** Preview: the supporter's MP, as a submission would find them. */
   representatives: RepresentativeFinder;
+  legislatures: ComposeDeps['legislatures'];
   clock: Clock;
   /** Turns a letter's text into the HTML that is sent (the mail adapter's). */
   html: (text: string, locale: Locale) => string;
@@ -146,13 +147,15 @@ export async function previewCampaign(
     representatives: deps.representatives,
     renderer: result.renderer,
     clock: deps.clock,
+    legislatures: deps.legislatures,
   };
   if (campaign.kind === 'petition') {
     const petition = result.renderer.renderPetition(campaign, locale, { campaign: { title: campaign.title[locale] }, organisation: { name: campaign.organisation.name[locale] }, date: '' });
     return { letters: [{ targetId: 'petition', recipient: { name: null, role: campaign.targets.map((t) => ('name' in t ? t.name : t.id)).join(', ') }, subject: petition.subject, text: petition.text, html: petition.html }] };
   }
   const supporter = checkSupporter(campaign, { ...input, locale });
-  const { letters } = await composeLetters(compose, campaign, supporter, { ...input, locale }, null);
+  // Every target, as if the supporter ticked them all.
+  const { letters } = await composeLetters(compose, campaign, supporter, { ...input, locale, targets: campaign.targets.map((t) => t.id) }, null);
   return {
     letters: letters.map((l) => ({
       targetId: l.targetId,

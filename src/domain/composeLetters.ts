@@ -1,15 +1,18 @@
 // Writing the letters of an action, before anything is stored: check what the supporter typed,
-// find their MP, render one letter per target. Submitting stores what this composes; the preview
-// shows it; both therefore show the supporter exactly the letters that will be sent.
+// find their representatives (one Represent answer for every level), render one letter per
+// target and holder. Submitting stores what this composes; the preview shows it; both therefore
+// show the supporter exactly the letters that will be sent.
 import { randomUUID } from 'node:crypto';
 import type { Campaign, Locale, Target } from './campaign';
-import { pickLocale, roleOf } from './campaign';
+import { officeOf, pickLocale, roleOf } from './campaign';
 import { AppError, type FieldProblem } from './errors';
 import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
 import { fixedRecipient, letterContext } from './letters';
-import { lookUpMp, lookupError, NO_EMAIL_REASON, type MpLookup } from './mpLookup';
+import { lookupError, NO_EMAIL_REASON } from './mpLookup';
+import { heldForElection, holdersFor, letterForHolder } from './officeHolders';
+import { legislatureOf } from './offices';
 import { normalisePostalCode, provinceOf } from './postalCode';
-import type { CampaignCatalog, CampaignStates, Clock, LetterRenderer, NewLetter, RepresentativeFinder } from './ports';
+import type { CampaignCatalog, CampaignStates, Clock, FinderAnswer, Legislature, LegislatureStore, LetterRenderer, NewLetter, RepresentativeFinder } from './ports';
 
 export interface ActionInput {
   firstName: string;
@@ -22,6 +25,8 @@ export interface ActionInput {
   district?: string;
   locale?: string;
   consent?: { updates: boolean };
+  /** The targets ticked, when the campaign lets the supporter choose. */
+  targets?: string[];
 }
 
 export interface ComposeDeps {
@@ -30,17 +35,18 @@ export interface ComposeDeps {
   representatives: RepresentativeFinder;
   renderer: LetterRenderer;
   clock: Clock;
+  legislatures: Pick<LegislatureStore, 'dissolved'>;
 }
-
-/** The MP of a letter campaign's action: known (with or without an email), or to be found later. */
-export type MpOutcome = Extract<MpLookup, { kind: 'found' | 'no_email' | 'unavailable' }>;
 
 export interface ComposedAction {
   campaign: Campaign;
   locale: Locale;
   supporter: SupporterDetails;
   message: string | null;
-  mp: MpOutcome | null;
+  /** The federal riding, when an MP letter found it. */
+  district: string | null;
+  /** Represent could not answer now: the office letters wait for it. */
+  unavailable: Extract<FinderAnswer, { kind: 'unavailable' }> | null;
   letters: NewLetter[];
 }
 
@@ -85,40 +91,94 @@ export async function composeLetters(
   visitor: string | null = null,
 ): Promise<ComposedAction> {
   const locale = pickLocale(campaign, input.locale);
-  const mp = campaign.targets.some((t) => t.kind === 'mp') ? await findMp(deps, supporter, input.district, visitor) : null;
   const message = input.message?.trim() || null;
-  const letters = campaign.targets.map((target) => writeLetter(deps, campaign, target, locale, supporter, message, mp));
-  return { campaign, locale, supporter, message, mp, letters };
+  const targets = chosenTargets(campaign, input.targets);
+  const offices = targets.some((t) => officeOf(t) !== null);
+  const dissolved = offices ? await deps.legislatures.dissolved() : new Map<string, Legislature>();
+  // One Represent answer serves every level; none is asked for when every office waits for an election.
+  const heldTargets = (t: Target) => {
+    const office = officeOf(t);
+    return office !== null && dissolved.has(legislatureOf(office.level, supporter.province) ?? '');
+  };
+  const lookup = targets.some((t) => officeOf(t) !== null && !heldTargets(t)) ? await findLookup(deps, supporter, visitor) : null;
+  const write: Writer = { deps, campaign, locale, supporter, message, district: input.district ?? null, lookup, dissolved };
+  const letters = targets.flatMap((target) => lettersFor(write, target));
+  const federal = letters.find((l) => l.office?.level === 'federal' && l.recipient);
+  return {
+    campaign,
+    locale,
+    supporter,
+    message,
+    district: federal?.recipient?.district ?? null,
+    unavailable: lookup?.kind === 'unavailable' ? lookup : null,
+    letters,
+  };
 }
 
-/** Represent down or over its limit: accept now, find the MP later (the `lookups` queue). Anything else the supporter must fix. */
-async function findMp(deps: ComposeDeps, supporter: SupporterDetails, district: string | undefined, visitor: string | null): Promise<MpOutcome> {
-  const lookup = await lookUpMp(deps.representatives, supporter.postalCode, district, visitor);
-  if (lookup.kind === 'unknown_code' || lookup.kind === 'choose_riding') throw lookupError(lookup);
-  return lookup;
+/** The targets the supporter writes to: all of them, or the ones they ticked when the campaign lets them choose. */
+export function chosenTargets(campaign: Campaign, ticked: string[] | undefined): Target[] {
+  if (!campaign.chooseTargets) return campaign.targets;
+  const chosen = campaign.targets.filter((t) => ticked?.includes(t.id));
+  if (chosen.length < campaign.chooseTargets.min) throw new AppError('validation_failed', { fields: { targets: 'required' } });
+  return chosen;
 }
 
-function writeLetter(
-  deps: ComposeDeps,
-  campaign: Campaign,
-  target: Target,
-  locale: Locale,
-  supporter: SupporterDetails,
-  message: string | null,
-  mp: MpOutcome | null,
-): NewLetter {
-  const id = randomUUID();
-  const role = roleOf(target, locale);
-  const found = mp && mp.kind !== 'unavailable' ? mp.mp : null;
-  if (target.kind === 'mp' && !found) {
-    return { id, targetId: target.id, recipient: null, role, rendered: null, status: 'awaiting_lookup', reason: null };
+/** Represent's answer for the code, or unavailable for now (the letters then wait). An unknown code the supporter must fix. */
+async function findLookup(deps: ComposeDeps, supporter: SupporterDetails, visitor: string | null): Promise<FoundOrUnavailable> {
+  const answer = await deps.representatives.find(supporter.postalCode, { visitor });
+  if (answer.kind === 'unknown_code') throw lookupError(answer);
+  return answer;
+}
+
+type FoundOrUnavailable = Extract<FinderAnswer, { kind: 'found' | 'unavailable' }>;
+
+interface Writer {
+  deps: ComposeDeps;
+  campaign: Campaign;
+  locale: Locale;
+  supporter: SupporterDetails;
+  message: string | null;
+  district: string | null;
+  lookup: FoundOrUnavailable | null;
+  dissolved: Map<string, Legislature>;
+}
+
+/** One target's letters: a fixed person's one; an office's one per holder, or one that waits or says why there is none. */
+function lettersFor(w: Writer, target: Target): NewLetter[] {
+  const role = roleOf(target, w.locale);
+  const spec = officeOf(target);
+  if (!spec) {
+    const recipient = fixedRecipient(target as Extract<Target, { kind: 'fixed' }>, w.locale);
+    const rendered = renderLetter(w.deps, w.campaign, target.id, w.locale, w.supporter, w.message, recipient, null);
+    const status = recipient.email ? 'queued' : 'failed';
+    return [{ id: randomUUID(), targetId: target.id, recipient, role, rendered, status, reason: recipient.email ? null : NO_EMAIL_REASON, office: null }];
   }
-  const recipient: Recipient =
-    target.kind === 'mp' && found ? { name: found.name, role, district: found.district, email: found.email } : fixedRecipient(target as Extract<Target, { kind: 'fixed' }>, locale);
-  const rendered = renderLetter(deps, campaign, target.id, locale, supporter, message, recipient, found?.district ?? null);
-  if (!recipient.email) return { id, targetId: target.id, recipient, role, rendered, status: 'failed', reason: NO_EMAIL_REASON };
-  return { id, targetId: target.id, recipient, role, rendered, status: 'queued', reason: null };
+  const legislature = legislatureOf(spec.level, w.supporter.province);
+  const office = (lookedUpAt: Date | null, name: string | null = null) => ({ level: spec.level, office: name, legislature, lookedUpAt });
+  const waiting = (status: 'awaiting_lookup' | 'awaiting_election' | 'skipped', reason: string | null): NewLetter[] => [
+    { id: randomUUID(), targetId: target.id, recipient: null, role, rendered: null, status, reason, office: office(null) },
+  ];
+  const held = legislature ? w.dissolved.get(legislature) : undefined;
+  if (held) return waiting('awaiting_election', heldForElection(held));
+  if (!w.lookup || w.lookup.kind === 'unavailable') return waiting('awaiting_lookup', null);
+
+  const holders = holdersFor(spec, w.lookup.lookup, w.district);
+  if (holders.kind === 'choose_riding') throw lookupError(holders);
+  if (holders.kind === 'none') return waiting('skipped', holders.reason);
+  const lookedUpAt = new Date(w.lookup.lookup.fetchedAt);
+  return holders.holders.map((holder) => {
+    const plan = letterForHolder(holder, spec.agree, w.locale);
+    const base = { id: randomUUID(), targetId: target.id, recipient: plan.recipient, role: plan.recipient.role, office: office(lookedUpAt, holder.office) };
+    if (plan.kind === 'skip') return { ...base, rendered: null, status: 'skipped', reason: plan.reason };
+    const template = plan.kind === 'thank' ? thanksTemplate(target.id) : target.id;
+    const rendered = renderLetter(w.deps, w.campaign, template, w.locale, w.supporter, w.message, plan.recipient, holder.district);
+    if (plan.kind === 'no_email') return { ...base, rendered, status: 'failed', reason: plan.reason };
+    return { ...base, rendered, status: 'queued', reason: null };
+  });
 }
+
+/** The renderer's name for a target's thank-you letter (campaignDefinition.ts compiles it so). */
+export const thanksTemplate = (targetId: string) => `${targetId}.thanks`;
 
 export function renderLetter(
   deps: Pick<ComposeDeps, 'renderer' | 'clock'>,

@@ -5,6 +5,7 @@
 export const LETTER_STATUSES = [
   'awaiting_confirmation',
   'awaiting_lookup',
+  'awaiting_election',
   'queued',
   'sending',
   'uncertain',
@@ -14,6 +15,7 @@ export const LETTER_STATUSES = [
   'bounced',
   'dropped',
   'failed',
+  'skipped',
 ] as const;
 
 export type LetterStatus = (typeof LETTER_STATUSES)[number];
@@ -21,10 +23,13 @@ export type LetterStatus = (typeof LETTER_STATUSES)[number];
 const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   // The supporter confirmed from the email (campaigns with `confirm`); their MP may still need looking up.
   awaiting_confirmation: ['queued', 'awaiting_lookup'],
-  // Represent answered (or the riding cannot be resolved).
-  awaiting_lookup: ['queued', 'failed'],
-  // A worker claims the letter.
-  queued: ['sending', 'failed'],
+  // Represent answered (or the riding cannot be resolved, or nobody holds the office, or the
+  // office's legislature was dissolved meanwhile).
+  awaiting_lookup: ['queued', 'failed', 'skipped', 'awaiting_election'],
+  // Its legislature is dissolved: after the election, its holder is looked up again.
+  awaiting_election: ['awaiting_lookup'],
+  // A worker claims the letter, or finds its legislature dissolved when its turn comes.
+  queued: ['sending', 'failed', 'awaiting_election', 'skipped'],
   // SendGrid answered: taken, refused for good, or try again later (429, 5xx). No answer (a
   // timeout, a reset connection) or none recorded (the worker died) leaves it uncertain. Its
   // webhook can also report on the letter before the worker has recorded the 202.
@@ -43,6 +48,8 @@ const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   bounced: ['queued'],
   dropped: ['queued'],
   failed: ['queued', 'awaiting_lookup'],
+  // Nobody holds the office for the supporter's address, or its holder already agrees: no letter, ever.
+  skipped: [],
 };
 
 export const canMove = (from: LetterStatus, to: LetterStatus): boolean => TRANSITIONS[from].includes(to);

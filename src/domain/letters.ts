@@ -2,6 +2,7 @@
 // Handlebars adapter implements. A letter is rendered once, stored, and sent as stored.
 import type { Campaign, Locale, Target } from './campaign';
 import { roleOf } from './campaign';
+import type { Level } from './offices';
 import type { PostalCode } from './postalCode';
 
 export interface SupporterDetails {
@@ -19,12 +20,18 @@ export interface Recipient {
   role: string;
   district: string | null;
   email: string | null;
+  /** An elected office's holder: the office's short title and the salutation (offices.ts). */
+  title?: string | null;
+  salutation?: string | null;
+  /** Represent's `elected_office` and its level; null for a fixed target. */
+  office?: string | null;
+  level?: Level | null;
 }
 
 /** Exactly what letter and subject templates may use (they are compiled strict). */
 export interface LetterContext {
   supporter: SupporterDetails & { fullName: string; message: string | null };
-  recipient: { name: string; role: string; district: string | null };
+  recipient: { name: string; role: string; district: string | null; title: string; salutation: string; office: string | null; level: Level | null };
   riding: string | null;
   campaign: { title: string };
   organisation: { name: string };
@@ -70,7 +77,11 @@ export function letterContext(input: {
   const { campaign, locale, supporter, recipient } = input;
   return {
     supporter: { ...supporter, fullName: `${supporter.firstName} ${supporter.lastName}`, message: input.message },
-    recipient: { name: recipient.name, role: recipient.role, district: recipient.district },
+    recipient: {
+      name: recipient.name, role: recipient.role, district: recipient.district,
+      title: recipient.title ?? recipient.role, salutation: recipient.salutation ?? defaultSalutation(recipient.name, input.locale),
+      office: recipient.office ?? null, level: recipient.level ?? null,
+    },
     riding: input.riding,
     campaign: { title: campaign.title[locale] },
     organisation: { name: campaign.organisation.name[locale] },
@@ -85,3 +96,6 @@ export function petitionContext(campaign: Campaign, locale: Locale, now: Date): 
 export function fixedRecipient(target: Extract<Target, { kind: 'fixed' }>, locale: Locale): Recipient {
   return { name: target.name, role: roleOf(target, locale), district: null, email: target.email };
 }
+
+/** A fixed target's salutation: the name in English, the formal pair in French. */
+const defaultSalutation = (name: string, locale: Locale): string => (locale === 'fr' ? 'Madame, Monsieur,' : `Dear ${name},`);

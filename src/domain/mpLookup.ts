@@ -24,7 +24,7 @@ export type MpLookup =
   | Extract<FinderAnswer, { kind: 'unavailable' }>;
 
 export async function lookUpMp(finder: RepresentativeFinder, postalCode: PostalCode, district: string | null | undefined, visitor: string | null = null): Promise<MpLookup> {
-  const answer = await finder.find(postalCode, visitor);
+  const answer = await finder.find(postalCode, { visitor });
   return answer.kind === 'found' ? chooseMp(answer.lookup, district) : answer;
 }
 

@@ -1,4 +1,6 @@
 // The supporter's representatives, as Represent lists them for a postal code.
+import type { Officeholder } from './offices';
+
 /** One Member of Parliament, as the API shows it (fields Represent lacks are null). */
 export interface Representative {
   name: string;
@@ -18,6 +20,10 @@ export interface RepresentativeLookup {
   ambiguous: boolean;
   city: string | null;
   province: string | null;
+  /** Every current elected office for the code, at every level (the federal MPs included). */
+  officeholders: Officeholder[];
+  /** When Represent gave this answer (ISO): how old what a letter was written from is. */
+  fetchedAt: string;
 }
 
 /** Compares riding names the way people type them: case, accents and dash styles do not matter. */

@@ -1,10 +1,13 @@
-// An MP letter was accepted while Represent could not answer. Now it can: find the MP, write
-// the letter as it will be sent (from the campaign version the supporter acted on, even if a
-// newer one was published meanwhile), and queue it. If Represent still cannot answer, try later.
-import { roleOf } from './campaign';
-import { renderLetter } from './composeLetters';
-import { lookUpMp, NO_EMAIL_REASON, type MpLookup } from './mpLookup';
-import type { CampaignVersionsAt, Clock, LetterQueue, LetterStore, RepresentativeFinder } from './ports';
+// An office letter waits for its holder: Represent could not answer when the supporter acted, or
+// the legislature's election is over and whoever is elected now gets it. Now: find the holder,
+// write the letter as it will be sent (from the campaign version the supporter acted on, even if
+// a newer one was published meanwhile), and queue it. If Represent still cannot answer, try
+// later; if the legislature is dissolved (again), wait for its election.
+import { officeOf } from './campaign';
+import { renderLetter, thanksTemplate } from './composeLetters';
+import { NO_EMAIL_REASON } from './mpLookup';
+import { heldForElection, holdersFor, letterForHolder } from './officeHolders';
+import type { CampaignVersionsAt, Clock, LegislatureStore, LetterQueue, LetterStore, RepresentativeFinder } from './ports';
 
 export interface ResolveDeps {
   versions: CampaignVersionsAt;
@@ -12,45 +15,74 @@ export interface ResolveDeps {
   letters: LetterStore;
   queue: LetterQueue;
   clock: Clock;
+  legislatures: Pick<LegislatureStore, 'dissolved'>;
 }
 
 export type LookupOutcome =
   | { kind: 'queued' }
   | { kind: 'failed'; reason: string }
   | { kind: 'skipped' }
+  | { kind: 'held'; reason: string }
   | { kind: 'unavailable'; retryAfterMs: number | null };
 
-/** Why an MP letter cannot be written, for its history. */
-const WHY_NOT: Record<Extract<MpLookup, { kind: 'unknown_code' | 'choose_riding' }>['kind'], string> = {
-  unknown_code: 'Represent does not know this postal code.',
-  choose_riding: 'The postal code spans several ridings and none was chosen.',
-};
+/** Why an office letter cannot be written, for its history. */
+const UNKNOWN_CODE = 'Represent does not know this postal code.';
+const CHOOSE_RIDING = 'The postal code spans several ridings and none was chosen.';
 
 export async function resolveLookup(deps: ResolveDeps, letterId: string): Promise<LookupOutcome> {
   const pending = await deps.letters.pendingLookup(letterId);
   if (!pending) return { kind: 'skipped' };
   const { campaign, renderer } = await deps.versions.at(pending.campaignSlug, pending.campaignVersion);
-
-  const lookup = await lookUpMp(deps.representatives, pending.supporter.postalCode, pending.district);
-  switch (lookup.kind) {
-    case 'unavailable':
-      return { kind: 'unavailable', retryAfterMs: lookup.retryAfterMs };
-    case 'unknown_code':
-    case 'choose_riding': {
-      const reason = WHY_NOT[lookup.kind];
-      await deps.letters.move(letterId, 'failed', { reason });
-      return { kind: 'failed', reason };
-    }
+  const target = campaign.targets.find((t) => t.id === pending.targetId);
+  const spec = target ? officeOf(target) : null;
+  if (!target || !spec) {
+    const reason = 'The campaign no longer has this letter’s target.';
+    await deps.letters.move(letterId, 'failed', { reason });
+    return { kind: 'failed', reason };
+  }
+  const held = pending.legislature ? (await deps.legislatures.dissolved()).get(pending.legislature) : undefined;
+  if (held) {
+    const reason = heldForElection(held);
+    await deps.letters.move(letterId, 'awaiting_election', { reason });
+    return { kind: 'held', reason };
   }
 
-  const { mp } = lookup;
-  const recipient = { name: mp.name, role: roleOf({ id: pending.targetId, kind: 'mp' }, pending.locale), district: mp.district, email: mp.email };
-  const rendered = renderLetter({ renderer, clock: deps.clock }, campaign, pending.targetId, pending.locale, pending.supporter, pending.message, recipient, mp.district);
-  if (!(await deps.letters.resolveLookup(letterId, recipient, rendered, mp.province))) return { kind: 'skipped' };
-  if (lookup.kind === 'no_email') {
-    await deps.letters.move(letterId, 'failed', { reason: NO_EMAIL_REASON });
+  // After an election, only an answer fetched since will name the members now elected.
+  const answer = await deps.representatives.find(pending.supporter.postalCode, { freshAfter: pending.freshAfter });
+  if (answer.kind === 'unavailable') return { kind: 'unavailable', retryAfterMs: answer.retryAfterMs };
+  if (answer.kind === 'unknown_code') return fail(deps, letterId, UNKNOWN_CODE);
+  const holders = holdersFor(spec, answer.lookup, pending.district);
+  if (holders.kind === 'choose_riding') return fail(deps, letterId, CHOOSE_RIDING);
+  if (holders.kind === 'none') {
+    await deps.letters.move(letterId, 'skipped', { reason: holders.reason });
+    return { kind: 'skipped' };
+  }
+
+  // A letter is one recipient: an office with several holders (two councillors) gets the first.
+  const [holder] = holders.holders;
+  const plan = letterForHolder(holder, spec.agree, pending.locale);
+  const written = {
+    recipient: plan.recipient,
+    province: answer.lookup.province,
+    office: holder.office,
+    lookedUpAt: new Date(answer.lookup.fetchedAt),
+  };
+  if (plan.kind === 'skip') {
+    await deps.letters.resolveLookup(letterId, { ...written, rendered: null, status: 'skipped', reason: plan.reason });
+    return { kind: 'skipped' };
+  }
+  const template = plan.kind === 'thank' ? thanksTemplate(pending.targetId) : pending.targetId;
+  const rendered = renderLetter({ renderer, clock: deps.clock }, campaign, template, pending.locale, pending.supporter, pending.message, plan.recipient, holder.district);
+  if (plan.kind === 'no_email') {
+    await deps.letters.resolveLookup(letterId, { ...written, rendered, status: 'failed', reason: NO_EMAIL_REASON });
     return { kind: 'failed', reason: NO_EMAIL_REASON };
   }
+  if (!(await deps.letters.resolveLookup(letterId, { ...written, rendered, status: 'queued', reason: null }))) return { kind: 'skipped' };
   await deps.queue.enqueueDeliveries([letterId]);
   return { kind: 'queued' };
+}
+
+async function fail(deps: ResolveDeps, letterId: string, reason: string): Promise<LookupOutcome> {
+  await deps.letters.move(letterId, 'failed', { reason });
+  return { kind: 'failed', reason };
 }

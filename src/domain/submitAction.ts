@@ -14,7 +14,6 @@ import { composeSignature } from './composeSignature';
 import { CONFIRMATION_DAYS } from './confirmAction';
 import type { SupporterDetails } from './letters';
 import { canonicalEmail } from './emailAddress';
-import { ridingOf } from './mpLookup';
 import type { ActionStore, ConsentRecord, LetterQueue, Log, NewLetter, SupporterEmailStore } from './ports';
 import { receiptEmailId } from './supporterEmails';
 
@@ -156,22 +155,23 @@ async function compose(deps: SubmitDeps, campaign: Campaign, supporter: Supporte
     const signature = await composeSignature(deps.representatives, campaign, supporter.postalCode, input, visitor);
     return { ...signature, districtChoice: null, message: null, letters: [], lookupDelayMs: 0 };
   }
-  const { locale, message, mp, letters } = await composeLetters(deps, campaign, supporter, input, visitor);
+  const { locale, message, district, unavailable, letters } = await composeLetters(deps, campaign, supporter, input, visitor);
   return {
     locale,
     message,
     // Only a riding Represent gave is the action's; what the supporter typed waits for Represent
     // to answer (resolveLookup) and is kept apart, so it never shows as a riding.
-    district: mp ? ridingOf(mp) : null,
-    districtChoice: mp?.kind === 'unavailable' ? input.district?.trim() || null : null,
+    district,
+    districtChoice: unavailable ? input.district?.trim() || null : null,
     districtPending: false,
     letters,
-    lookupDelayMs: mp?.kind === 'unavailable' ? (mp.retryAfterMs ?? deps.lookupDelayMs) : 0,
+    lookupDelayMs: unavailable ? (unavailable.retryAfterMs ?? deps.lookupDelayMs) : 0,
   };
 }
 
+// A letter that will never go stays as it is; the others wait for the supporter.
 const holdForConfirmation = (letter: NewLetter): NewLetter =>
-  letter.status === 'failed' ? letter : { ...letter, status: 'awaiting_confirmation' };
+  letter.status === 'failed' || letter.status === 'skipped' ? letter : { ...letter, status: 'awaiting_confirmation' };
 
 const daysLater = (from: Date, days: number) => new Date(from.getTime() + days * 24 * 3600_000);
 

@@ -35,6 +35,7 @@ const newAction = (email: string, firstName: string, campaignSlug = 'xinjiang', 
     rendered: { subject: `Subject ${position}`, text: `Dear ${firstName},\n\nText.`, html: `<p>Dear ${firstName},</p>` },
     status: 'queued',
     reason: null,
+    office: position === 0 ? { level: 'federal', office: 'MP', legislature: 'federal', lookedUpAt: new Date() } : null,
   })),
 });
 

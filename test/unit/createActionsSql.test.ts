@@ -23,6 +23,7 @@ const action = (n: number, letters: number): NewAction => ({
     role: 'député',
     rendered: null,
     status: 'awaiting_lookup' as const,
+    office: k === 0 ? { level: 'federal' as const, office: null, legislature: 'federal', lookedUpAt: null } : null,
     reason: null,
   })),
 });

@@ -60,8 +60,14 @@ describe('letter status transitions', () => {
     expect([...statusesThatCanMoveTo('uncertain')]).toEqual(['sending']);
   });
 
-  it('awaiting_lookup is reached only by a confirmation or a campaigner’s retry of a failed letter', () => {
-    expect([...statusesThatCanMoveTo('awaiting_lookup')].sort()).toEqual(['awaiting_confirmation', 'failed']);
+  it('awaiting_lookup is reached only by a confirmation, an election’s end or a campaigner’s retry of a failed letter', () => {
+    expect([...statusesThatCanMoveTo('awaiting_lookup')].sort()).toEqual(['awaiting_confirmation', 'awaiting_election', 'failed']);
+  });
+
+  it('a letter held for an election goes nowhere but back to the lookup, and a skipped letter nowhere at all', () => {
+    expect(TRANSITIONS_FROM('awaiting_election')).toEqual(['awaiting_lookup']);
+    expect(TRANSITIONS_FROM('skipped')).toEqual([]);
+    expect([...statusesThatCanMoveTo('awaiting_election')].sort()).toEqual(['awaiting_lookup', 'queued']);
   });
 
   it('a letter waiting for its supporter’s confirmation can only be released (to the queue or the lookup), never sent', () => {
@@ -73,10 +79,12 @@ describe('letter status transitions', () => {
 
   it('lists every status of the API', () => {
     expect([...LETTER_STATUSES].sort()).toEqual(
-      ['awaiting_confirmation', 'awaiting_lookup', 'queued', 'sending', 'uncertain', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed'].sort(),
+      ['awaiting_confirmation', 'awaiting_lookup', 'awaiting_election', 'queued', 'sending', 'uncertain', 'accepted', 'deferred', 'delivered', 'bounced', 'dropped', 'failed', 'skipped'].sort(),
     );
   });
 });
+
+const TRANSITIONS_FROM = (from: LetterStatus) => LETTER_STATUSES.filter((to) => canMove(from, to));
 
 describe('isLetterStatus', () => {
   it.each(['queued', 'delivered', 'awaiting_lookup'])('accepts %s', (value) => {

@@ -29,9 +29,9 @@ const MP = { name: 'Giovanna Mingarelli', district: 'Prescott\u2014Russell\u2014
 const NOW = new Date('2025-03-14T15:00:00Z');
 
 function recipientFor(target: Target, locale: Locale): Recipient {
-  return target.kind === 'mp'
-    ? { name: MP.name, role: roleOf(target, locale), district: MP.district, email: MP.email }
-    : fixedRecipient(target, locale);
+  return target.kind === 'fixed'
+    ? fixedRecipient(target, locale)
+    : { name: MP.name, role: roleOf(target, locale), district: MP.district, email: MP.email };
 }
 
 function render(

@@ -18,9 +18,11 @@ function oldOrderMp(): RepresentRep {
   return mp;
 }
 
+const FETCHED = new Date('2026-11-01T12:00:00Z');
+
 describe('toLookup on recorded Represent answers', () => {
   it('M5V3L9: exactly the one sitting MP, with every field', () => {
-    const lookup = toLookup('M5V 3L9', fixture(M5V3L9));
+    const lookup = toLookup('M5V 3L9', fixture(M5V3L9), FETCHED);
     expect(lookup.representatives).toEqual([
       {
         name: 'Chi Nguyen',
@@ -39,7 +41,7 @@ describe('toLookup on recorded Represent answers', () => {
   });
 
   it('M5V3L9: the MPP, the mayor and the councillor are filtered out', () => {
-    const names = toLookup('M5V 3L9', fixture(M5V3L9)).representatives.map((r) => r.name);
+    const names = toLookup('M5V 3L9', fixture(M5V3L9), FETCHED).representatives.map((r) => r.name);
     expect(names).not.toContain('Chris Glover');
     expect(names).not.toContain('Olivia Chow');
     expect(names).not.toContain('Ausma Malik');
@@ -49,20 +51,20 @@ describe('toLookup on recorded Represent answers', () => {
     const body = fixture(M5V3L9);
     // The fixture does list the old riding among its boundaries: make sure of it, then that it is not used.
     expect(JSON.stringify(body)).toContain('Spadina\u2014Fort York');
-    const districts = toLookup('M5V 3L9', body).representatives.map((r) => r.district);
+    const districts = toLookup('M5V 3L9', body, FETCHED).representatives.map((r) => r.district);
     expect(districts).not.toContain('Spadina\u2014Fort York');
     expect(districts).toEqual(['Spadina\u2014Harbourfront']);
   });
 
   it('G0A1A0: Joël Godin only; the MNA in the concordance is ignored', () => {
-    const lookup = toLookup('G0A 1A0', fixture(G0A1A0));
+    const lookup = toLookup('G0A 1A0', fixture(G0A1A0), FETCHED);
     expect(lookup.representatives.map((r) => [r.name, r.district])).toEqual([['Joël Godin', 'Portneuf\u2014Jacques-Cartier']]);
     expect(lookup.representatives[0].province).toBe('QC');
     expect(lookup.ambiguous).toBe(false);
   });
 
   it('K0A1K0: two ridings, two MPs, ambiguous', () => {
-    const lookup = toLookup('K0A 1K0', fixture(K0A1K0));
+    const lookup = toLookup('K0A 1K0', fixture(K0A1K0), FETCHED);
     expect(lookup.representatives.map((r) => [r.name, r.district])).toEqual([
       ['Bruce Fanjoy', 'Carleton'],
       ['Giovanna Mingarelli', 'Prescott\u2014Russell\u2014Cumberland'],
@@ -74,7 +76,7 @@ describe('toLookup on recorded Represent answers', () => {
     const old = oldOrderMp();
     const body = fixture(M5V3L9);
     body.representatives_centroid = [old, ...(body.representatives_centroid ?? [])];
-    const lookup = toLookup('M5V 3L9', body);
+    const lookup = toLookup('M5V 3L9', body, FETCHED);
     expect(lookup.representatives.map((r) => r.name)).toEqual(['Chi Nguyen']);
     expect(lookup.representatives.map((r) => r.name)).not.toContain(old.name);
     expect(lookup.ambiguous).toBe(false);
@@ -83,7 +85,7 @@ describe('toLookup on recorded Represent answers', () => {
   it('an MP with an empty email gets email null', () => {
     const body = fixture(M5V3L9);
     body.representatives_centroid = (body.representatives_centroid ?? []).map((r) => (r.elected_office === 'MP' ? { ...r, email: '' } : r));
-    const [mp] = toLookup('M5V 3L9', body).representatives;
+    const [mp] = toLookup('M5V 3L9', body, FETCHED).representatives;
     expect(mp.name).toBe('Chi Nguyen');
     expect(mp.email).toBeNull();
   });
@@ -93,14 +95,14 @@ describe('toLookup on recorded Represent answers', () => {
     body.representatives_centroid = (body.representatives_centroid ?? []).map((r) =>
       r.elected_office === 'MP' ? { ...r, party_name: '', photo_url: '  ', url: undefined } : r,
     );
-    const [mp] = toLookup('M5V 3L9', body).representatives;
+    const [mp] = toLookup('M5V 3L9', body, FETCHED).representatives;
     expect([mp.party, mp.photoUrl, mp.url]).toEqual([null, null, null]);
   });
 
   it('an answer without representatives_* keys gives an empty, unambiguous list', () => {
     const { representatives_centroid: _c, ...body } = fixture(M5V3L9);
     expect('representatives_concordance' in body).toBe(false);
-    const lookup = toLookup('M5V 3L9', body);
+    const lookup = toLookup('M5V 3L9', body, FETCHED);
     expect(lookup.representatives).toEqual([]);
     expect(lookup.ambiguous).toBe(false);
   });
@@ -110,7 +112,7 @@ describe('toLookup on recorded Represent answers', () => {
     const godin = (body.representatives_centroid ?? []).find((r) => r.name === 'Joël Godin');
     expect(godin).toBeDefined();
     body.representatives_concordance = [...(body.representatives_concordance ?? []), godin as RepresentRep];
-    const lookup = toLookup('G0A 1A0', body);
+    const lookup = toLookup('G0A 1A0', body, FETCHED);
     expect(lookup.representatives.map((r) => r.name)).toEqual(['Joël Godin']);
     expect(lookup.ambiguous).toBe(false);
   });
@@ -118,7 +120,7 @@ describe('toLookup on recorded Represent answers', () => {
   it('a split code with one riding in each list is still ambiguous', () => {
     const body = fixture(K0A1K0);
     const [carleton, prescott] = body.representatives_concordance ?? [];
-    const lookup = toLookup('K0A 1K0', { ...body, representatives_concordance: [carleton], representatives_centroid: [prescott] });
+    const lookup = toLookup('K0A 1K0', { ...body, representatives_concordance: [carleton], representatives_centroid: [prescott] }, FETCHED);
     expect(lookup.representatives.map((r) => r.district)).toEqual(['Carleton', 'Prescott\u2014Russell\u2014Cumberland']);
     expect(lookup.ambiguous).toBe(true);
   });

@@ -22,6 +22,8 @@ const lookup = (representatives: Representative[]): RepresentativeLookup => ({
   ambiguous: representatives.length > 1,
   city: 'CARLSBAD SPRINGS',
   province: 'ON',
+  officeholders: [],
+  fetchedAt: '2026-11-01T12:00:00.000Z',
 });
 
 const found = (rep: Representative) => ({ kind: 'found', mp: rep });

@@ -6,6 +6,7 @@ import { checkAccent } from '../../domain/accentColour';
 import { z } from 'zod';
 import type { Campaign, Locale } from '../../domain/campaign';
 import { DEFAULT_SENDER_NAME, LOCALES } from '../../domain/campaign';
+import { LEVELS } from '../../domain/offices';
 import type { LetterContext, PetitionContext } from '../../domain/letters';
 import type { PostalCode } from '../../domain/postalCode';
 import type { CompiledTemplate } from './letterTemplates';
@@ -73,6 +74,32 @@ const lookSchema = z
 
 const fixedTarget = z.object({ id: slug, kind: z.literal('fixed'), name: z.string().min(1), role: localised, email: z.email() });
 
+/** Officeholders who already agree: by name, riding or both. */
+const agreement = z
+  .object({
+    who: z
+      .array(
+        z
+          .object({ name: z.string().trim().min(1).nullable().default(null), district: z.string().trim().min(1).nullable().default(null) })
+          .refine((w) => w.name !== null || w.district !== null, 'name the person, the riding, or both'),
+      )
+      .min(1),
+    then: z.enum(['thank', 'skip']).default('thank'),
+  })
+  .nullable()
+  .default(null);
+
+const mpTarget = z.object({ id: slug, kind: z.literal('mp'), agree: agreement });
+const officeTarget = z.object({
+  id: slug,
+  kind: z.literal('office'),
+  level: z.enum(LEVELS),
+  // Represent's elected_office values ("Mayor", "Councillor"); for federal and provincial, the level says it all.
+  offices: z.array(z.string().trim().min(1).max(80)).min(1).nullable().default(null),
+  agree: agreement,
+});
+const isFederal = (t: { kind: string; level?: string }) => t.kind === 'mp' || (t.kind === 'office' && t.level === 'federal');
+
 const commonFields = {
   slug,
   status: z.enum(['open', 'paused', 'closed']),
@@ -105,10 +132,12 @@ const campaignSchema = z
       requireAddress: z.boolean().default(true),
       pacing: pacingSchema.nullable().default(null),
       targets: z
-        .array(z.discriminatedUnion('kind', [z.object({ id: slug, kind: z.literal('mp') }), fixedTarget]))
+        .array(z.discriminatedUnion('kind', [mpTarget, officeTarget, fixedTarget]))
         .min(1)
         .refine(uniqueIds, 'target ids must be unique')
-        .refine((targets) => targets.filter((t) => t.kind === 'mp').length <= 1, 'at most one MP target'),
+        .refine((targets) => targets.filter(isFederal).length <= 1, 'at most one MP target'),
+      // The supporter ticks the targets to write to, at least `min` of them.
+      chooseTargets: z.object({ min: z.number().int().min(1) }).nullable().default(null),
     }),
     z.object({
       ...commonFields,
@@ -118,14 +147,18 @@ const campaignSchema = z
       pacing: z.null().default(null),
       // The organisation delivers the petition itself: its targets need no email.
       targets: z.array(fixedTarget.extend({ email: z.email().nullable().default(null) })).min(1).refine(uniqueIds, 'target ids must be unique'),
+      chooseTargets: z.null().default(null),
     }),
   ])
-  .refine((d) => !d.startsAt || !d.endsAt || Date.parse(d.startsAt) < Date.parse(d.endsAt), { message: 'startsAt must come before endsAt', path: ['endsAt'] });
+  .refine((d) => !d.startsAt || !d.endsAt || Date.parse(d.startsAt) < Date.parse(d.endsAt), { message: 'startsAt must come before endsAt', path: ['endsAt'] })
+  .refine((d) => !d.chooseTargets || d.chooseTargets.min <= d.targets.length, { message: 'cannot ask for more targets than the campaign has', path: ['chooseTargets', 'min'] });
 
 const definitionSchema = campaignSchema.and(
   z.object({
     /** `{"<target id>": {"en": "…", "fr": "…"}}`; a petition's one letter is under `petition`. */
     letters: z.record(z.string(), z.object({ en: z.string().optional(), fr: z.string().optional() })),
+    /** `{"<target id>": {"en": "…", "fr": "…"}}`: the thank-you letter to officeholders who already agree. */
+    thanks: z.record(z.string(), z.object({ en: z.string().optional(), fr: z.string().optional() })).default({}),
     counterOffset: z.number().int().min(0).max(100_000_000).default(0),
   }),
 );
@@ -134,7 +167,7 @@ export type { Definition } from '../../domain/ports';
 
 export interface CompiledCampaign {
   campaign: Campaign;
-  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`, or `petition.${locale}`
+  letters: Map<string, CompiledTemplate>; // `${targetId}.${locale}`, `${targetId}.thanks.${locale}`, or `petition.${locale}`
   subjects: Record<Locale, CompiledTemplate[]>;
 }
 
@@ -144,7 +177,10 @@ export const SAMPLE_CONTEXT: LetterContext = {
     firstName: 'Sample', lastName: 'Supporter', fullName: 'Sample Supporter', email: 'sample@example.org',
     address: '1 Sample Street', city: 'Ottawa', province: 'ON', postalCode: 'K1A 0A6' as PostalCode, message: 'A sample paragraph.',
   },
-  recipient: { name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre' },
+  recipient: {
+    name: 'Sample Recipient', role: 'Member of Parliament', district: 'Ottawa Centre', title: 'MP', salutation: 'Dear Sample Recipient,',
+    office: 'MP', level: 'federal',
+  },
   riding: 'Ottawa Centre',
   campaign: { title: 'Sample' },
   organisation: { name: 'Sample Organisation' },
@@ -162,6 +198,7 @@ const PETITION_CONTEXT: PetitionContext = {
 const EMPTY_CONTEXT: LetterContext = {
   ...SAMPLE_CONTEXT,
   riding: null,
+  recipient: { ...SAMPLE_CONTEXT.recipient, district: null, office: null, level: null },
   supporter: { ...SAMPLE_CONTEXT.supporter, address: null, city: null, province: null, message: null },
 };
 
@@ -191,7 +228,7 @@ export function compileDefinition(raw: unknown, partialsDir: string): Compiled {
     for (const issue of parsed.error.issues) fields[issue.path.join('.') || '(top)'] ??= issue.message;
     return { ok: false, fields };
   }
-  const { letters: sources, counterOffset, ...definition } = parsed.data;
+  const { letters: sources, thanks, counterOffset, ...definition } = parsed.data;
   const campaign: Campaign = {
     ...definition,
     counterOffset,
@@ -221,6 +258,19 @@ export function compileDefinition(raw: unknown, partialsDir: string): Compiled {
       }
       const template = compileChecked(`letters.${id}.${locale}`, locale, source);
       if (template) letters.set(`${id}.${locale}`, template);
+    }
+  }
+  // Those who already agree are thanked with their own letter, which the campaign must then have.
+  for (const target of campaign.targets) {
+    if (target.kind === 'fixed' || target.agree?.then !== 'thank') continue;
+    for (const locale of campaign.locales) {
+      const source = thanks[target.id]?.[locale];
+      if (source === undefined || source.trim() === '') {
+        fields[`thanks.${target.id}.${locale}`] = 'missing: a target whose agreeing holders are thanked needs the thank-you letter in every language';
+        continue;
+      }
+      const template = compileChecked(`thanks.${target.id}.${locale}`, locale, source);
+      if (template) letters.set(`${target.id}.thanks.${locale}`, template);
     }
   }
   const subjects = Object.fromEntries(

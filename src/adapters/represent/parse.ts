@@ -1,6 +1,9 @@
-// Represent's postcode answer → the supporter's federal MPs. Represent lists every level of
-// government and, for boundaries, every federal representation order; only current members
-// of the House of Commons count, and the riding comes from the member, never from the boundaries.
+// Represent's postcode answer → the supporter's elected representatives at every level. For
+// the federal MPs, only current members of the House of Commons count (Represent also lists
+// every older representation order's boundaries), and the riding comes from the member, never
+// from the boundaries. Provincial members sit in a provincial legislature; every other office
+// (mayor, councillor, regional councillor…) is municipal.
+import type { Level, Officeholder } from '../../domain/offices';
 import type { Representative, RepresentativeLookup } from '../../domain/representatives';
 
 /** The boundary set of the ridings in force (2023 Representation Order, 45th Parliament on). */
@@ -13,6 +16,7 @@ export interface RepresentRep {
   representative_set_name?: string;
   party_name?: string;
   email?: string;
+  gender?: string;
   photo_url?: string;
   url?: string;
   related?: { boundary_url?: string };
@@ -36,7 +40,43 @@ export function isCurrentMp(rep: RepresentRep): boolean {
   return federalSet === undefined || federalSet === CURRENT_FEDERAL_SET;
 }
 
-export function toLookup(postalCode: string, body: RepresentPostcode): RepresentativeLookup {
+const PROVINCIAL_SET = /^(Legislative Assembly|Assemblée (nationale|législative)|House of Assembly|Nova Scotia Legislature)/i;
+const PROVINCIAL_OFFICES = new Set(['MPP', 'MNA', 'MLA', 'MHA']);
+
+/** The level of a representative Represent lists; null for an old House of Commons member. */
+export function levelOf(rep: RepresentRep): Level | null {
+  if (rep.representative_set_name === 'House of Commons' || rep.elected_office === 'MP') return isCurrentMp(rep) ? 'federal' : null;
+  if (PROVINCIAL_OFFICES.has(rep.elected_office ?? '') || PROVINCIAL_SET.test(rep.representative_set_name ?? '')) return 'provincial';
+  return 'municipal';
+}
+
+/**
+ * Every office for the code: the centroid's first (the code's own point), so when a code touches
+ * two provincial ridings or wards, the first holder of an office is the one where the code lies.
+ */
+function officeholdersOf(body: RepresentPostcode): Officeholder[] {
+  const seen = new Set<string>();
+  const holders: Officeholder[] = [];
+  for (const rep of [...(body.representatives_centroid ?? []), ...(body.representatives_concordance ?? [])]) {
+    const level = levelOf(rep);
+    const name = text(rep.name);
+    const office = text(rep.elected_office);
+    const district = text(rep.district_name);
+    if (!level || !name || !office || !district) continue;
+    const key = `${level}|${office}|${district}|${name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const gender = text(rep.gender);
+    holders.push({
+      level, office, name, district,
+      email: text(rep.email), party: text(rep.party_name), photoUrl: text(rep.photo_url), url: text(rep.url),
+      gender: gender === 'F' || gender === 'M' ? gender : null,
+    });
+  }
+  return holders;
+}
+
+export function toLookup(postalCode: string, body: RepresentPostcode, fetchedAt: Date): RepresentativeLookup {
   // Concordance (official data) and centroid (the code's centre point) together: a code that
   // straddles ridings shows its MPs across both lists.
   const candidates = [...(body.representatives_concordance ?? []), ...(body.representatives_centroid ?? [])];
@@ -63,5 +103,7 @@ export function toLookup(postalCode: string, body: RepresentPostcode): Represent
     ambiguous: representatives.length > 1,
     city: text(body.city),
     province: text(body.province),
+    officeholders: officeholdersOf(body),
+    fetchedAt: fetchedAt.toISOString(),
   };
 }

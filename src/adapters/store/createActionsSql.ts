@@ -20,7 +20,7 @@ function sha256(wording: string): string {
 const SUPPORTER_PARAMS = 8; // email, email_key, first_name, last_name, address, city, province, postal_code
 const ACTION_PARAMS = 10; // id, token, locale, district, message, district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version
 const CONSENT_PARAMS = 8;
-const LETTER_PARAMS = 11;
+const LETTER_PARAMS = 15;
 const paramsPerAction = (consents: number, letters: number) =>
   SUPPORTER_PARAMS + ACTION_PARAMS + consents * CONSENT_PARAMS + letters * LETTER_PARAMS;
 
@@ -39,6 +39,7 @@ export function createParams(campaignSlug: string, actions: NewAction[]): unknow
       params.push(
         l.id, l.targetId, position, l.recipient?.name ?? null, l.role, l.recipient?.email ?? null, l.recipient?.district ?? null,
         l.rendered?.subject ?? null, l.rendered?.text ?? null, l.status, l.reason,
+        l.office?.level ?? null, l.office?.office ?? null, l.office?.legislature ?? null, l.office?.lookedUpAt ?? null,
       ),
     );
   }
@@ -86,6 +87,7 @@ export function createSql(count: number, consents: number, letters: number): str
       const cols = each(LETTER_PARAMS, l);
       cols[0] += '::uuid';
       cols[2] += '::smallint';
+      cols[14] += '::timestamptz';
       return `(${i * letters + k}, ${p(i, SUPPORTER_PARAMS)}::uuid, ${p(i, SUPPORTER_PARAMS + 2)}, ${cols.join(', ')})`;
     }),
   ).flat();
@@ -104,11 +106,11 @@ export function createSql(count: number, consents: number, letters: number): str
       ? ''
       : `, l AS (
       INSERT INTO letters (id, action_id, campaign_slug, target_id, position, locale, recipient_name, recipient_role, recipient_email,
-        district, subject, body_text, status, status_reason)
+        district, subject, body_text, status, status_reason, level, office, legislature, looked_up_at)
       SELECT v.id, a.id, $1, v.target_id, v.position, v.locale, v.recipient_name, v.recipient_role, v.recipient_email,
-          v.district, v.subject, v.body_text, v.status, v.status_reason
+          v.district, v.subject, v.body_text, v.status, v.status_reason, v.level, v.office, v.legislature, v.looked_up_at
         FROM (VALUES ${letterRows.join(', ')}) AS v (n, action_id, locale, id, target_id, position, recipient_name, recipient_role,
-          recipient_email, district, subject, body_text, status, status_reason)
+          recipient_email, district, subject, body_text, status, status_reason, level, office, legislature, looked_up_at)
         JOIN a ON a.id = v.action_id
        ORDER BY v.n
       RETURNING id, action_id, position, status, status_reason, updated_at

@@ -3,8 +3,7 @@
 import type { Locale } from '../../domain/campaign';
 import type { LetterStatus } from '../../domain/letterStatus';
 import { statusesThatCanMoveTo } from '../../domain/letterStatus';
-import type { Recipient, RenderedLetter } from '../../domain/letters';
-import type { ClaimedLetter, LetterStore, PendingLookup, StatusChange } from '../../domain/ports';
+import type { ClaimedLetter, LetterStore, PendingLookup, ResolvedLetter, StatusChange } from '../../domain/ports';
 import type { Db } from '../db';
 import { textToHtml } from '../campaigns/letterTemplates';
 import type { PostalCode } from '../../domain/postalCode';
@@ -95,10 +94,12 @@ export function lettersRepo(db: Db): LetterStore {
     async pendingLookup(letterId): Promise<PendingLookup | null> {
       const { rows } = await db.query<{
         id: string; campaign_slug: string; campaign_version: number | null; target_id: string; locale: Locale; district: string | null; message: string | null;
+        legislature: string | null; lookup_fresh_after: Date | null;
         email: string; first_name: string; last_name: string; address: string | null; city: string | null;
         province: string | null; postal_code: string;
       }>(
         `SELECT l.id, l.campaign_slug, a.campaign_version, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
+                l.legislature, l.lookup_fresh_after,
                 s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
            FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE l.id = $1 AND l.status = 'awaiting_lookup' AND a.confirmed_at IS NOT NULL`,
@@ -114,6 +115,8 @@ export function lettersRepo(db: Db): LetterStore {
         locale: r.locale,
         district: r.district,
         message: r.message,
+        legislature: r.legislature,
+        freshAfter: r.lookup_fresh_after,
         supporter: {
           email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
           // Stored as normalised when the action was taken.
@@ -122,19 +125,21 @@ export function lettersRepo(db: Db): LetterStore {
       };
     },
 
-    async resolveLookup(letterId, recipient: Recipient, rendered: RenderedLetter, province) {
+    async resolveLookup(letterId, { recipient, rendered, province, office, lookedUpAt, status, reason }: ResolvedLetter) {
       const { rows } = await db.query(
         `WITH resolved AS (
            UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5,
-                  subject = $6, body_text = $7, status = 'queued', updated_at = now()
+                  subject = $6, body_text = $7, status = $9, status_reason = $10, office = $11, looked_up_at = $12, updated_at = now()
             WHERE id = $1 AND status = 'awaiting_lookup'
-           RETURNING id, action_id
+           RETURNING id, action_id, level
          ), riding AS (
-           UPDATE actions a SET district = $5, province = COALESCE($8, a.province), district_choice = NULL
+           -- The action's riding is the federal one.
+           UPDATE actions a SET district = CASE WHEN r.level = 'federal' THEN $5 ELSE a.district END, province = COALESCE($8, a.province),
+                  district_choice = CASE WHEN r.level = 'federal' THEN NULL ELSE a.district_choice END
              FROM resolved r WHERE a.id = r.action_id
          )
-         INSERT INTO letter_events (letter_id, type) SELECT id, 'queued' FROM resolved RETURNING letter_id`,
-        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text, province],
+         INSERT INTO letter_events (letter_id, type, reason) SELECT id, $9, $10 FROM resolved RETURNING letter_id`,
+        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered?.subject ?? null, rendered?.text ?? null, province, status, reason, office, lookedUpAt],
       );
       return rows.length > 0;
     },

@@ -1,6 +1,7 @@
 // Storing and reading a supporter's action (their letters inside it), and the public counter.
 import type { Locale } from '../campaign';
 import type { LetterStatus } from '../letterStatus';
+import type { Level } from '../offices';
 import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
 
 export interface ConsentRecord {
@@ -21,8 +22,20 @@ export interface NewLetter {
   /** The role shown while the recipient is still unknown (awaiting lookup). */
   role: string;
   rendered: RenderedLetter | null;
-  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'awaiting_confirmation' | 'failed'>;
+  status: Extract<LetterStatus, 'queued' | 'awaiting_lookup' | 'awaiting_confirmation' | 'awaiting_election' | 'failed' | 'skipped'>;
   reason: string | null;
+  /** The elected office it goes to; null for a fixed person. */
+  office: LetterOffice | null;
+}
+
+export interface LetterOffice {
+  level: Level;
+  /** Represent's elected_office, once the holder is known. */
+  office: string | null;
+  /** What a dissolution holds it on ("federal", "provincial:ON"); null for a municipal office. */
+  legislature: string | null;
+  /** When Represent gave the answer it was written from. */
+  lookedUpAt: Date | null;
 }
 
 export interface NewAction {

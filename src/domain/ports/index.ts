@@ -16,3 +16,4 @@ export * from './health';
 export * from './campaignDefinitions';
 export * from './audit';
 export * from './accounts';
+export * from './elections';

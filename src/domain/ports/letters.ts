@@ -32,6 +32,21 @@ export interface PendingLookup {
   district: string | null;
   supporter: SupporterDetails;
   message: string | null;
+  /** What a dissolution holds it on ("federal", "provincial:ON"), if anything. */
+  legislature: string | null;
+  /** After an election: only a Represent answer fetched after this names the members now elected. */
+  freshAfter: Date | null;
+}
+
+/** An office letter once its holder is known: written (or not, when skipped) and moved on. */
+export interface ResolvedLetter {
+  recipient: Recipient;
+  rendered: RenderedLetter | null;
+  province: string | null;
+  office: string;
+  lookedUpAt: Date;
+  status: Extract<LetterStatus, 'queued' | 'failed' | 'skipped'>;
+  reason: string | null;
 }
 
 export interface StatusChange {
@@ -72,12 +87,12 @@ export interface LetterStore {
   note(letterId: string, type: string, reason: string | null, at?: Date): Promise<void>;
   status(letterId: string): Promise<LetterStatus | null>;
   pendingLookup(letterId: string): Promise<PendingLookup | null>;
-  /** awaiting_lookup → queued with the recipient and the letter as it will be sent. */
   /**
-   * Writes the MP letter once Represent answered, and corrects its action's riding and province
-   * from that answer (what the supporter typed meanwhile is dropped).
+   * awaiting_lookup → queued (or failed, skipped) with the recipient and the letter as it will be
+   * sent; an MP letter also corrects its action's riding and province from that answer (what the
+   * supporter typed meanwhile is dropped).
    */
-  resolveLookup(letterId: string, recipient: Recipient, rendered: RenderedLetter, province: string | null): Promise<boolean>;
+  resolveLookup(letterId: string, resolved: ResolvedLetter): Promise<boolean>;
   /**
    * Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper),
    * leaving out the campaigns given (paused) and letters planned for later (their job is waiting).

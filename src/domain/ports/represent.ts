@@ -5,7 +5,8 @@ import type { PostalCode } from '../postalCode';
 import type { RepresentativeLookup } from '../representatives';
 
 export type FinderAnswer =
-  | { kind: 'found'; lookup: RepresentativeLookup }
+  /** `stale`: Represent could not answer now, and this is the last answer it gave (older than asked for). */
+  | { kind: 'found'; lookup: RepresentativeLookup; stale?: boolean }
   /** Represent does not know this postal code. */
   | { kind: 'unknown_code' }
   /**
@@ -14,7 +15,18 @@ export type FinderAnswer =
    */
   | { kind: 'unavailable'; retryAfterMs: number | null; why: string; visitorLimited?: boolean };
 
+export interface FindOptions {
+  /** Who asks (a key for their address), so no one visitor spends the budget everyone shares. */
+  visitor?: string | null;
+  /**
+   * An answer older than this is asked for again (default: the directory's refresh age). When
+   * Represent cannot answer, the older one is served, marked stale: known beats unknown.
+   */
+  maxAgeMs?: number;
+  /** Only an answer fetched after this will do, even when Represent is down (the members after an election). */
+  freshAfter?: Date | null;
+}
+
 export interface RepresentativeFinder {
-  /** `visitor`: who asks (a key for their address), so no one visitor spends the budget everyone shares. */
-  find(postalCode: PostalCode, visitor?: string | null): Promise<FinderAnswer>;
+  find(postalCode: PostalCode, options?: FindOptions): Promise<FinderAnswer>;
 }

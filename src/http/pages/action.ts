@@ -3,7 +3,7 @@
 // posts to the same address and the answer is the thank-you page (thanks.ts), or the form again,
 // with what was typed and what to fix.
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { Campaign, Locale } from '../../domain/campaign';
+import { roleOf, type Campaign, type Locale } from '../../domain/campaign';
 import { openCampaign, type CampaignState } from '../../domain/campaignLifecycle';
 import { requiredDetails } from '../../domain/composeLetters';
 import type { CampaignCounter } from '../../domain/ports';
@@ -107,7 +107,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
   const firstInvalid = errorList[0]?.field;
 
   const fields = fieldModels(f, form, fieldErrors, firstInvalid, {});
-  const targets = campaign.targets.map((t) => (t.kind === 'mp' ? String(text.yourMp) : `${t.name}, ${t.role[locale]}`));
+  const targets = campaign.targets.map((t) => (t.kind === 'mp' ? String(text.yourMp) : t.kind === 'office' ? roleOf(t, locale) : `${t.name}, ${t.role[locale]}`));
   const writesTo = targets.length > 1 ? `${targets.slice(0, -1).join(', ')} ${text.and} ${targets.at(-1)}` : targets[0];
   const choices = error?.details.choices?.map((c) => ({ ...c, checked: c.district === form.values.district }));
 
