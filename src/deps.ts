@@ -37,6 +37,8 @@ import { representClient } from './adapters/represent/representClient';
 import { representFinder } from './adapters/represent/representFinder';
 import { postcodeDirectory } from './adapters/represent/postcodeDirectory';
 import { legislaturesRepo } from './adapters/store/legislaturesRepo';
+import { addressCorrectionsRepo } from './adapters/store/addressCorrectionsRepo';
+import { refreshPostcode } from './domain/refreshPostcode';
 import { withBreaker } from './adapters/represent/representBreaker';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
 import { outages, type Outages } from './adapters/outages';
@@ -190,6 +192,7 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
       cacheTtlSeconds: config.represent.cacheTtlSeconds,
       directory: postcodeDirectory(db),
       refreshAfterMs: config.represent.refreshAfterMs,
+      now: () => clock.now().getTime(),
       onRequest: (outcome) => metrics.representRequests.inc({ outcome }),
       onCache: (result) => metrics.representCache.inc({ result }),
     }),
@@ -294,6 +297,8 @@ export function webDeps(a: Adapters): AppDeps {
   const lifecycle = { catalog, switches: a.switches, states: a.campaignStates, letters: a.letters, queue: a.queues.port, audit: a.audit };
   const bundle = { campaigns: catalog, renderer: a.campaigns.renderer, signatures: a.signatures, clock: a.clock };
   const accounts = { accounts: a.accounts, audit: a.audit };
+  const elections = { legislatures: a.legislatures, queue: a.queues.port, audit: a.audit, clock: a.clock };
+  const addresses = { corrections: addressCorrectionsRepo(a.db), queue: a.queues.port, audit: a.audit };
   const signIn = {
     accounts: a.accounts,
     mailer: a.mailer,
@@ -342,6 +347,9 @@ export function webDeps(a: Adapters): AppDeps {
       bearerFailures: allowance(a.redis, { prefix: `${config.redisPrefix}:rl:bearer:`, limit: config.limits.adminAuthFailuresPerIpPerMinute, windowMs: 60_000 }),
       accounts,
       images: a.images,
+      elections,
+      addresses,
+      refreshPostcode: (postalCode: unknown) => refreshPostcode(a.representatives, postalCode),
     },
     dashboard: {
       renderer: a.pages,
@@ -358,6 +366,8 @@ export function webDeps(a: Adapters): AppDeps {
       authoring,
       accounts,
       images: a.images,
+      elections,
+      addresses,
       signIn,
       signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
       log: a.log,
@@ -397,6 +407,8 @@ export function workerDeps(a: Adapters): WorkerDeps {
       staleClaimMs,
       recordRetriesMs: a.policies.recordRetriesMs,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      legislatures: a.legislatures,
+      recheck: { versions: a.campaigns.versions, representatives: a.representatives, recheckAfterMs: config.represent.recheckAfterMs },
     },
     resolve: { versions: a.campaigns.versions, representatives: a.representatives, letters: a.letters, queue: a.queues.port, clock: a.clock, legislatures: a.legislatures },
     sendConfirmation: {

@@ -20,13 +20,16 @@ function sameSecret(expected: string, given: string): boolean {
 
 export type OverallStatus = 'awaiting_confirmation' | 'signed' | 'in_progress' | 'sent' | 'partly_sent' | 'failed';
 
-const UNDERWAY = new Set(['awaiting_lookup', 'queued', 'sending', 'uncertain', 'deferred']);
+const UNDERWAY = new Set(['awaiting_lookup', 'awaiting_election', 'queued', 'sending', 'uncertain', 'deferred']);
 const NOT_SENT = new Set(['failed', 'bounced', 'dropped']);
 
 /** One word for the whole action: waiting for its confirmation, a petition's signature, or from its letters' statuses. */
-export function overallStatus({ confirmed, letters }: { confirmed: boolean; letters: Array<{ status: string }> }): OverallStatus {
+export function overallStatus({ confirmed, letters: all }: { confirmed: boolean; letters: Array<{ status: string }> }): OverallStatus {
   if (!confirmed) return 'awaiting_confirmation';
-  if (letters.length === 0) return 'signed';
+  if (all.length === 0) return 'signed';
+  // A skipped letter (nobody in the office, or they already agree) was never to be sent.
+  const letters = all.filter((l) => l.status !== 'skipped');
+  if (letters.length === 0) return 'sent';
   if (letters.some((l) => UNDERWAY.has(l.status))) return 'in_progress';
   const failed = letters.filter((l) => NOT_SENT.has(l.status)).length;
   if (failed === 0) return 'sent';

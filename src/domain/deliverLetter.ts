@@ -7,8 +7,10 @@
 // it is sent again only if no webhook event proves SendGrid has it within the reconcile window
 // (sweepOutbox.ts).
 import { senderNameOf } from './campaign';
+import { heldForElection } from './officeHolders';
 import { isStale, planSlot, type Pacing } from './pacing';
-import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LetterStore, Mailer, SendGate, SendOutcome } from './ports';
+import type { CampaignCatalog, CampaignStates, Clock, DeliveryPlan, LegislatureStore, LetterStore, Mailer, SendGate, SendOutcome } from './ports';
+import { needsRecheck, recheckRecipient, type RecheckDeps } from './recheckRecipient';
 import { MailError } from './ports';
 
 export interface DeliverDeps {
@@ -23,6 +25,9 @@ export interface DeliverDeps {
   /** Waits between tries to record SendGrid's 202 while the database is away (then the sweeper reconciles). */
   recordRetriesMs: number[];
   wait(ms: number): Promise<void>;
+  legislatures: Pick<LegislatureStore, 'dissolved'>;
+  /** Checking an office letter's recipient still holds the office (recheckRecipient.ts). */
+  recheck: Omit<RecheckDeps, 'letters' | 'clock'>;
 }
 
 export type DeliveryOutcome =
@@ -38,7 +43,7 @@ export type DeliveryOutcome =
   /** SendGrid refuses our key or sender: nothing can be sent until an operator fixes it. */
   | { kind: 'misconfigured'; reason: string; retryAfterMs: number }
   | { kind: 'rate_limited'; retryAfterMs: number }
-  /** The campaign is paused: the letter stays queued and is queued again when it resumes. */
+  /** The campaign is paused (the letter stays queued and is queued again when it resumes), or its legislature is dissolved (it waits for the election). */
   | { kind: 'held' }
   /** Paced: the letter's slot with its target is later. */
   | { kind: 'wait'; until: Date };
@@ -63,9 +68,23 @@ export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastA
   if (!plan || plan.status !== 'queued') return sendNow(deps, letterId, isLastAttempt);
   const campaign = deps.campaigns.list().find((c) => c.slug === plan.campaignSlug);
   if (campaign && (await deps.states.of(campaign)).status === 'paused') return { kind: 'held' };
-  if (campaign?.pacing && plan.recipientEmail) {
-    const due = await slotOf(deps, letterId, plan, campaign.slug, campaign.pacing);
-    if (due.getTime() > deps.clock.now().getTime()) return { kind: 'wait', until: due };
+  // Its members are not members during an election: the letter waits for whoever is elected.
+  const dissolved = plan.legislature ? (await deps.legislatures.dissolved()).get(plan.legislature) : undefined;
+  if (dissolved) {
+    return (await deps.letters.move(letterId, 'awaiting_election', { reason: heldForElection(dissolved) })) ? { kind: 'held' } : { kind: 'skipped' };
+  }
+  let due = campaign?.pacing && plan.recipientEmail ? await slotOf(deps, letterId, plan, campaign.slug, campaign.pacing) : null;
+  if (due && due.getTime() > deps.clock.now().getTime()) return { kind: 'wait', until: due };
+  // Its turn has come: is its recipient still the office's holder?
+  if (needsRecheck(plan.lookedUpAt, deps.clock.now(), deps.recheck.recheckAfterMs)) {
+    const checked = await recheckRecipient({ ...deps.recheck, letters: deps.letters, clock: deps.clock }, letterId);
+    if (checked.kind === 'skipped') return { kind: 'skipped' };
+    if (checked.kind === 'changed') {
+      // A new recipient takes a slot of their own.
+      const again = await deps.letters.deliveryPlan(letterId, deps.staleClaimMs);
+      due = campaign?.pacing && again?.recipientEmail ? await slotOf(deps, letterId, again, campaign.slug, campaign.pacing) : null;
+      if (due && due.getTime() > deps.clock.now().getTime()) return { kind: 'wait', until: due };
+    }
   }
   return sendNow(deps, letterId, isLastAttempt);
 }

@@ -8,12 +8,12 @@ export const ROLES: readonly Role[] = ['owner', 'editor', 'viewer'];
 /**
  * read: numbers, letters, exports and bundles. draft: create, copy, edit and preview campaigns.
  * operate: pause, open, close, retry. publish: publish and roll back. erase: a supporter's data.
- * accounts: invite, change and remove campaigners.
+ * accounts: invite, change and remove campaigners. elections: record a legislature dissolved or sitting.
  */
-export type Permission = 'read' | 'draft' | 'operate' | 'publish' | 'erase' | 'accounts';
+export type Permission = 'read' | 'draft' | 'operate' | 'publish' | 'erase' | 'accounts' | 'elections';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  owner: ['read', 'draft', 'operate', 'publish', 'erase', 'accounts'],
+  owner: ['read', 'draft', 'operate', 'publish', 'erase', 'accounts', 'elections'],
   editor: ['read', 'draft', 'operate'],
   viewer: ['read'],
 };

@@ -45,6 +45,11 @@ const base = z.object({
   district: optionalText(200),
   locale: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['en', 'fr'], { error: 'invalid' }).optional()),
   consent: z.object({ updates: ticked.default(false) }, { error: 'invalid' }).optional(),
+  // The targets ticked when the campaign lets the supporter choose: the form sends one value for one box.
+  targets: z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z.array(z.string({ error: 'invalid' }).max(64, 'invalid'), { error: 'invalid' }).max(20, 'invalid').optional(),
+  ),
 });
 
 // Campaigns that write to MPs need the street address and city (MP offices answer constituents

@@ -20,6 +20,8 @@ import { sendCsv } from './csvExport';
 import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBundle';
 import { param } from './requestParts';
 import type { CampaignCatalog } from '../domain/ports';
+import { correctAddress, type CorrectAddressDeps } from '../domain/correctAddress';
+import { dissolveLegislature, legislatureBoard, legislatureSitting, type ElectionDeps } from '../domain/elections';
 
 export interface AdminApiDeps {
   adminToken: string | undefined;
@@ -43,6 +45,12 @@ export interface AdminApiDeps {
   accounts: AccountsDeps;
   /** The look's images (logo, hero). */
   images: CampaignImages;
+  /** Dissolutions and elections. */
+  elections: ElectionDeps;
+  /** Representatives' corrected addresses. */
+  addresses: CorrectAddressDeps;
+  /** Asks Represent again for a postal code now (the directory's refresh on demand). */
+  refreshPostcode(postalCode: unknown): Promise<{ postalCode: string; fetchedAt: string; officeholders: Array<{ level: string; office: string; name: string; district: string }> }>;
 }
 
 const SWITCHABLE: readonly CampaignStatus[] = ['open', 'paused', 'closed'];
@@ -66,7 +74,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   const router = Router();
   router.use(requireBearer(deps.adminToken, deps.bearerFailures, deps.accounts.accounts));
   // Each route names what it needs (domain/permissions.ts); the accounts' use cases check their own.
-  const [read, draft, operate, publish, erase] = (['read', 'draft', 'operate', 'publish', 'erase'] as const).map(allow);
+  const [read, draft, operate, publish, erase, elections] = (['read', 'draft', 'operate', 'publish', 'erase', 'elections'] as const).map(allow);
 
   // Campaign authoring (API.md): definitions carry their letter templates inline, hence the size.
   const definitionBody = express.json({ limit: '512kb', strict: true });
@@ -149,6 +157,30 @@ export function adminApi(deps: AdminApiDeps): Router {
 
   // Accounts (owners only: the use cases say so) and each account's own API tokens.
   const small = express.json({ limit: '2kb', strict: true });
+
+  // Elections: which legislatures sit, and the letters waiting for one's election.
+  router.get('/legislatures', read, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ legislatures: await legislatureBoard(deps.elections) });
+  });
+  router.post('/legislatures/:id/dissolve', elections, small, async (req, res) => {
+    res.json(await dissolveLegislature(deps.elections, actor(req), param(req.params.id), (req.body as { electionDate?: unknown } | null)?.electionDate));
+  });
+  router.post('/legislatures/:id/sitting', elections, async (req, res) => {
+    res.json(await legislatureSitting(deps.elections, actor(req), param(req.params.id)));
+  });
+
+  // Representatives' addresses: the ones that bounced, and their corrections (kept for every campaign).
+  router.get('/addresses', read, async (_req, res) => {
+    const [bounced, corrections] = await Promise.all([deps.addresses.corrections.bounced(), deps.addresses.corrections.list()]);
+    res.set('Cache-Control', 'no-store').json({ bounced, corrections });
+  });
+  router.post('/addresses', operate, small, async (req, res) => {
+    const body = (req.body ?? {}) as { bouncedEmail?: unknown; email?: unknown };
+    res.json(await correctAddress(deps.addresses, actor(req), body.bouncedEmail, body.email));
+  });
+  router.post('/postcodes/:postalCode/refresh', operate, async (req, res) => {
+    res.json(await deps.refreshPostcode(param(req.params.postalCode)));
+  });
   router.get('/accounts', async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ accounts: await listAccounts(deps.accounts, campaignerOf(req)) });
   });

@@ -20,6 +20,8 @@ export function submissionBody(result: SubmitResult) {
   };
 }
 
+const EXPLAINED = new Set(['skipped', 'awaiting_election']);
+
 export function statusBody(action: StoredAction) {
   return {
     id: action.id,
@@ -31,6 +33,8 @@ export function statusBody(action: StoredAction) {
       recipient: recipientOf(l),
       subject: l.subject,
       status: l.status,
+      // Why no letter goes, or what it waits for: nothing personal, and the supporter should know.
+      ...(EXPLAINED.has(l.status) ? { reason: l.reason } : {}),
       updatedAt: l.updatedAt.toISOString(),
       events: l.events.map((e) => ({ type: e.type, at: e.at.toISOString() })),
     })),

@@ -70,6 +70,13 @@ class MemoryLetters implements LetterStore {
   async resolveLookup() {
     return false;
   }
+  async letterToRecheck() {
+    return null;
+  }
+  async rewrite() {
+    return false;
+  }
+  async touchLookup() {}
   async stale(statuses: LetterStatus[], olderThanMs: number, limit: number, exceptCampaigns: string[] = []) {
     this.staleQueries.push({ statuses, olderThanMs, limit, ...(exceptCampaigns.length ? { exceptCampaigns } : {}) });
     return statuses.flatMap((status) => (this.staleRows[status] ?? []).map((id) => ({ id, status })));
@@ -81,7 +88,10 @@ class MemoryLetters implements LetterStore {
   async deliveryPlan(letterId: string) {
     const status = this.statuses.get(letterId);
     return status
-      ? { campaignSlug: 'xinjiang', status, recipientEmail: 'MP@parl.gc.ca', plannedAt: this.planned.get(letterId) ?? null, abandoned: this.abandoned.has(letterId) }
+      ? {
+          campaignSlug: 'xinjiang', status, recipientEmail: 'MP@parl.gc.ca', plannedAt: this.planned.get(letterId) ?? null, abandoned: this.abandoned.has(letterId),
+          legislature: null, level: null, lookedUpAt: null,
+        }
       : null;
   }
   async reserveSlot(letterId: string, targetKey: string, choose: (nextFree: Date | null) => { slot: Date; nextFree: Date }) {
@@ -138,6 +148,8 @@ function deps(
     gate: options.gate ?? new RecordingGate(),
     recordRetriesMs: [1, 1, 1],
     wait: async () => undefined,
+    legislatures: { dissolved: async () => new Map() },
+    recheck: { versions: { at: async () => { throw new Error('no office letters here'); } }, representatives: { find: async () => ({ kind: 'unknown_code' }) }, recheckAfterMs: 1000 },
     campaigns: { get: () => campaign, list: () => [campaign] },
     states: { of: async () => ({ status: options.status ?? 'open', cause: 'definition', since: null }) },
     clock: { now: () => options.now ?? new Date('2026-11-23T15:00:00Z') },

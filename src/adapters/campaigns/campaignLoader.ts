@@ -24,13 +24,15 @@ export function readCampaignFolder(folder: string): Definition {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new CampaignError(`Campaign ${file}: (top): expected an object`);
   const letters: Record<string, Record<string, string>> = {};
+  // letters/<target>.thanks.<locale>.hbs: the thank-you letter to holders who already agree.
+  const thanks: Record<string, Record<string, string>> = {};
   const dir = path.join(folder, 'letters');
   for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const match = /^(.+)\.(en|fr)\.hbs$/.exec(name);
+    const match = /^(.+?)(\.thanks)?\.(en|fr)\.hbs$/.exec(name);
     if (!match) continue;
-    (letters[match[1]] ??= {})[match[2]] = fs.readFileSync(path.join(dir, name), 'utf8');
+    ((match[2] ? thanks : letters)[match[1]] ??= {})[match[3]] = fs.readFileSync(path.join(dir, name), 'utf8');
   }
-  return { ...(raw as Definition), letters };
+  return { ...(raw as Definition), letters, ...(Object.keys(thanks).length > 0 ? { thanks } : {}) };
 }
 
 /** Compiles a folder's campaign, or says in one line what is wrong and in which file. */
@@ -40,8 +42,9 @@ export function compileFolder(folder: string, partialsDir: string): CompiledCamp
   if (!result.ok) {
     // A letter's problem names its file, as a campaigner editing files sees it.
     const problems = Object.entries(result.fields).map(([at, problem]) => {
-      const letter = /^letters\.(.+)\.(en|fr)$/.exec(at);
-      return letter ? `letters/${letter[1]}.${letter[2]}.hbs: ${problem}` : `${at}: ${problem}`;
+      const letter = /^(letters|thanks)\.(.+)\.(en|fr)$/.exec(at);
+      if (!letter) return `${at}: ${problem}`;
+      return `letters/${letter[2]}${letter[1] === 'thanks' ? '.thanks' : ''}.${letter[3]}.hbs: ${problem}`;
     });
     throw new CampaignError(`Campaign ${file}: ${problems.join('; ')}`);
   }

@@ -25,6 +25,7 @@ function storedAction(action: NewAction, rows: CreatedRow[]): StoredAction {
         subject: l.rendered?.subject ?? null,
         text: l.rendered?.text ?? null,
         status: l.status,
+        reason: l.reason,
         updatedAt: row.updated_at,
         events: [{ type: l.status, at: row.at }],
       };
@@ -51,6 +52,7 @@ interface LetterRow {
   subject: string | null;
   body_text: string | null;
   status: LetterStatus;
+  status_reason: string | null;
   updated_at: Date;
 }
 
@@ -75,7 +77,7 @@ export function actionsRepo(db: Db): ActionStore {
 
   async function lettersOf(actionId: string): Promise<StoredLetter[]> {
     const letters = await db.query<LetterRow>(
-      `SELECT id, action_id, recipient_name, recipient_role, district, subject, body_text, status, updated_at
+      `SELECT id, action_id, recipient_name, recipient_role, district, subject, body_text, status, status_reason, updated_at
          FROM letters WHERE action_id = $1 ORDER BY position`,
       [actionId],
     );
@@ -90,6 +92,7 @@ export function actionsRepo(db: Db): ActionStore {
       subject: l.subject,
       text: l.body_text,
       status: l.status,
+      reason: l.status_reason,
       updatedAt: l.updated_at,
       events: events.rows.filter((e) => e.letter_id === l.id).map((e) => ({ type: e.type, at: e.at })),
     }));

@@ -41,6 +41,20 @@ export function legislaturesRepo(db: Db, ttlMs: number): LegislatureStore & { fo
       dissolved.forget();
       return toLegislature(rows[0]);
     },
+    async hold(id, reason) {
+      const { rows } = await db.query<{ n: number }>(
+        `WITH held AS (
+           UPDATE letters SET status = 'awaiting_election', status_reason = $2, updated_at = now()
+            WHERE legislature = $1 AND status IN ('queued', 'awaiting_lookup')
+           RETURNING id
+         ), noted AS (
+           INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'awaiting_election', $2 FROM held
+         )
+         SELECT count(*)::int AS n FROM held`,
+        [id, reason],
+      );
+      return rows[0].n;
+    },
     async release(id, freshAfter, reason) {
       const { rows } = await db.query<{ id: string }>(
         `WITH released AS (

@@ -3,7 +3,8 @@
 import type { Locale } from '../../domain/campaign';
 import type { LetterStatus } from '../../domain/letterStatus';
 import { statusesThatCanMoveTo } from '../../domain/letterStatus';
-import type { ClaimedLetter, LetterStore, PendingLookup, ResolvedLetter, StatusChange } from '../../domain/ports';
+import type { ClaimedLetter, LetterStore, LetterWriting, ResolvedLetter, StatusChange } from '../../domain/ports';
+import type { Level } from '../../domain/offices';
 import type { Db } from '../db';
 import { textToHtml } from '../campaigns/letterTemplates';
 import type { PostalCode } from '../../domain/postalCode';
@@ -28,7 +29,9 @@ export function lettersRepo(db: Db): LetterStore {
     async claim(letterId): Promise<ClaimedLetter | null> {
       const { rows } = await db.query<ClaimRow>(
         `WITH claimed AS (
-           UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now()
+           -- A representative's corrected address replaces the one that bounced (correctAddress.ts).
+           UPDATE letters l SET status = 'sending', attempts = l.attempts + 1, status_reason = NULL, updated_at = now(),
+                  recipient_email = COALESCE((SELECT c.email FROM address_corrections c WHERE c.bounced_email = lower(l.recipient_email)), l.recipient_email)
              FROM actions a JOIN supporters s ON s.id = a.supporter_id
             WHERE l.id = $1 AND a.id = l.action_id AND l.recipient_email IS NOT NULL AND a.confirmed_at IS NOT NULL
               AND l.status = ANY($2)
@@ -91,38 +94,29 @@ export function lettersRepo(db: Db): LetterStore {
       return rows[0]?.status ?? null;
     },
 
-    async pendingLookup(letterId): Promise<PendingLookup | null> {
-      const { rows } = await db.query<{
-        id: string; campaign_slug: string; campaign_version: number | null; target_id: string; locale: Locale; district: string | null; message: string | null;
-        legislature: string | null; lookup_fresh_after: Date | null;
-        email: string; first_name: string; last_name: string; address: string | null; city: string | null;
-        province: string | null; postal_code: string;
-      }>(
-        `SELECT l.id, l.campaign_slug, a.campaign_version, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
-                l.legislature, l.lookup_fresh_after,
-                s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
-           FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
-          WHERE l.id = $1 AND l.status = 'awaiting_lookup' AND a.confirmed_at IS NOT NULL`,
-        [letterId],
+    pendingLookup: (letterId) => readWriting(db, letterId, 'awaiting_lookup'),
+
+    async letterToRecheck(letterId) {
+      const writing = await readWriting(db, letterId, 'queued');
+      return writing?.level ? { ...writing, level: writing.level } : null;
+    },
+
+    async rewrite(letterId, { recipient, rendered, office, lookedUpAt, reason }) {
+      const { rows } = await db.query(
+        `WITH rewritten AS (
+           UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5, subject = $6, body_text = $7,
+                  office = $8, looked_up_at = $9, planned_at = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'queued'
+           RETURNING id
+         )
+         INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'recipient_changed', $10 FROM rewritten RETURNING letter_id`,
+        [letterId, recipient.name, recipient.role, recipient.email, recipient.district, rendered.subject, rendered.text, office, lookedUpAt, reason],
       );
-      if (rows.length === 0) return null;
-      const r = rows[0];
-      return {
-        letterId: r.id,
-        campaignSlug: r.campaign_slug,
-        campaignVersion: r.campaign_version,
-        targetId: r.target_id,
-        locale: r.locale,
-        district: r.district,
-        message: r.message,
-        legislature: r.legislature,
-        freshAfter: r.lookup_fresh_after,
-        supporter: {
-          email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
-          // Stored as normalised when the action was taken.
-          province: r.province, postalCode: r.postal_code as PostalCode,
-        },
-      };
+      return rows.length > 0;
+    },
+
+    async touchLookup(letterId, lookedUpAt) {
+      await db.query('UPDATE letters SET looked_up_at = GREATEST(looked_up_at, $2) WHERE id = $1', [letterId, lookedUpAt]);
     },
 
     async resolveLookup(letterId, { recipient, rendered, province, office, lookedUpAt, status, reason }: ResolvedLetter) {
@@ -164,14 +158,22 @@ export function lettersRepo(db: Db): LetterStore {
     },
 
     async deliveryPlan(letterId, staleAfterMs) {
-      const { rows } = await db.query<{ campaign_slug: string; status: LetterStatus; recipient_email: string | null; planned_at: Date | null; abandoned: boolean }>(
-        `SELECT campaign_slug, status, recipient_email, planned_at,
+      const { rows } = await db.query<{
+        campaign_slug: string; status: LetterStatus; recipient_email: string | null; planned_at: Date | null; abandoned: boolean;
+        legislature: string | null; level: Level | null; looked_up_at: Date | null;
+      }>(
+        `SELECT campaign_slug, status, recipient_email, planned_at, legislature, level, looked_up_at,
                 status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond' AS abandoned
            FROM letters WHERE id = $1`,
         [letterId, staleAfterMs],
       );
       const r = rows[0];
-      return r ? { campaignSlug: r.campaign_slug, status: r.status, recipientEmail: r.recipient_email, plannedAt: r.planned_at, abandoned: r.abandoned } : null;
+      return r
+        ? {
+            campaignSlug: r.campaign_slug, status: r.status, recipientEmail: r.recipient_email, plannedAt: r.planned_at, abandoned: r.abandoned,
+            legislature: r.legislature, level: r.level, lookedUpAt: r.looked_up_at,
+          }
+        : null;
     },
 
     async reserveSlot(letterId, targetKey, choose) {
@@ -184,6 +186,46 @@ export function lettersRepo(db: Db): LetterStore {
         await tx.query('UPDATE letters SET planned_at = $2 WHERE id = $1', [letterId, planned.slot]);
         return planned.slot;
       });
+    },
+  };
+}
+
+/** What writing (or writing again) an office letter needs: its action's supporter, version and riding. */
+async function readWriting(db: Db, letterId: string, status: 'awaiting_lookup' | 'queued'): Promise<LetterWriting | null> {
+  const { rows } = await db.query<{
+    id: string; campaign_slug: string; campaign_version: number | null; target_id: string; locale: Locale; district: string | null; message: string | null;
+    legislature: string | null; lookup_fresh_after: Date | null; level: Level | null; office: string | null; looked_up_at: Date | null;
+    recipient_name: string | null; recipient_email: string | null;
+    email: string; first_name: string; last_name: string; address: string | null; city: string | null;
+    province: string | null; postal_code: string;
+  }>(
+    `SELECT l.id, l.campaign_slug, a.campaign_version, l.target_id, l.locale, COALESCE(a.district_choice, a.district) AS district, a.message,
+            l.legislature, l.lookup_fresh_after, l.level, l.office, l.looked_up_at, l.recipient_name, l.recipient_email,
+            s.email, s.first_name, s.last_name, s.address, s.city, a.province, a.postal_code
+       FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id
+      WHERE l.id = $1 AND l.status = $2 AND a.confirmed_at IS NOT NULL`,
+    [letterId, status],
+  );
+  if (rows.length === 0) return null;
+  const r = rows[0];
+  return {
+    letterId: r.id,
+    campaignSlug: r.campaign_slug,
+    campaignVersion: r.campaign_version,
+    targetId: r.target_id,
+    locale: r.locale,
+    district: r.district,
+    message: r.message,
+    legislature: r.legislature,
+    freshAfter: r.lookup_fresh_after,
+    level: r.level,
+    office: r.office,
+    lookedUpAt: r.looked_up_at,
+    recipient: r.recipient_name ? { name: r.recipient_name, email: r.recipient_email } : null,
+    supporter: {
+      email: r.email, firstName: r.first_name, lastName: r.last_name, address: r.address, city: r.city,
+      // Stored as normalised when the action was taken.
+      province: r.province, postalCode: r.postal_code as PostalCode,
     },
   };
 }

@@ -73,6 +73,8 @@ export interface StoredLetter {
   /** The letter as sent (plain text); null until written. Shown to the supporter only. */
   text: string | null;
   status: LetterStatus;
+  /** Why it is where it is, for the campaign team (English); the supporter sees it for a skipped or held letter. */
+  reason: string | null;
   updatedAt: Date;
   events: LetterEvent[];
 }

@@ -1,7 +1,8 @@
 // The campaigners' audit log: who did what, when (never a supporter's data).
 export type AuditAction =
   | 'create' | 'copy' | 'publish' | 'rollback' | 'switch' | 'retry' | 'export' | 'erase'
-  | 'invite' | 'change_role' | 'remove_account' | 'create_token' | 'revoke_token';
+  | 'invite' | 'change_role' | 'remove_account' | 'create_token' | 'revoke_token'
+  | 'dissolve' | 'sitting' | 'correct_address' | 'move_letters';
 
 export interface AuditEntry {
   at: Date;

@@ -18,6 +18,8 @@ export interface LegislatureStore {
   /** The dissolved ones by id; each process keeps the answer a few seconds (submissions ask it). */
   dissolved(): Promise<Map<string, Legislature>>;
   record(id: string, status: Legislature['status'], electionDate: string | null, by: string): Promise<Legislature>;
+  /** Its letters not sent yet (queued, or waiting for their holder) → awaiting_election, with the reason; returns how many. */
+  hold(id: string, reason: string): Promise<number>;
   /** Letters waiting for this legislature's election → awaiting_lookup, looked up with an answer fetched after `freshAfter`. */
   release(id: string, freshAfter: Date, reason: string): Promise<string[]>;
   /** Letters waiting for an election, per legislature. */

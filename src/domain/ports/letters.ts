@@ -1,6 +1,7 @@
 // Letters on their way: what a worker reads and moves, and the queue that carries their ids.
 import type { Locale } from '../campaign';
 import type { LetterStatus } from '../letterStatus';
+import type { Level } from '../offices';
 import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
 
 /** A letter claimed for sending, with everything the mailer needs. */
@@ -38,6 +39,14 @@ export interface PendingLookup {
   freshAfter: Date | null;
 }
 
+/** An office letter as written, to check before it is sent that its recipient still holds the office. */
+export interface LetterWriting extends PendingLookup {
+  level: Level | null;
+  office: string | null;
+  lookedUpAt: Date | null;
+  recipient: { name: string; email: string | null } | null;
+}
+
 /** An office letter once its holder is known: written (or not, when skipped) and moved on. */
 export interface ResolvedLetter {
   recipient: Recipient;
@@ -62,6 +71,10 @@ export interface DeliveryPlan {
   status: LetterStatus;
   recipientEmail: string | null;
   plannedAt: Date | null;
+  /** An office letter's legislature (held while dissolved) and when its holder was looked up. */
+  legislature: string | null;
+  level: Level | null;
+  lookedUpAt: Date | null;
   /** `sending` for longer than the stale-claim time: the worker sending it died. */
   abandoned: boolean;
 }
@@ -93,6 +106,12 @@ export interface LetterStore {
    * supporter typed meanwhile is dropped).
    */
   resolveLookup(letterId: string, resolved: ResolvedLetter): Promise<boolean>;
+  /** A queued office letter, as written, to check its recipient still holds the office. */
+  letterToRecheck(letterId: string): Promise<(LetterWriting & { level: Level }) | null>;
+  /** A queued letter written again for a new holder (its slot is planned again); its history says why. */
+  rewrite(letterId: string, rewritten: { recipient: Recipient; rendered: RenderedLetter; office: string; lookedUpAt: Date; reason: string }): Promise<boolean>;
+  /** Its holder is confirmed by an answer fetched at `lookedUpAt`. */
+  touchLookup(letterId: string, lookedUpAt: Date): Promise<void>;
   /**
    * Letters whose last change is older than `olderThanMs`, in the statuses given (for the sweeper),
    * leaving out the campaigns given (paused) and letters planned for later (their job is waiting).

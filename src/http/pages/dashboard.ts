@@ -20,9 +20,10 @@ import { dashboardHome, type DashboardHomeDeps } from './dashboardHome';
 import { letterPages } from './letter';
 import { loginPages, type LoginDeps } from './login';
 import { accountsPage, type AccountsPageDeps } from './accountsPage';
+import { representativesPage, type RepresentativesPageDeps } from './representativesPage';
 import { sendPage } from './layout';
 
-export interface DashboardDeps extends DashboardHomeDeps, LoginDeps, AccountsPageDeps, EditorDeps {
+export interface DashboardDeps extends DashboardHomeDeps, LoginDeps, AccountsPageDeps, EditorDeps, RepresentativesPageDeps {
   queues: Queue[];
   /** A petition's delivery bundle (the same as the API's). */
   bundle: PetitionBundleDeps;
@@ -48,6 +49,7 @@ export function dashboard(deps: DashboardDeps): Router {
   router.use(letterPages(deps, form));
   router.use(campaignEditor(deps, form));
   router.use(accountsPage(deps, form));
+  router.use(representativesPage(deps, form));
 
   // A petition's delivery bundle: the very same documents as GET /api/admin/campaigns/:slug/bundle.
   const bundleOf = (req: express.Request) => petitionBundle(deps.bundle, param(req.params.slug), req.query.lang);

@@ -9,6 +9,7 @@ import { campaignStats, type CampaignStats } from '../../domain/campaignStats';
 import type { HealthDeps, ServiceAlert } from '../../domain/serviceHealth';
 import type { AuthoringDeps } from '../../domain/campaignAuthoring';
 import type { Change } from '../../domain/definitionChanges';
+import { legislatureName } from '../../domain/offices';
 import type { AuditEntry } from '../../domain/ports';
 
 type AlertText = Record<'title' | 'sendgrid_refused' | 'bounce_rate', string> & Record<'represent_unreachable' | 'letters_uncertain', Plural>;
@@ -118,6 +119,10 @@ function activityLine(t: AuditText, home: HomeText, locale: Locale, entry: Audit
     remove_account: () => fill(t.remove_account, { email: String(d.email) }),
     create_token: () => fill(t.create_token, { label: String(d.label) }),
     revoke_token: () => t.revoke_token,
+    dissolve: () => fill(t.dissolve, { legislature: legislatureName(String(d.legislature), locale), date: String(d.electionDate ?? '—'), held: String(d.held ?? 0) }),
+    sitting: () => fill(t.sitting, { legislature: legislatureName(String(d.legislature), locale), released: String(d.released ?? 0) }),
+    correct_address: () => fill(t.correct_address, { from: String(d.from), to: String(d.to), retried: String(d.retried ?? 0) }),
+    move_letters: () => fill(t.move_letters, { target: String(d.target), to: String(d.to), moved: String(d.moved ?? 0) }),
   };
   return {
     when: torontoTime(entry.at, true, locale),

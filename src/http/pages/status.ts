@@ -2,7 +2,7 @@
 // thank-you page right after sending (`new=1`): each letter and where it is, the letters as
 // sent, and a way to ask others to act. A petition's signature shows the thanks and the counter.
 import { Router } from 'express';
-import type { Campaign, Locale } from '../../domain/campaign';
+import { MP_ROLE, type Campaign, type Locale } from '../../domain/campaign';
 import { getActionStatus, overallStatus } from '../../domain/actionStatus';
 import type { ActionStore, CampaignCatalog, CampaignCounter, StoredAction } from '../../domain/ports';
 import type { PageRenderer } from '../../adapters/pages';
@@ -44,7 +44,8 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
   const statusPath = `/actions/${action.id}?token=${encodeURIComponent(action.token)}`;
   const campaignUrl = `${deps.publicUrl}/campaigns/${campaign.slug}?lang=${locale}`;
   const title = campaign.title[locale];
-  const toName = (l: StoredAction['letters'][number]) => l.recipient.name ?? s.toMp;
+  // Before its holder is known, a letter is to "your MP", "your councillor".
+  const toName = (l: StoredAction['letters'][number]) => l.recipient.name ?? (l.recipient.role === MP_ROLE[locale] ? s.toMp : capitalised(l.recipient.role));
   // A petition's signature carries no letters: thanks, the counter and sharing, nothing to follow.
   const isSignature = action.letters.length === 0;
   const signature = isSignature
@@ -75,7 +76,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
       role: l.recipient.name ? l.recipient.role : null,
       subject: l.subject,
       status: l.status,
-      words: words[l.status],
+      words: l.status === 'skipped' && l.recipient.name ? fill(s.skippedAgrees, { name: l.recipient.name }) : words[l.status],
     })),
     lettersAsSent: action.letters
       .filter((l) => l.text)
@@ -90,3 +91,5 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
     }),
   });
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
