@@ -28,3 +28,6 @@ export const textOf = (locale: Locale): PageText => TEXTS[locale];
 /** Fills `{name}` placeholders of page text. */
 export const fill = (template: string, values: Record<string, string | number>): string =>
   template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
+
+/** "your councillor" → "Your councillor", where a label starts a line. */
+export const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -84,6 +84,11 @@
         message: values.message || '', locale: data.lang, consent: { updates: !!values['consent[updates]'] },
       };
       if (values.district) body.district = values.district;
+      // Write to some: the boxes ticked (none ticked is the server's to refuse, by the field).
+      var boxes = form.querySelectorAll('input[name="targets"]');
+      if (boxes.length > 0) {
+        body.targets = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).map(function (b) { return b.value; });
+      }
       return body;
     }
 
@@ -92,7 +97,7 @@
       summary.querySelector('ul').textContent = '';
       Array.prototype.forEach.call(form.querySelectorAll('.has-error'), function (f) { f.classList.remove('has-error'); });
       Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (i) { i.removeAttribute('aria-invalid'); });
-      Array.prototype.forEach.call(form.querySelectorAll('.field .error'), function (e) { e.hidden = true; e.textContent = ''; });
+      Array.prototype.forEach.call(form.querySelectorAll('.field .error, #targets-error'), function (e) { e.hidden = true; e.textContent = ''; });
     }
 
     // Shows each error next to its field and in the summary, then moves focus to the first one.

@@ -3,14 +3,16 @@
 // posts to the same address and the answer is the thank-you page (thanks.ts), or the form again,
 // with what was typed and what to fix.
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { roleOf, type Campaign, type Locale } from '../../domain/campaign';
+import { officeOf, roleOf, type Campaign, type Locale } from '../../domain/campaign';
+import { longDate } from '../../domain/letters';
+import { legislatureName } from '../../domain/offices';
 import { openCampaign, type CampaignState } from '../../domain/campaignLifecycle';
 import { requiredDetails } from '../../domain/composeLetters';
-import type { CampaignCounter } from '../../domain/ports';
+import type { CampaignCounter, Legislature } from '../../domain/ports';
 import { submitAction, type SubmitDeps } from '../../domain/submitAction';
 import type { Logger } from '../../adapters/logger';
 import type { PageRenderer } from '../../adapters/pages';
-import { fill } from '../../i18n';
+import { capitalised, fill } from '../../i18n';
 import { ACTION_BODY_LIMITS, parseActionBody } from '../actionBody';
 import type { FormStamps } from '../../adapters/formStamps';
 import { checkNotABot } from '../botCheck';
@@ -42,10 +44,10 @@ export function actionPages(deps: ActionPageDeps): Router {
   router.get('/campaigns/:slug', async (req, res) => {
     const campaign = campaigns.get(param(req.params.slug));
     const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
-    const [state, count] = await Promise.all([states.of(campaign), deps.counter.countActions(campaign.slug)]);
+    const [state, count, dissolved] = await Promise.all([states.of(campaign), deps.counter.countActions(campaign.slug), deps.submit.legislatures.dissolved()]);
     const body =
       state.status === 'open'
-        ? formPage(deps, campaign, locale, count, emptyForm(), req.originalUrl)
+        ? formPage(deps, campaign, locale, count, emptyForm(), req.originalUrl, dissolved)
         : await closedPage(closedDeps, campaign, locale, state, count, req.originalUrl);
     sendPage(res, 200, body);
   });
@@ -75,10 +77,11 @@ export function actionPages(deps: ActionPageDeps): Router {
     const locale = pageLocale({ lang: (req.body as { locale?: string } | undefined)?.locale ?? req.query.lang }, req.get('accept-language'), ALL_LOCALES);
     if (error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
     const count = await deps.counter.countActions(campaign.slug).catch(() => 0);
+    const dissolved = await deps.submit.legislatures.dissolved().catch(() => new Map<string, Legislature>());
     const body =
       error.code === 'campaign_closed'
         ? await closedPage(closedDeps, campaign, locale, await states.of(campaign).catch((): CampaignState => ({ status: 'closed', cause: 'definition', since: null })), count, req.originalUrl)
-        : formPage(deps, campaign, locale, count, typedForm(req.body, error), req.originalUrl);
+        : formPage(deps, campaign, locale, count, typedForm(req.body, error), req.originalUrl, dissolved);
     sendPage(res, httpStatusOf(error.code), body);
   };
   router.use('/campaigns/:slug', formErrorPage);
@@ -86,17 +89,32 @@ export function actionPages(deps: ActionPageDeps): Router {
 }
 
 /** The action page of an open campaign: the letter form, or a petition's Sign form with its letter. */
-function formPage(deps: ActionPageDeps, campaign: Campaign, locale: Locale, count: number, form: FormState, url: string): string {
+function formPage(deps: ActionPageDeps, campaign: Campaign, locale: Locale, count: number, form: FormState, url: string, dissolved: Map<string, Legislature>): string {
   if (campaign.kind === 'petition') {
     return petitionPage({ renderer: deps.renderer, letters: deps.submit.renderer, clock: deps.submit.clock, stamps: deps.stamps }, campaign, locale, count, form, url);
   }
-  return letterFormPage(deps.renderer, deps.stamps, campaign, locale, count, form, url);
+  return letterFormPage(deps.renderer, deps.stamps, campaign, locale, count, form, url, dissolved);
+}
+
+/**
+ * What a dissolution means for this campaign's letters, said before the supporter writes: the
+ * federal one when it writes to MPs, each dissolved province's when it writes to provincial members.
+ */
+function electionNotices(text: Record<string, string>, campaign: Campaign, dissolved: Map<string, Legislature>, locale: Locale): string[] {
+  const levels = new Set(campaign.targets.map((t) => officeOf(t)?.level));
+  return [...dissolved.values()]
+    .filter((l) => (l.id === 'federal' ? levels.has('federal') : levels.has('provincial')))
+    .map((l) => {
+      const date = l.electionDate ? longDate(locale, new Date(`${l.electionDate}T12:00:00Z`)) : null;
+      const words = l.id === 'federal' ? (date ? text.federalDissolved : text.federalDissolvedNoDate) : date ? text.provinceDissolved : text.provinceDissolvedNoDate;
+      return fill(words, { date: date ?? '', legislature: legislatureName(l.id, locale) });
+    });
 }
 
 const pick = (source: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, source[k]]));
 
 /** The letter form: find the MP, the supporter's details, their paragraph, Send. */
-function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string): string {
+function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string, dissolved: Map<string, Legislature>): string {
   const text = renderer.text(locale);
   const f = text.form;
   const error = form.error;
@@ -110,9 +128,19 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
   const targets = campaign.targets.map((t) => (t.kind === 'mp' ? String(text.yourMp) : t.kind === 'office' ? roleOf(t, locale) : `${t.name}, ${t.role[locale]}`));
   const writesTo = targets.length > 1 ? `${targets.slice(0, -1).join(', ')} ${text.and} ${targets.at(-1)}` : targets[0];
   const choices = error?.details.choices?.map((c) => ({ ...c, checked: c.district === form.values.district }));
+  // Write to some: every target ticked at first; as the supporter left them after an error.
+  const targetChoice = campaign.chooseTargets
+    ? {
+        min: fill(String(f.chooseTargetsHint), { min: String(campaign.chooseTargets.min) }),
+        error: fieldErrors.targets ?? null,
+        options: campaign.targets.map((t) => ({ id: t.id, label: t.kind === 'fixed' ? `${t.name}, ${t.role[locale]}` : capitalised(roleOf(t, locale)), checked: form.targets === null || form.targets.includes(t.id) })),
+      }
+    : null;
 
   return renderer.render('action', locale, {
     campaign: { ...campaignModel(text, campaign, locale, actions), writesTo: fill(String(text.writesTo), { targets: writesTo }) },
+    elections: electionNotices(text.elections as Record<string, string>, campaign, dissolved, locale),
+    targetChoice,
     shownAt: stamps.issue(),
     form: {
       fields,

@@ -14,18 +14,21 @@ export const MESSAGE_MAX = 2000;
 export interface FormState {
   values: Record<string, string>;
   consentUpdates: boolean;
+  /** The targets ticked (write to some); null = as the page first shows them, every one ticked. */
+  targets: string[] | null;
   error: ServiceError | null;
   mp: Representative | null;
 }
 
-export const emptyForm = (): FormState => ({ values: {}, consentUpdates: false, error: null, mp: null });
+export const emptyForm = (): FormState => ({ values: {}, consentUpdates: false, targets: null, error: null, mp: null });
 
 /** What the supporter typed, kept as typed, to put back in the form. */
 export function typedForm(body: unknown, error: ServiceError): FormState {
   const raw = (body ?? {}) as Record<string, unknown>;
   const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const consent = raw.consent as { updates?: unknown } | undefined;
-  return { values, consentUpdates: consent?.updates === 'on' || consent?.updates === true, error, mp: null };
+  const ticked = typeof raw.targets === 'string' ? [raw.targets] : Array.isArray(raw.targets) ? raw.targets.filter((t): t is string => typeof t === 'string') : [];
+  return { values, consentUpdates: consent?.updates === 'on' || consent?.updates === true, targets: ticked, error, mp: null };
 }
 
 const FIELDS = [

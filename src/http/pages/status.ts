@@ -6,7 +6,7 @@ import { MP_ROLE, type Campaign, type Locale } from '../../domain/campaign';
 import { getActionStatus, overallStatus } from '../../domain/actionStatus';
 import type { ActionStore, CampaignCatalog, CampaignCounter, StoredAction } from '../../domain/ports';
 import type { PageRenderer } from '../../adapters/pages';
-import { fill } from '../../i18n';
+import { capitalised, fill } from '../../i18n';
 import { param } from '../requestParts';
 import { counterModel, shareModel } from './formModel';
 import { layout, pageLocale, sendPage } from './layout';
@@ -91,5 +91,3 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
     }),
   });
 }
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
