@@ -299,6 +299,7 @@ export function webDeps(a: Adapters): AppDeps {
   const accounts = { accounts: a.accounts, audit: a.audit };
   const elections = { legislatures: a.legislatures, queue: a.queues.port, audit: a.audit, clock: a.clock };
   const addresses = { corrections: addressCorrectionsRepo(a.db), queue: a.queues.port, audit: a.audit };
+  const moveLetters = { letters: a.letters, versions: a.campaigns.versions, audit: a.audit, clock: a.clock };
   const signIn = {
     accounts: a.accounts,
     mailer: a.mailer,
@@ -349,6 +350,7 @@ export function webDeps(a: Adapters): AppDeps {
       images: a.images,
       elections,
       addresses,
+      moveLetters,
       refreshPostcode: (postalCode: unknown) => refreshPostcode(a.representatives, postalCode),
     },
     dashboard: {
@@ -368,6 +370,8 @@ export function webDeps(a: Adapters): AppDeps {
       images: a.images,
       elections,
       addresses,
+      moveLetters,
+      legislatures: a.legislatures,
       signIn,
       signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
       log: a.log,

@@ -2,6 +2,7 @@
 // letters and actions in the database (no separate counters that could drift).
 import type { CampaignKind, CampaignStatus } from './campaign';
 import type { LetterStatus } from './letterStatus';
+import type { Level } from './offices';
 import { LETTER_STATUSES } from './letterStatus';
 import type { CampaignCatalog, CampaignStates } from './ports';
 import type { StatsStore } from './ports';
@@ -19,6 +20,10 @@ export interface CampaignStats {
   letters: Record<LetterStatus, number>;
   byProvince: Record<string, number>;
   byDistrict: Array<{ district: string; actions: number }>;
+  /** Each target's letters by office (an office target reaches a mayor and a councillor…), with their statuses. */
+  byTarget: Array<{ target: string; level: Level | null; office: string | null; letters: number; byStatus: Partial<Record<LetterStatus, number>> }>;
+  /** Letters per riding, at each level of government. */
+  byLevelDistrict: Partial<Record<Level, Array<{ district: string; letters: number }>>>;
   lastHour: number;
   perDay: Array<{ day: string; actions: number }>;
   /** The current status (definition, dates and the campaigners' switch). */
@@ -36,14 +41,25 @@ export interface CampaignStats {
 export async function campaignStats(deps: StatsDeps, slug: string): Promise<CampaignStats> {
   const { store, states } = deps;
   const campaign = deps.campaigns.get(slug);
-  const [state, counts, letters, provinces, districts, perDay] = await Promise.all([
+  const [state, counts, letters, provinces, districts, perDay, targets, levelDistricts] = await Promise.all([
     states.of(campaign),
     store.actionCounts(slug),
     store.letterCounts(slug),
     store.actionsByProvince(slug),
     store.actionsByDistrict(slug),
     store.actionsPerDay(slug),
+    store.lettersByTarget(slug),
+    store.lettersByDistrict(slug),
   ]);
+  const byTarget: CampaignStats['byTarget'] = [];
+  for (const row of targets) {
+    let entry = byTarget.find((t) => t.target === row.target && t.office === row.office);
+    if (!entry) byTarget.push((entry = { target: row.target, level: row.level, office: row.office, letters: 0, byStatus: {} }));
+    entry.letters += row.count;
+    entry.byStatus[row.status] = row.count;
+  }
+  const byLevelDistrict: CampaignStats['byLevelDistrict'] = {};
+  for (const row of levelDistricts) (byLevelDistrict[row.level] ??= []).push({ district: row.district, letters: row.letters });
   const byStatus = Object.fromEntries(LETTER_STATUSES.map((s) => [s, 0])) as Record<LetterStatus, number>;
   for (const { status, count } of letters) byStatus[status] = count;
   return {
@@ -52,6 +68,8 @@ export async function campaignStats(deps: StatsDeps, slug: string): Promise<Camp
     // Not yet known (MP still being looked up, or erased with nothing left to place it).
     byProvince: Object.fromEntries(provinces.map((p) => [p.province ?? 'unknown', p.actions])),
     byDistrict: districts.map((d) => ({ district: d.district ?? 'unknown', actions: d.actions })),
+    byTarget,
+    byLevelDistrict,
     lastHour: counts.lastHour,
     perDay,
     status: state.status,

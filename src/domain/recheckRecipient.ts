@@ -30,8 +30,8 @@ export const needsRecheck = (lookedUpAt: Date | null, now: Date, recheckAfterMs:
   lookedUpAt !== null && now.getTime() - lookedUpAt.getTime() > recheckAfterMs;
 
 export async function recheckRecipient(deps: RecheckDeps, letterId: string): Promise<RecheckOutcome> {
-  const letter = await deps.letters.letterToRecheck(letterId);
-  if (!letter?.recipient) return { kind: 'same' };
+  const letter = await deps.letters.queuedLetter(letterId);
+  if (!letter?.recipient || !letter.level) return { kind: 'same' };
   const { campaign, renderer } = await deps.versions.at(letter.campaignSlug, letter.campaignVersion);
   const target = campaign.targets.find((t) => t.id === letter.targetId);
   const spec = target ? officeOf(target) : null;

@@ -21,6 +21,7 @@ import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBun
 import { param } from './requestParts';
 import type { CampaignCatalog } from '../domain/ports';
 import { correctAddress, type CorrectAddressDeps } from '../domain/correctAddress';
+import { moveUnsentLetters, type MoveLettersDeps } from '../domain/moveLetters';
 import { dissolveLegislature, legislatureBoard, legislatureSitting, type ElectionDeps } from '../domain/elections';
 
 export interface AdminApiDeps {
@@ -49,6 +50,8 @@ export interface AdminApiDeps {
   elections: ElectionDeps;
   /** Representatives' corrected addresses. */
   addresses: CorrectAddressDeps;
+  /** Unsent letters moved to a fixed target's new holder. */
+  moveLetters: MoveLettersDeps;
   /** Asks Represent again for a postal code now (the directory's refresh on demand). */
   refreshPostcode(postalCode: unknown): Promise<{ postalCode: string; fetchedAt: string; officeholders: Array<{ level: string; office: string; name: string; district: string }> }>;
 }
@@ -138,6 +141,9 @@ export function adminApi(deps: AdminApiDeps): Router {
     res.set('Cache-Control', 'no-store').json({ slug, status: state.status, cause: state.cause, since: state.since, released });
   });
 
+  router.post('/campaigns/:slug/targets/:target/move', operate, async (req, res) => {
+    res.json(await moveUnsentLetters(deps.moveLetters, actor(req), param(req.params.slug), param(req.params.target)));
+  });
   router.post('/campaigns/:slug/retry', operate, async (req, res) => {
     res.status(202).json(await retryCampaign(deps.retry, deps.campaigns, param(req.params.slug), actor(req)));
   });

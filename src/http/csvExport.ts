@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import type { ExportRow } from '../adapters/store/adminRepo';
 
 const COLUMNS: Array<keyof ExportRow> = [
-  'letter_id', 'created_at', 'target', 'recipient_name', 'recipient_email', 'district', 'province', 'subject', 'status', 'reason',
+  'letter_id', 'created_at', 'target', 'level', 'office', 'recipient_name', 'recipient_email', 'district', 'province', 'subject', 'status', 'reason',
   'attempts', 'updated_at', 'supporter_first_name', 'supporter_last_name', 'supporter_email', 'supporter_city',
   'supporter_postal_code', 'consent_updates',
 ];

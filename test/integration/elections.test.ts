@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { readCampaignFolder } from '../../src/adapters/campaigns/campaignLoader';
 import { deliveryJobId } from '../../src/adapters/queues';
 import { removeCampaignsDir, writeCampaignsDir } from '../helpers/campaignsDir';
 import { eventually } from '../helpers/eventually';
@@ -30,6 +31,7 @@ function withNewMp(name: string, email: string) {
 const admin = (service: TestService) => ({
   post: (url: string) => request(service.app).post(url).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
   get: (url: string) => request(service.app).get(url).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
+  put: (url: string) => request(service.app).put(url).set('Authorization', `Bearer ${ADMIN_TOKEN}`),
 });
 
 const eventsOf = async (service: TestService, letterId: string) =>
@@ -196,5 +198,54 @@ describe('a corrected address', () => {
     const bad = await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'someone@parl.gc.ca', email: 'not an address' }).expect(400);
     expect(bad.body.error.fields).toEqual({ email: expect.any(String) });
     await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'a@parl.gc.ca', email: 'A@parl.gc.ca' }).expect(400);
+  });
+});
+
+describe('a cabinet shuffle', () => {
+  let service: TestService;
+  let dir: string;
+  beforeAll(async () => {
+    // One letter an hour to each target: the minister's letters wait their turn, unsent.
+    dir = writeCampaignsDir({ xinjiang: { from: 'xinjiang', set: { pacing: { perTargetPerHour: 1, officeHours: null } } } });
+    service = await startTestService({ env: { ADMIN_TOKEN, CAMPAIGNS_DIR: dir } });
+  });
+  afterAll(async () => {
+    await service.close();
+    removeCampaignsDir(dir);
+  });
+
+  it('the new minister is published, and the unsent letters move to them in one action, each rewritten and saying so; sent ones stay', async () => {
+    const alreadySent = await service.submitted(supporter());
+    await service.waitForLetter(alreadySent.letters[1].id, 'accepted');
+    const waiting = [await service.submitted(supporter()), await service.submitted(supporter({ locale: 'fr' }))];
+    for (const action of waiting) {
+      await eventually(
+        async () => (await service.deps.db.query<{ planned_at: Date | null }>('SELECT planned_at FROM letters WHERE id = $1', [action.letters[1].id])).rows[0].planned_at,
+        (at) => at !== null && at.getTime() > Date.now() + 30 * 60_000,
+        { what: 'the minister’s letter to wait for its slot' },
+      );
+    }
+
+    const definition = readCampaignFolder(path.join(dir, 'xinjiang')) as { targets: Array<Record<string, unknown>> };
+    definition.targets = definition.targets.map((t) => (t.kind === 'fixed' ? { ...t, name: 'Mélanie Joly', email: 'melanie.joly@parl.gc.ca' } : t));
+    await admin(service).put('/api/admin/campaigns/xinjiang/draft').send(definition).expect(200);
+    await admin(service).post('/api/admin/campaigns/xinjiang/publish').expect(200);
+
+    const moved = await admin(service).post('/api/admin/campaigns/xinjiang/targets/minister/move').expect(200);
+    expect(moved.body).toEqual({ moved: 2, to: 'Mélanie Joly' });
+    for (const action of waiting) {
+      const letter = await service.letter(action.letters[1].id);
+      expect(letter).toMatchObject({ status: 'queued', recipient_name: 'Mélanie Joly', recipient_email: 'melanie.joly@parl.gc.ca' });
+      expect(letter.body_text).not.toContain('Anita Anand');
+      const events = await eventsOf(service, letter.id);
+      expect(events.at(-1)).toEqual({ type: 'recipient_changed', reason: expect.stringMatching(/^Moved by admin token from Anita Anand to Mélanie Joly, as version \d+ of the campaign names them\.$/) });
+    }
+    expect((await service.letter(alreadySent.letters[1].id)).recipient_email).toBe('anita.anand@parl.gc.ca');
+    // Moving again finds nothing left to move.
+    expect((await admin(service).post('/api/admin/campaigns/xinjiang/targets/minister/move').expect(200)).body.moved).toBe(0);
+
+    // Its turn comes: the first moved letter takes the new minister's first slot and goes to her.
+    await (await service.deps.queues.letters.getJob(deliveryJobId(waiting[0].letters[1].id)))!.promote();
+    expect((await service.waitForLetter(waiting[0].letters[1].id, 'accepted')).recipient_email).toBe('melanie.joly@parl.gc.ca');
   });
 });

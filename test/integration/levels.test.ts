@@ -167,3 +167,24 @@ describe('holders who already agree', () => {
     expect(Object.keys(res.body.error.fields)).toEqual(['thanks.councillor.en', 'thanks.councillor.fr']);
   });
 });
+
+describe('numbers by target and office', () => {
+  it('the stats count letters per target and office and the ridings of each level; the CSV names each letter’s level and office', async () => {
+    const sent = await service.submitted(supporter(), 'levels');
+    for (const letter of sent.letters) await service.waitForLetter(letter.id, 'accepted');
+    const counts = async () => (await service.deps.db.query<{ target_id: string; office: string | null; n: number }>(
+      "SELECT target_id, office, count(*)::int AS n FROM letters WHERE campaign_slug = 'levels' GROUP BY target_id, office",
+    )).rows;
+    const stats = await request(service.app).get('/api/admin/campaigns/levels/stats').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+    for (const row of await counts()) {
+      expect(stats.body.byTarget).toContainEqual(expect.objectContaining({ target: row.target_id, office: row.office, letters: row.n }));
+    }
+    expect(stats.body.byLevelDistrict.provincial).toEqual(expect.arrayContaining([expect.objectContaining({ district: 'Spadina—Fort York' }), expect.objectContaining({ district: 'Portneuf' })]));
+    expect(stats.body.byLevelDistrict.municipal).toEqual([expect.objectContaining({ district: 'Spadina-Fort York' })]);
+
+    const csv = await request(service.app).get('/api/admin/campaigns/levels/export.csv').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+    const [header, ...lines] = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(header.split(',').slice(0, 6)).toEqual(['letter_id', 'created_at', 'target', 'level', 'office', 'recipient_name']);
+    expect(lines.find((l) => l.startsWith(sent.letters[2].id))).toContain(',councillor,municipal,Councillor,Ausma Malik,');
+  });
+});

@@ -70,8 +70,11 @@ class MemoryLetters implements LetterStore {
   async resolveLookup() {
     return false;
   }
-  async letterToRecheck() {
+  async queuedLetter() {
     return null;
+  }
+  async unsentTo() {
+    return [];
   }
   async rewrite() {
     return false;

@@ -1,5 +1,6 @@
 // The campaigners' queries on PostgreSQL/PGlite: stats, letter search and history, retry
 // bookkeeping, CSV export in keyset batches (constant memory), and erasure.
+import type { Level } from '../../domain/offices';
 import type { CampaignStats } from '../../domain/campaignStats';
 import type { LetterStatus } from '../../domain/letterStatus';
 import type { LetterFilters, LetterHistory, LetterSummary } from '../../domain/letterSearch';
@@ -61,6 +62,8 @@ export interface ExportRow {
   letter_id: string;
   created_at: Date;
   target: string;
+  level: string | null;
+  office: string | null;
   recipient_name: string | null;
   recipient_email: string | null;
   district: string | null;
@@ -126,6 +129,25 @@ export function adminRepo(db: Db): AdminRepo {
           [slug],
         )
       ).rows;
+    },
+    async lettersByTarget(slug) {
+      const { rows } = await db.query<{ target: string; level: Level | null; office: string | null; status: LetterStatus; count: number }>(
+        `SELECT target_id AS target, level, office, status, count(*)::int AS count FROM letters WHERE campaign_slug = $1
+          GROUP BY target_id, level, office, status ORDER BY min(position), target_id, office`,
+        [slug],
+      );
+      return rows;
+    },
+    async lettersByDistrict(slug) {
+      // Each level's own ridings (a provincial riding is not a federal one): the 20 busiest per level.
+      const { rows } = await db.query<{ level: Level; district: string; letters: number }>(
+        `SELECT level, district, letters FROM (
+           SELECT level, district, count(*)::int AS letters, row_number() OVER (PARTITION BY level ORDER BY count(*) DESC, district) AS n
+             FROM letters WHERE campaign_slug = $1 AND level IS NOT NULL AND district IS NOT NULL GROUP BY level, district
+         ) ranked WHERE n <= 20 ORDER BY level, letters DESC, district`,
+        [slug],
+      );
+      return rows;
     },
     async actionsPerDay(slug) {
       // Days in Eastern time, where the House sits.
@@ -199,7 +221,7 @@ export function adminRepo(db: Db): AdminRepo {
       let after: { micros: string; id: string } | null = null;
       for (;;) {
         const result: { rows: ExportRow[] } = await db.query<ExportRow>(
-          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.recipient_name, l.recipient_email, COALESCE(l.district, a.district) AS district,
+          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.level, l.office, l.recipient_name, l.recipient_email, COALESCE(l.district, a.district) AS district,
                   l.subject, l.status, l.status_reason AS reason, l.attempts, l.updated_at, a.province,
                   s.first_name AS supporter_first_name, s.last_name AS supporter_last_name, s.email AS supporter_email,
                   s.city AS supporter_city, s.postal_code AS supporter_postal_code,

@@ -96,16 +96,21 @@ export function lettersRepo(db: Db): LetterStore {
 
     pendingLookup: (letterId) => readWriting(db, letterId, 'awaiting_lookup'),
 
-    async letterToRecheck(letterId) {
-      const writing = await readWriting(db, letterId, 'queued');
-      return writing?.level ? { ...writing, level: writing.level } : null;
+    queuedLetter: (letterId) => readWriting(db, letterId, 'queued'),
+
+    async unsentTo(campaignSlug, targetId, exceptEmail) {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM letters WHERE campaign_slug = $1 AND target_id = $2 AND status = 'queued' AND lower(recipient_email) IS DISTINCT FROM lower($3) ORDER BY id LIMIT 10000`,
+        [campaignSlug, targetId, exceptEmail],
+      );
+      return rows.map((r) => r.id);
     },
 
-    async rewrite(letterId, { recipient, rendered, office, lookedUpAt, reason }) {
+    async rewrite(letterId, { recipient, rendered, office = null, lookedUpAt = null, reason }) {
       const { rows } = await db.query(
         `WITH rewritten AS (
            UPDATE letters SET recipient_name = $2, recipient_role = $3, recipient_email = $4, district = $5, subject = $6, body_text = $7,
-                  office = $8, looked_up_at = $9, planned_at = NULL, updated_at = now()
+                  office = COALESCE($8, office), looked_up_at = COALESCE($9, looked_up_at), planned_at = NULL, updated_at = now()
             WHERE id = $1 AND status = 'queued'
            RETURNING id
          )

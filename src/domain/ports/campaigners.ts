@@ -1,4 +1,5 @@
 // What the campaigners' side reads and changes: numbers, letters, retries, erasures.
+import type { Level } from '../offices';
 import type { LetterStatus } from '../letterStatus';
 import type { LetterFilters, LetterHistory, LetterSummary } from '../letterSearch';
 
@@ -8,6 +9,10 @@ export interface StatsStore {
   actionsByProvince(slug: string): Promise<Array<{ province: string | null; actions: number }>>;
   actionsByDistrict(slug: string): Promise<Array<{ district: string | null; actions: number }>>;
   actionsPerDay(slug: string): Promise<Array<{ day: string; actions: number }>>;
+  /** Letters per target, office and status (an office target has a row per office it reached). */
+  lettersByTarget(slug: string): Promise<Array<{ target: string; level: Level | null; office: string | null; status: LetterStatus; count: number }>>;
+  /** Letters per riding at each level. */
+  lettersByDistrict(slug: string): Promise<Array<{ level: Level; district: string; letters: number }>>;
 }
 
 export interface LetterSearchStore {

@@ -106,10 +106,12 @@ export interface LetterStore {
    * supporter typed meanwhile is dropped).
    */
   resolveLookup(letterId: string, resolved: ResolvedLetter): Promise<boolean>;
-  /** A queued office letter, as written, to check its recipient still holds the office. */
-  letterToRecheck(letterId: string): Promise<(LetterWriting & { level: Level }) | null>;
+  /** A queued letter, as written: to check its office's holder, or to move it to a fixed target's new holder. */
+  queuedLetter(letterId: string): Promise<LetterWriting | null>;
+  /** Queued letters of a campaign's target not addressed to `exceptEmail`. */
+  unsentTo(campaignSlug: string, targetId: string, exceptEmail: string | null): Promise<string[]>;
   /** A queued letter written again for a new holder (its slot is planned again); its history says why. */
-  rewrite(letterId: string, rewritten: { recipient: Recipient; rendered: RenderedLetter; office: string; lookedUpAt: Date; reason: string }): Promise<boolean>;
+  rewrite(letterId: string, rewritten: { recipient: Recipient; rendered: RenderedLetter; office?: string | null; lookedUpAt?: Date | null; reason: string }): Promise<boolean>;
   /** Its holder is confirmed by an answer fetched at `lookedUpAt`. */
   touchLookup(letterId: string, lookedUpAt: Date): Promise<void>;
   /**

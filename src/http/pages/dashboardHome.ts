@@ -9,7 +9,9 @@ import { campaignStats, type CampaignStats } from '../../domain/campaignStats';
 import type { HealthDeps, ServiceAlert } from '../../domain/serviceHealth';
 import type { AuthoringDeps } from '../../domain/campaignAuthoring';
 import type { Change } from '../../domain/definitionChanges';
-import { legislatureName } from '../../domain/offices';
+import { LEVELS, legislatureName, type Level } from '../../domain/offices';
+import type { LegislatureStore } from '../../domain/ports';
+import { movableLetters, moveUnsentLetters, type MoveLettersDeps } from '../../domain/moveLetters';
 import type { AuditEntry } from '../../domain/ports';
 
 type AlertText = Record<'title' | 'sendgrid_refused' | 'bounce_rate', string> & Record<'represent_unreachable' | 'letters_uncertain', Plural>;
@@ -29,6 +31,10 @@ import { adminLayout, adminLocale, askedLang, langParams, sessionOf, torontoTime
 import { formatNumber, plural, sendPage, type Plural } from './layout';
 
 export interface DashboardHomeDeps {
+  /** Unsent letters moved to a fixed target's new holder (a cabinet shuffle). */
+  moveLetters: MoveLettersDeps;
+  /** Dissolved legislatures: the dashboard says their letters wait. */
+  legislatures: Pick<LegislatureStore, 'dissolved'>;
   renderer: PageRenderer;
   sessions: Sessions;
   campaigns: CampaignCatalog;
@@ -48,6 +54,9 @@ export interface DashboardHomeDeps {
 
 interface HomeText {
   title: string;
+  moveLetters: string;
+  byRidingAt: string;
+  dissolvedBanner: string;
   statusWords: Record<CampaignStatus, string>;
   switchButtons: Record<CampaignStatus, string>;
   causes: Record<StatusCause, string> & { switchBy: string };
@@ -73,10 +82,10 @@ interface HomeText {
   notPlanned: string;
 }
 
-type NoticeText = Record<'letterRetried', string> & Record<'campaignRetried' | 'paused' | 'opened' | 'closed', Plural>;
+type NoticeText = Record<'letterRetried', string> & Record<'campaignRetried' | 'paused' | 'opened' | 'closed' | 'moved', Plural>;
 
 /** What a change on the dashboard did, as a code and a count in the address it returns to. */
-export const NOTICES = ['letterRetried', 'campaignRetried', 'paused', 'opened', 'closed'] as const;
+export const NOTICES = ['letterRetried', 'campaignRetried', 'paused', 'opened', 'closed', 'moved'] as const;
 export type Notice = (typeof NOTICES)[number];
 
 export function homeUrl(slug: string, lang: Locale | null, done?: { notice: Notice; n?: number }): string {
@@ -253,7 +262,9 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
 
   router.get('/admin', async (req, res) => {
     const locale = adminLocale(req);
-    const text = renderer.text(locale).admin as { home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string>; audit: AuditText };
+    const text = renderer.text(locale).admin as {
+      home: HomeText; notices: NoticeText; alerts: AlertText; editor: Record<string, string>; letterStatus: Record<string, string>; audit: AuditText; levels: Record<Level, string>;
+    };
     const t = text.home;
     const all = deps.campaigns.list();
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : all[0]?.slug;
@@ -301,6 +312,25 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         chart: chart(t, stats.perDay),
         provinces: Object.entries(stats.byProvince).map(([province, actions]) => ({ province, actions: formatNumber(locale, actions) })),
         districts: stats.byDistrict.slice(0, 20).map((d) => ({ district: d.district, actions: formatNumber(locale, d.actions) })),
+        // Each target's letters by office, and the ridings of each level (only when the campaign writes beyond the MP).
+        targets: stats.byTarget.map((row) => ({
+          target: row.target,
+          office: row.office ?? (row.level ? text.levels[row.level] : '—'),
+          letters: formatNumber(locale, row.letters),
+          sent: formatNumber(locale, (row.byStatus.accepted ?? 0) + (row.byStatus.delivered ?? 0)),
+          waiting: formatNumber(locale, (row.byStatus.awaiting_election ?? 0) + (row.byStatus.awaiting_lookup ?? 0) + (row.byStatus.queued ?? 0)),
+          skipped: formatNumber(locale, row.byStatus.skipped ?? 0),
+        })),
+        levelRidings: LEVELS.filter((level) => level !== 'federal' && stats.byLevelDistrict[level]?.length).map((level) => ({
+          title: fill(t.byRidingAt, { level: text.levels[level] }),
+          rows: stats.byLevelDistrict[level]!.map((d) => ({ district: d.district, letters: formatNumber(locale, d.letters) })),
+        })),
+        movable: may(who, 'operate')
+          ? (await movableLetters(deps.moveLetters, campaign.slug)).map((m) => ({ ...m, label: fill(t.moveLetters, { letters: formatNumber(locale, m.letters), to: m.to }) }))
+          : [],
+        elections: (await deps.legislatures.dissolved().then((m) => [...m.values()]).catch(() => [])).map((l) =>
+          fill(t.dissolvedBanner, { legislature: legislatureName(l.id, locale), date: l.electionDate ?? '—' }),
+        ),
         failures: failed.map((l) => {
           const to = l.recipient.name ?? l.recipient.role;
           return {
@@ -319,6 +349,11 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
     sendPage(res, 200, renderer.render('admin/home', locale, { ...model, layout: adminLayout(renderer, req, locale, t.title) }));
   });
 
+  router.post('/admin/campaigns/:slug/targets/:target/move', allow('operate'), form, sessions.requireCsrf, async (req, res) => {
+    const slug = param(req.params.slug);
+    const { moved } = await moveUnsentLetters(deps.moveLetters, actor(req), slug, param(req.params.target));
+    res.redirect(303, homeUrl(slug, askedLang(req), { notice: 'moved', n: moved }));
+  });
   router.post('/admin/campaigns/:slug/retry', allow('operate'), form, sessions.requireCsrf, async (req, res) => {
     const slug = param(req.params.slug);
     const { retried } = await retryCampaign(deps.retry, deps.campaigns, slug, actor(req));
