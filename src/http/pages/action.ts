@@ -133,7 +133,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
     ? {
         min: fill(String(f.chooseTargetsHint), { min: String(campaign.chooseTargets.min) }),
         error: fieldErrors.targets ?? null,
-        options: campaign.targets.map((t) => ({ id: t.id, label: t.kind === 'fixed' ? `${t.name}, ${t.role[locale]}` : capitalised(roleOf(t, locale)), checked: form.targets === null || form.targets.includes(t.id) })),
+        options: campaign.targets.map((t) => ({ id: t.id, label: t.kind === 'fixed' ? `${t.name}, ${t.role[locale]}` : officeOf(t)?.level === 'federal' ? capitalised(String(text.yourMp)) : capitalised(roleOf(t, locale)), checked: form.targets === null || form.targets.includes(t.id) })),
       }
     : null;
 

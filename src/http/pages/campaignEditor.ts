@@ -11,7 +11,8 @@ import { copyCampaign, previewCampaign, publishCampaign, saveDraft, type Authori
 import { AppError } from '../../domain/errors';
 import type { Definition } from '../../domain/ports';
 import type { PageRenderer } from '../../adapters/pages';
-import { fill } from '../../i18n';
+import { capitalised, fill } from '../../i18n';
+import { officeLabel, type Level } from '../../domain/offices';
 import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
 import { demand, may } from '../../domain/permissions';
 import { param } from '../requestParts';
@@ -134,7 +135,19 @@ function applyForm(definition: Json, body: Record<string, string>): Definition {
   }
   if ('goal' in body) definition.goal = count(body.goal);
   if ('counterOffset' in body) definition.counterOffset = count(body.counterOffset) ?? 0;
+  if ('chooseTargets' in body) {
+    const min = count(body.chooseTargets);
+    definition.chooseTargets = min === null || min === 0 ? null : { min };
+  }
   for (const [i, target] of ((definition.targets ?? []) as Json[]).entries()) {
+    if (`targets.${i}.agreeWho` in body) {
+      // One holder a line: "Name", "Name | Riding" or "| Riding".
+      const who = lines(body[`targets.${i}.agreeWho`]).map((line) => {
+        const [name, district] = line.split('|').map((part) => part.trim() || null);
+        return { name: name ?? null, district: district ?? null };
+      });
+      target.agree = who.length > 0 ? { who, then: body[`targets.${i}.agreeThen`] === 'skip' ? 'skip' : 'thank' } : null;
+    }
     if (target.kind !== 'fixed') continue;
     if (`targets.${i}.name` in body) target.name = body[`targets.${i}.name`].trim();
     if (`targets.${i}.email` in body) target.email = body[`targets.${i}.email`].trim() || (definition.kind === 'petition' ? null : '');
@@ -146,8 +159,51 @@ function applyForm(definition: Json, body: Record<string, string>): Definition {
     if (match) letters[match[1]] = { ...letters[match[1]], [match[2]]: body[key].replace(/\r\n/g, '\n') };
   }
   definition.letters = letters;
+  const thanks = (definition.thanks ?? {}) as Json;
+  for (const key of Object.keys(body)) {
+    const match = /^thanks\.([a-z0-9-]+)\.(en|fr)$/.exec(key);
+    if (match) thanks[match[1]] = { ...thanks[match[1]], [match[2]]: body[key].replace(/\r\n/g, '\n') };
+  }
+  definition.thanks = thanks;
+  removeTargets(definition, body);
+  addTarget(definition, body.addTarget);
   applyLook(definition, body);
   return definition;
+}
+
+/** The recipients a letter campaign can add from the editor: every office, by level. */
+const ADDABLE: Record<string, Json> = {
+  mp: { kind: 'mp' },
+  provincial: { kind: 'office', level: 'provincial' },
+  mayor: { kind: 'office', level: 'municipal', offices: ['Mayor'] },
+  councillor: { kind: 'office', level: 'municipal', offices: ['Councillor'] },
+};
+
+/** Removes the ticked recipients (never the last one), with their letters. */
+function removeTargets(definition: Json, body: Record<string, string>): void {
+  const targets = (definition.targets ?? []) as Json[];
+  const kept = targets.filter((_, i) => body[`targets.${i}.remove`] !== 'on');
+  if (kept.length === targets.length || kept.length === 0) return;
+  for (const gone of targets.filter((t) => !kept.includes(t))) {
+    delete definition.letters?.[gone.id];
+    delete definition.thanks?.[gone.id];
+  }
+  definition.targets = kept;
+}
+
+/**
+ * A new office recipient starts with the first recipient's letter, so the draft stays valid and
+ * the campaigner rewrites it in place ({{recipient.salutation}} and {{recipient.title}} follow the office).
+ */
+function addTarget(definition: Json, kind: string | undefined): void {
+  if (!kind || !(kind in ADDABLE) || definition.kind !== 'letter') return;
+  const targets = (definition.targets ?? []) as Json[];
+  let id = kind === 'provincial' ? 'provincial-member' : kind;
+  for (let n = 2; targets.some((t) => t.id === id); n += 1) id = `${kind}-${n}`;
+  targets.push({ id, ...ADDABLE[kind] });
+  definition.targets = targets;
+  const first = targets[0]?.id;
+  if (first && definition.letters?.[first]) definition.letters[id] = { ...definition.letters[first] };
 }
 
 /** The look's fields: an empty colour or share text is none; alt texts go with an uploaded image. */
@@ -190,15 +246,25 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
   });
   const pair = (name: string, label: string, value: (l: Locale) => unknown, kind: 'input' | 'textarea' = 'input', rows = 3) =>
     LOCALES.map((l) => field(`${name}.${l}`, `${label} (${t[`in_${l}`]})`, value(l), kind, rows));
+  const letterCampaign = d.kind !== 'petition';
   const targets = ((d.targets ?? []) as Json[]).map((target, i) => ({
     id: target.id,
-    heading: target.kind === 'mp' ? t.targetMp : fill(t.targetFixed, { name: target.name ?? target.id }),
+    heading: targetHeading(t, target, locale),
     fields: target.kind === 'fixed'
       ? [field(`targets.${i}.name`, t.name, target.name), field(`targets.${i}.email`, t.email, target.email), ...pair(`targets.${i}.role`, t.role, (l) => target.role?.[l])]
       : [],
+    // Holders who already agree (offices only): thanked with their own letter, or skipped.
+    agree: target.kind === 'fixed'
+      ? null
+      : {
+          field: field(`targets.${i}.agreeWho`, t.agreeWho, ((target.agree?.who ?? []) as Json[]).map((w) => (w.district ? `${w.name ?? ''} | ${w.district}` : w.name)).join('\n'), 'textarea', 3),
+          then: { name: `targets.${i}.agreeThen`, id: `f-targets-${i}-agreeThen`, skip: target.agree?.then === 'skip' },
+        },
+    thanks: target.agree && target.agree.then !== 'skip' ? pair(`thanks.${target.id}`, t.thanksLetter, (l) => d.thanks?.[target.id]?.[l], 'textarea', 8) : [],
+    remove: letterCampaign && (d.targets ?? []).length > 1 ? { name: `targets.${i}.remove`, label: fill(t.removeTarget, { name: targetHeading(t, target, locale) }) } : null,
     letters: pair(`letters.${target.id}`, t.letter, (l) => d.letters?.[target.id]?.[l], 'textarea', 14),
   }));
-  if (d.kind === 'petition') targets.push({ id: 'petition', heading: t.petitionLetter, fields: [], letters: pair('letters.petition', t.letter, (l) => d.letters?.petition?.[l], 'textarea', 14) });
+  if (d.kind === 'petition') targets.push({ id: 'petition', heading: t.petitionLetter, fields: [], agree: null, thanks: [], remove: null, letters: pair('letters.petition', t.letter, (l) => d.letters?.petition?.[l], 'textarea', 14) });
   const heading = fill(t.title, { title: d.title?.[locale] ?? slug });
   const summary = Object.entries(problems).map(([at, problem]) =>
     at === 'draft' ? { href: '#f-title-en', text: problem } : { href: `#f-${fieldOf(at).replace(/\./g, '-')}`, text: `${at}: ${problem}` },
@@ -221,7 +287,16 @@ function page(deps: EditorDeps, req: Request, slug: string, d: Json, state: Page
       ...pair('sendNotice', t.sendNotice, (l) => d.sendNotice?.[l], 'textarea', 3),
       ...pair('updatesConsent', t.updatesConsent, (l) => d.updatesConsent?.[l], 'textarea', 3),
     ],
-    numbers: [field('goal', t.goal, d.goal), field('counterOffset', t.counterOffset, d.counterOffset ?? 0)],
+    numbers: [
+      field('goal', t.goal, d.goal),
+      field('counterOffset', t.counterOffset, d.counterOffset ?? 0),
+      ...(letterCampaign ? [field('chooseTargets', t.chooseTargets, d.chooseTargets?.min ?? '')] : []),
+    ],
+    addable: letterCampaign
+      ? Object.keys(ADDABLE)
+          .filter((kind) => kind !== 'mp' || !((d.targets ?? []) as Json[]).some((x) => x.kind === 'mp' || (x.kind === 'office' && x.level === 'federal')))
+          .map((kind) => ({ value: kind, label: t[`add_${kind}`] }))
+      : [],
     look: {
       fields: [field('look.accentColour', t.accentColour, d.look?.accentColour ?? ''), ...pair('look.shareText', t.shareText, (l) => d.look?.shareText?.[l], 'textarea', 2)],
       images: (['logo', 'hero'] as const).map((slot) => ({
@@ -245,6 +320,14 @@ function fieldOf(path: string): string {
   const parts = path.split('.');
   // An image that could not be taken is shown at the upload's file field.
   if (parts[0] === 'look') return parts[2] === 'image' ? 'look.image' : path;
-  if (parts[0] === 'letters' || parts[0] === 'targets') return parts.slice(0, parts[0] === 'targets' && parts[2] === 'role' ? 4 : 3).join('.');
+  if (parts[0] === 'letters' || parts[0] === 'thanks' || parts[0] === 'targets') return parts.slice(0, parts[0] === 'targets' && parts[2] === 'role' ? 4 : 3).join('.');
+  if (parts[0] === 'chooseTargets') return 'chooseTargets';
   return parts.slice(0, 2).join('.');
+}
+
+/** A recipient's heading: the supporter's MP, their provincial member, mayor…, or a named person. */
+function targetHeading(t: Text, target: Json, locale: Locale): string {
+  if (target.kind === 'mp') return t.targetMp;
+  if (target.kind === 'office') return fill(t.targetOffice, { office: capitalised(officeLabel(target.level as Level, (target.offices as string[] | undefined) ?? null, locale)) });
+  return fill(t.targetFixed, { name: target.name ?? target.id });
 }

@@ -6,6 +6,7 @@ import type { PageRenderer } from '../../adapters/pages';
 import { correctAddress, type CorrectAddressDeps } from '../../domain/correctAddress';
 import { dissolveLegislature, LEGISLATURE_IDS, legislatureBoard, legislatureSitting, type ElectionDeps } from '../../domain/elections';
 import { AppError } from '../../domain/errors';
+import { longDate } from '../../domain/letters';
 import { legislatureName } from '../../domain/offices';
 import { may } from '../../domain/permissions';
 import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
@@ -48,6 +49,7 @@ export function representativesPage(deps: RepresentativesPageDeps, form: express
         name: legislatureName(id, locale),
         dissolved: l?.status === 'dissolved',
         electionDate: l?.electionDate ?? null,
+        electionDay: l?.electionDate ? longDate(locale, new Date(`${l.electionDate}T12:00:00Z`)) : null,
         waiting: l?.waiting ?? 0,
         changed: l ? `${torontoTime(l.changedAt, true, locale)} · ${l.changedBy}` : null,
       };
@@ -83,10 +85,10 @@ export function representativesPage(deps: RepresentativesPageDeps, form: express
   }
 
   router.get('/admin/representatives', (req, res) => show(req, res, 200));
-  router.post('/admin/legislatures/:id/dissolve', allow('elections'), form, deps.sessions.requireCsrf, (req, res) =>
+  router.post('/admin/legislatures/dissolve', allow('elections'), form, deps.sessions.requireCsrf, (req, res) =>
     attempt(req, res, async () => {
-      const date = (req.body as { electionDate?: string }).electionDate?.trim() || null;
-      return ['dissolved', (await dissolveLegislature(deps.elections, actor(req), param(req.params.id), date)).held];
+      const body = req.body as { legislature?: string; electionDate?: string };
+      return ['dissolved', (await dissolveLegislature(deps.elections, actor(req), body.legislature ?? '', body.electionDate?.trim() || null)).held];
     }),
   );
   router.post('/admin/legislatures/:id/sitting', allow('elections'), form, deps.sessions.requireCsrf, (req, res) =>
