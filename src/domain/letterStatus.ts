@@ -26,8 +26,9 @@ const TRANSITIONS: Record<LetterStatus, readonly LetterStatus[]> = {
   // Represent answered (or the riding cannot be resolved, or nobody holds the office, or the
   // office's legislature was dissolved meanwhile).
   awaiting_lookup: ['queued', 'failed', 'skipped', 'awaiting_election'],
-  // Its legislature is dissolved: after the election, its holder is looked up again.
-  awaiting_election: ['awaiting_lookup'],
+  // Its legislature is dissolved: after the election, its holder is looked up again (or its
+  // supporter's data is erased meanwhile).
+  awaiting_election: ['awaiting_lookup', 'failed'],
   // A worker claims the letter, or finds its legislature dissolved when its turn comes.
   queued: ['sending', 'failed', 'awaiting_election', 'skipped'],
   // SendGrid answered: taken, refused for good, or try again later (429, 5xx). No answer (a

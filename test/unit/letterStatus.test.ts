@@ -64,8 +64,8 @@ describe('letter status transitions', () => {
     expect([...statusesThatCanMoveTo('awaiting_lookup')].sort()).toEqual(['awaiting_confirmation', 'awaiting_election', 'failed']);
   });
 
-  it('a letter held for an election goes nowhere but back to the lookup, and a skipped letter nowhere at all', () => {
-    expect(TRANSITIONS_FROM('awaiting_election')).toEqual(['awaiting_lookup']);
+  it('a letter held for an election goes nowhere but back to the lookup (or fails, erased), and a skipped letter nowhere at all', () => {
+    expect(TRANSITIONS_FROM('awaiting_election')).toEqual(['awaiting_lookup', 'failed']);
     expect(TRANSITIONS_FROM('skipped')).toEqual([]);
     expect([...statusesThatCanMoveTo('awaiting_election')].sort()).toEqual(['awaiting_lookup', 'queued']);
   });

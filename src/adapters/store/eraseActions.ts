@@ -16,7 +16,7 @@ export async function eraseActions(tx: Queryable, actionIds: string[], reason: s
   const stopped = await tx.query(
     `WITH stopped AS (
        UPDATE letters SET status = 'failed', status_reason = $2, updated_at = now()
-        WHERE action_id = ANY($1) AND status IN ('awaiting_confirmation', 'awaiting_lookup', 'queued', 'uncertain')
+        WHERE action_id = ANY($1) AND status IN ('awaiting_confirmation', 'awaiting_lookup', 'awaiting_election', 'queued', 'uncertain')
        RETURNING id)
      INSERT INTO letter_events (letter_id, type, reason) SELECT id, 'failed', 'erased' FROM stopped RETURNING letter_id`,
     [actionIds, reason],
