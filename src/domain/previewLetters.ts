@@ -3,14 +3,18 @@
 import type { ActionInput, ComposeDeps } from './composeLetters';
 import { checkSupporter, composeLetters } from './composeLetters';
 import { openCampaign } from './campaignLifecycle';
+import type { LetterStatus } from './letterStatus';
 
 export interface LetterPreview {
   targetId: string;
   recipient: { name: string | null; role: string; district: string | null };
   subject: string | null;
   text: string | null;
-  /** `awaiting_lookup`: the MP is not known yet, so that letter will be written once they are. */
-  status: 'ready' | 'awaiting_lookup' | 'not_sendable';
+  /**
+   * `awaiting_lookup`: the holder is not known yet, so that letter will be written once they are;
+   * `awaiting_election`: written for whoever is elected; `skipped`: nobody holds the office, or they already agree.
+   */
+  status: 'ready' | 'awaiting_lookup' | 'awaiting_election' | 'skipped' | 'not_sendable';
 }
 
 export async function previewLetters(deps: ComposeDeps, slug: string, input: ActionInput, visitor: string | null = null): Promise<LetterPreview[]> {
@@ -24,6 +28,13 @@ export async function previewLetters(deps: ComposeDeps, slug: string, input: Act
     recipient: { name: letter.recipient?.name ?? null, role: letter.role, district: letter.recipient?.district ?? null },
     subject: letter.rendered?.subject ?? null,
     text: letter.rendered?.text ?? null,
-    status: letter.status === 'queued' ? 'ready' : letter.status === 'awaiting_lookup' ? 'awaiting_lookup' : 'not_sendable',
+    status: PREVIEW_STATUS[letter.status] ?? 'not_sendable',
   }));
 }
+
+const PREVIEW_STATUS: Partial<Record<LetterStatus, LetterPreview['status']>> = {
+  queued: 'ready',
+  awaiting_lookup: 'awaiting_lookup',
+  awaiting_election: 'awaiting_election',
+  skipped: 'skipped',
+};

@@ -8,9 +8,11 @@ import type { Response } from 'express';
 import type { ExportRow } from '../adapters/store/adminRepo';
 
 const COLUMNS: Array<keyof ExportRow> = [
-  'letter_id', 'created_at', 'target', 'level', 'office', 'recipient_name', 'recipient_email', 'district', 'province', 'subject', 'status', 'reason',
+  'letter_id', 'created_at', 'target', 'recipient_name', 'recipient_email', 'district', 'province', 'subject', 'status', 'reason',
   'attempts', 'updated_at', 'supporter_first_name', 'supporter_last_name', 'supporter_email', 'supporter_city',
   'supporter_postal_code', 'consent_updates',
+  // Added with every level of government: at the end, so spreadsheets reading by position keep working.
+  'level', 'office',
 ];
 
 /** =, +, -, @, tab and carriage return start a formula in common spreadsheets. */

@@ -219,7 +219,8 @@
           preview.appendChild(el('article', {}, [
             el('p', {}, [el('strong', { text: t.to + ' ' }), document.createTextNode(to)]),
             letter.subject ? el('p', {}, [el('strong', { text: t.subject + ' ' }), document.createTextNode(letter.subject)]) : null,
-            letter.text ? el('pre', { class: 'letter-text', text: letter.text }) : el('p', { text: t.previewPending }),
+            letter.text ? el('pre', { class: 'letter-text', text: letter.text })
+              : el('p', { text: letter.status === 'awaiting_election' ? t.previewElection : letter.status === 'skipped' ? t.previewSkipped : t.previewPending }),
           ]));
         });
         preview.hidden = false;

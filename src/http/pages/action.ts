@@ -162,7 +162,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
         lang: locale,
         messageMax: MESSAGE_MAX,
         text: {
-          ...pick(f, ['finding', 'chooseRiding', 'ridingHint', 'yourMpIs', 'mpPending', 'charactersLeft', 'previewTitle', 'previewPending', 'to', 'subject', 'sending', 'send', 'network']),
+          ...pick(f, ['finding', 'chooseRiding', 'ridingHint', 'yourMpIs', 'mpPending', 'charactersLeft', 'previewTitle', 'previewPending', 'previewElection', 'previewSkipped', 'to', 'subject', 'sending', 'send', 'network']),
           postalCodeMissing: fieldMessages(locale, { postalCode: 'required' }).postalCode,
           thanks: thanksText(renderer, campaign, locale),
         },
