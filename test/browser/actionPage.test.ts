@@ -5,18 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { browserEnvForFile, uniqueEmail } from './browserEnv';
-import { focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
+import { fillDetails, focusedId, screenshot, seriousViolations, tabTo } from './pageTools';
 import { eventually } from '../helpers/eventually';
 
 const envOf = browserEnvForFile();
-
-async function fillDetails(page: Page, email: string) {
-  await page.getByLabel(/^First name/).fill('Mei');
-  await page.getByLabel(/^Last name/).fill('Tursun');
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel(/^Street address/).fill('12 Front Street West');
-  await page.getByLabel(/^City or town/).fill('Toronto');
-}
 
 const sentTo = () => envOf().service.sendgrid.accepted().map((m) => m.body.personalizations[0].to[0].email).sort();
 

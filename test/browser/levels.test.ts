@@ -5,7 +5,7 @@
 // Parliament dissolved, and the action and status pages say what that means.
 import type { Page } from 'playwright-core';
 import { startBrowserEnv, uniqueEmail, type BrowserEnv } from './browserEnv';
-import { screenshot, seriousViolations, signInAs } from './pageTools';
+import { fillDetails, screenshot, seriousViolations, signInAs } from './pageTools';
 import { eventually } from '../helpers/eventually';
 
 const TOKEN = 'levels-browser-token-0123456789';
@@ -27,11 +27,7 @@ async function findMp(page: Page) {
 }
 
 async function send(page: Page, email: string) {
-  await page.getByLabel(/^First name/).fill('Mei');
-  await page.getByLabel(/^Last name/).fill('Tursun');
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel(/^Street address/).fill('12 Front Street West');
-  await page.getByLabel(/^City or town/).fill('Toronto');
+  await fillDetails(page, email);
   await page.getByRole('button', { name: 'Send letter' }).click();
   await page.locator('#thanks-title').waitFor();
 }
@@ -94,11 +90,7 @@ it('with no box ticked, the form says so at the choice and sends nothing', async
   expect(boxes).toHaveLength(3);
   for (const box of boxes) await box.uncheck();
   const email = uniqueEmail('nobody');
-  await page.getByLabel(/^First name/).fill('Mei');
-  await page.getByLabel(/^Last name/).fill('Tursun');
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel(/^Street address/).fill('12 Front Street West');
-  await page.getByLabel(/^City or town/).fill('Toronto');
+  await fillDetails(page, email);
   await page.getByRole('button', { name: 'Send letter' }).click();
   await page.locator('#targets-error').waitFor({ state: 'visible' });
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('targets');

@@ -76,3 +76,12 @@ export async function signInAs(page: Page, service: TestService, email: string, 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/admin$/);
 }
+
+/** A supporter's details on a letter form, as Mei types them. */
+export async function fillDetails(page: Page, email: string): Promise<void> {
+  await page.getByLabel(/^First name/).fill('Mei');
+  await page.getByLabel(/^Last name/).fill('Tursun');
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Street address/).fill('12 Front Street West');
+  await page.getByLabel(/^City or town/).fill('Toronto');
+}
