@@ -30,7 +30,8 @@ it('stores the action in the embedded database and writes each letter to the out
   await Promise.all(ids.map((id) => service.waitForLetter(id, 'accepted')));
 
   // Each letter, and the supporter's receipt (its own id: never a letter's).
-  const outbox = () => fs.readdirSync(path.join(dataDir, 'outbox')).sort();
+  // Whole copies only (one being written is a .part until it is renamed).
+  const outbox = () => fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml')).sort();
   const files = await eventually(async () => outbox(), (f) => f.length === 3, { what: 'two letters and a receipt in the outbox' });
   expect(files).toEqual([...ids.map((id) => `${id}.eml`), `receipt-${res.id}.eml`].sort());
   const mp = fs.readFileSync(path.join(dataDir, 'outbox', `${ids[0]}.eml`), 'utf8');

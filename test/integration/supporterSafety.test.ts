@@ -171,7 +171,7 @@ describe('the receipt', () => {
       await request(outboxService.app).post('/api/campaigns/xinjiang/actions').send(supporter({ email: 'outbox.receipt@example.org' })).expect(202);
       const outbox = path.join(dataDir, 'outbox');
       const file = await eventually(
-        async () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).find((f) => f.startsWith('receipt-')) : undefined),
+        async () => (fs.existsSync(outbox) ? fs.readdirSync(outbox).find((f) => f.startsWith('receipt-') && f.endsWith('.eml')) : undefined),
         (f) => f !== undefined,
         { what: 'the receipt in the outbox' },
       );

@@ -25,7 +25,10 @@ export function outboxMailer(options: { dir: string; from: { name: string | unde
           headers: { 'X-Letter-Id': letter.id },
         });
         await fs.mkdir(options.dir, { recursive: true });
-        await fs.writeFile(path.join(options.dir, `${letter.id}.eml`), info.message as Buffer);
+        // Written aside, then renamed: whoever opens the outbox (a person, an erasure) sees a whole file or none.
+        const file = path.join(options.dir, `${letter.id}.eml`);
+        await fs.writeFile(`${file}.part`, info.message as Buffer);
+        await fs.rename(`${file}.part`, file);
       } catch (error) {
         throw new MailError('unavailable', `Could not write to the outbox: ${(error as Error).message}`);
       }
@@ -47,6 +50,8 @@ export function outboxCopies(dir: string): MailCopies {
           () => (removed += 1),
           () => undefined,
         );
+        // A copy a crash left half-written holds the same data.
+        await fs.rm(path.join(dir, `${id}.eml.part`), { force: true }).catch(() => undefined);
       }
       return removed;
     },
