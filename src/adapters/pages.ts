@@ -49,6 +49,7 @@ export function pageRenderer(templatesDir: string): PageRenderer {
   env.registerPartial('editorField', read('admin/editorField'));
   env.registerPartial('mpCard', read('mpCard'));
   env.registerPartial('counter', read('counter'));
+  env.registerPartial('share', read('share'));
   // preventIndent: an indented partial call must not indent a textarea's text on every line.
   const compile = (source: string) => env.compile(source, { preventIndent: true });
   const layout = compile(read('layout'));

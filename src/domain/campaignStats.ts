@@ -22,6 +22,10 @@ export interface CampaignStats {
   byDistrict: Array<{ district: string; actions: number }>;
   /** Each target's letters by office (an office target reaches a mayor and a councillor…), with their statuses. */
   byTarget: Array<{ target: string; level: Level | null; office: string | null; letters: number; byStatus: Partial<Record<LetterStatus, number>> }>;
+  /** Actions by where supporters came from (utm_source, utm_medium; null when the address had none). */
+  bySource: Array<{ source: string | null; medium: string | null; actions: number }>;
+  /** Actions that came through another supporter's share link. */
+  fromShares: number;
   /** Letters per riding, at each level of government. */
   byLevelDistrict: Partial<Record<Level, Array<{ district: string; letters: number }>>>;
   lastHour: number;
@@ -41,7 +45,7 @@ export interface CampaignStats {
 export async function campaignStats(deps: StatsDeps, slug: string): Promise<CampaignStats> {
   const { store, states } = deps;
   const campaign = deps.campaigns.get(slug);
-  const [state, counts, letters, provinces, districts, perDay, targets, levelDistricts] = await Promise.all([
+  const [state, counts, letters, provinces, districts, perDay, targets, levelDistricts, sources] = await Promise.all([
     states.of(campaign),
     store.actionCounts(slug),
     store.letterCounts(slug),
@@ -50,6 +54,7 @@ export async function campaignStats(deps: StatsDeps, slug: string): Promise<Camp
     store.actionsPerDay(slug),
     store.lettersByTarget(slug),
     store.lettersByDistrict(slug),
+    store.actionsBySource(slug),
   ]);
   const byTarget: CampaignStats['byTarget'] = [];
   for (const row of targets) {
@@ -70,6 +75,8 @@ export async function campaignStats(deps: StatsDeps, slug: string): Promise<Camp
     byDistrict: districts.map((d) => ({ district: d.district ?? 'unknown', actions: d.actions })),
     byTarget,
     byLevelDistrict,
+    bySource: sources.bySource,
+    fromShares: sources.fromShares,
     lastHour: counts.lastHour,
     perDay,
     status: state.status,

@@ -4,6 +4,7 @@
 // show the supporter exactly the letters that will be sent.
 import { randomUUID } from 'node:crypto';
 import type { Campaign, Locale, Target } from './campaign';
+import type { ActionSource } from './sources';
 import { officeOf, pickLocale, roleOf } from './campaign';
 import { AppError, type FieldProblem } from './errors';
 import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
@@ -27,6 +28,10 @@ export interface ActionInput {
   consent?: { updates: boolean };
   /** The targets ticked, when the campaign lets the supporter choose. */
   targets?: string[];
+  /** Where the supporter came from (the page address's utm_* and src), checked (sources.ts). */
+  source?: ActionSource | null;
+  /** The referral code of the share link they came through. */
+  ref?: string | null;
 }
 
 export interface ComposeDeps {

@@ -61,6 +61,11 @@ export interface SubmitResult {
   letters: ComposedLetter[];
   /** The supporter must confirm from an email before anything goes. */
   confirmationRequired: boolean;
+  /**
+   * The code this supporter's share links carry. A repeat gets a fresh one that counts nothing:
+   * the same answer as a new action, so it cannot tell that this mailbox acted before.
+   */
+  referralCode: string;
 }
 
 /** A mailbox that acts again gets one note an hour at most, however often the form is sent. */
@@ -75,11 +80,13 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
   // With `confirm`, nothing goes anywhere until the supporter confirms from their email.
   const confirmation = campaign.confirm ? { token: randomBytes(24).toString('base64url'), expiresAt: daysLater(deps.clock.now(), CONFIRMATION_DAYS) } : null;
   const letters = confirmation ? composed.letters.map(holdForConfirmation) : composed.letters;
+  const referralCode = newReferralCode();
   const result: SubmitResult = {
     kind: campaign.kind,
     locale: composed.locale,
     letters: letters.map((l) => ({ recipient: { name: l.recipient?.name ?? null, role: l.role, district: l.recipient?.district ?? null }, subject: l.rendered?.subject ?? null })),
     confirmationRequired: confirmation !== null,
+    referralCode,
   };
   // No look-up of an earlier action first: create() tells (null) when this mailbox already acted,
   // so every first action saves a query.
@@ -98,6 +105,10 @@ export async function submitAction(deps: SubmitDeps, slug: string, input: Action
     confirmation,
     consents: consentRecords(campaign, composed.locale, input, origin),
     letters,
+    referralCode,
+    // One's own link counts nothing.
+    referredBy: input.ref ?? null,
+    source: input.source ?? null,
   });
   if (!action) {
     await noteRepeat(deps, slug, emailKey, composed.locale);
@@ -182,3 +193,6 @@ function consentRecords(campaign: Campaign, locale: Locale, input: ActionInput, 
     { purpose: 'updates', granted: input.consent?.updates === true, wording: campaign.updatesConsent[locale], ...shown },
   ];
 }
+
+/** 12 characters of base64url: 72 random bits, short enough for a link people paste. */
+const newReferralCode = () => randomBytes(9).toString('base64url');

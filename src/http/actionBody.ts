@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, type FieldProblem } from '../domain/errors';
 import { invalidPostalCode } from '../domain/composeLetters';
 import { normalisePostalCode } from '../domain/postalCode';
+import { cleanReferral, cleanSource } from '../domain/sources';
 import type { ActionInput } from '../domain/submitAction';
 
 /** How an action's body may be read, by the API and by the no-JavaScript form alike (API.md: 413 over 16 KB). */
@@ -46,6 +47,9 @@ const base = z.object({
   locale: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['en', 'fr'], { error: 'invalid' }).optional()),
   consent: z.object({ updates: ticked.default(false) }, { error: 'invalid' }).optional(),
   // The targets ticked when the campaign lets the supporter choose: the form sends one value for one box.
+  // Where the supporter came from: checked and bounded, a bad value dropped (never an error).
+  source: z.unknown().optional().transform((v) => cleanSource(v) ?? undefined),
+  ref: z.unknown().optional().transform((v) => cleanReferral(v) ?? undefined),
   targets: z.preprocess(
     (v) => (typeof v === 'string' ? [v] : v),
     z.array(z.string({ error: 'invalid' }).max(64, 'invalid'), { error: 'invalid' }).max(20, 'invalid').optional(),

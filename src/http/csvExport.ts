@@ -13,6 +13,8 @@ const COLUMNS: Array<keyof ExportRow> = [
   'supporter_postal_code', 'consent_updates',
   // Added with every level of government: at the end, so spreadsheets reading by position keep working.
   'level', 'office',
+  // Where the supporter came from (utm_source, utm_medium) and whether through another supporter's share.
+  'source', 'medium', 'from_share',
 ];
 
 /** =, +, -, @, tab and carriage return start a formula in common spreadsheets. */

@@ -9,6 +9,7 @@ import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { ACTION_BODY_LIMITS, parseActionBody } from './actionBody';
 import { requiredDetails } from '../domain/composeLetters';
 import { representativesBody, statusBody, submissionBody } from './presenters';
+import { shareUrlOf } from './pages/shareLinks';
 import { answerJson, originOf, param } from './requestParts';
 import type { FormStamps } from '../adapters/formStamps';
 import { checkNotABot } from './botCheck';
@@ -70,7 +71,8 @@ export function publicApi(deps: PublicApiDeps): Router {
       await checkNotABot(deps.stamps, req.body, res, { stampRequired: false });
       const input = parseActionBody(req.body, requiredDetails(deps.campaigns.get(slug)));
       // The same answer whether or not this mailbox acted before: the mailbox alone is told.
-      answerJson(res, 202, submissionBody(await submitAction(deps.submit, slug, input, originOf(req))));
+      const result = await submitAction(deps.submit, slug, input, originOf(req));
+      answerJson(res, 202, { ...submissionBody(result), share: { url: shareUrlOf(deps.publicUrl, deps.campaigns.get(slug), result.locale, result.referralCode) } });
     },
   );
 

@@ -8,6 +8,8 @@
   if (!dataEl) return;
   var data = JSON.parse(dataEl.textContent);
   var t = data.text;
+  // Links made before the supporter's share address is known carry this in its place (shareLinks.ts).
+  var PLACEHOLDER = 'https://share.invalid/SHARE_URL';
 
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
@@ -38,6 +40,7 @@
   if (data.page === 'petition') petitionPage();
   if (data.page === 'status') statusPage();
   if (data.page === 'thanks') focusThanks();
+  if (data.page === 'thanks' || data.page === 'status') wireShare();
 
   // The thank-you page says what happened first: its heading takes the focus.
   function focusThanks() {
@@ -84,6 +87,11 @@
         message: values.message || '', locale: data.lang, consent: { updates: !!values['consent[updates]'] },
       };
       if (values.district) body.district = values.district;
+      // Where the supporter came from, as the page address said (hidden fields).
+      var source = {};
+      ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'src'].forEach(function (k) { if (values['source[' + k + ']']) source[k] = values['source[' + k + ']']; });
+      if (Object.keys(source).length > 0) body.source = source;
+      if (values.ref) body.ref = values.ref;
       // Write to some: the boxes ticked (none ticked is the server's to refuse, by the field).
       var boxes = form.querySelectorAll('input[name="targets"]');
       if (boxes.length > 0) {
@@ -268,9 +276,57 @@
     var main = document.getElementById('main');
     main.textContent = '';
     main.appendChild(section);
+    if (answer.share && data.share) main.appendChild(shareSection(answer.share.url));
+    wireShare();
     document.title = heading.textContent + ' · ' + document.title;
     window.scrollTo(0, 0);
     heading.focus();
+  }
+
+  // The share section of the thank-you view: the page's links, made for a placeholder address,
+  // with the supporter's own address (from the answer) put in.
+  function shareSection(url) {
+    var s = data.share;
+    var put = function (href) { return href.split(encodeURIComponent(PLACEHOLDER)).join(encodeURIComponent(url)).split(PLACEHOLDER).join(url); };
+    var links = s.links.map(function (l) {
+      return el('li', {}, [el('a', { href: put(l.href), class: 'share-' + l.channel, rel: 'noopener noreferrer', target: '_blank' }, [
+        document.createTextNode(l.label), el('span', { class: 'visually-hidden', text: ' ' + data.opensNewTab }),
+      ])]);
+    });
+    return el('section', { class: 'share', 'aria-labelledby': 'share-title', 'data-share-url': url, 'data-share-text': s.text }, [
+      el('h2', { id: 'share-title', text: s.title }),
+      el('p', { class: 'share-native', hidden: 'hidden' }, [el('button', { type: 'button', class: 'primary', id: 'share-native', text: data.shareNative })]),
+      el('ul', { class: 'share-links' }, links),
+      el('div', { class: 'field copy-share' }, [
+        el('label', { for: 'share-url', text: data.shareLinkLabel }),
+        el('input', { type: 'text', id: 'share-url', value: url, readonly: 'readonly' }),
+        el('button', { type: 'button', class: 'secondary', id: 'copy-share', hidden: 'hidden', text: t.copyLink }),
+        el('p', { class: 'hint', id: 'copy-share-live', role: 'status', 'aria-live': 'polite' }),
+      ]),
+    ]);
+  }
+
+  // The phone's own share sheet where the browser has one; copy-link where the clipboard works.
+  function wireShare() {
+    var section = document.querySelector('section.share[data-share-url]');
+    if (!section) return;
+    var url = section.getAttribute('data-share-url');
+    var native = document.getElementById('share-native');
+    if (native && navigator.share) {
+      native.parentNode.hidden = false;
+      native.addEventListener('click', function () {
+        navigator.share({ title: document.title, text: section.getAttribute('data-share-text'), url: url }).catch(function () {});
+      });
+    }
+    var copy = document.getElementById('copy-share');
+    var input = document.getElementById('share-url');
+    var live = document.getElementById('copy-share-live');
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener('click', function () {
+        navigator.clipboard.writeText(input.value).then(function () { live.textContent = t.copied; }, function () { input.select(); });
+      });
+    }
   }
 
   // The Sign form posts to the server (the same path as without JavaScript); this only keeps a

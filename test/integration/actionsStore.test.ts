@@ -23,6 +23,7 @@ const newAction = (email: string, firstName: string, campaignSlug = 'xinjiang', 
   district: 'Spadina—Harbourfront',
   districtChoice: null, campaignVersion: null, districtPending: false,
   confirmation: null,
+  referralCode: randomUUID().slice(0, 12), referredBy: null, source: null,
   consents: [
     { purpose: 'send_letter', granted: true, wording: 'Sending this letter shares my details.', locale: 'en', pageUrl: null, ip: '127.0.0.1', userAgent: 'test' },
     { purpose: 'updates', granted: false, wording: 'Keep me informed.', locale: 'en', pageUrl: 'http://x/campaigns/xinjiang', ip: '127.0.0.1', userAgent: 'test' },

@@ -104,7 +104,7 @@ describe('POST /api/admin/campaigns/:slug/status', () => {
     const after = await request(service.app).get(`/api/admin/campaigns/${SLUG}/stats`).set(auth).expect(200);
     // Every existing field is still there, with the new ones beside them.
     expect(Object.keys(after.body).sort()).toEqual(
-      ['actions', 'alerts', 'byDistrict', 'byLevelDistrict', 'byProvince', 'byTarget', 'confirmedActions', 'goal', 'kind', 'lastHour', 'letters', 'perDay', 'status', 'unconfirmedActions'].sort(),
+      ['actions', 'alerts', 'byDistrict', 'byLevelDistrict', 'byProvince', 'bySource', 'byTarget', 'confirmedActions', 'fromShares', 'goal', 'kind', 'lastHour', 'letters', 'perDay', 'status', 'unconfirmedActions'].sort(),
     );
     expect(after.body).toMatchObject({ status: 'open', actions: 1, lastHour: 1, confirmedActions: 1, unconfirmedActions: 0, letters: { queued: 2 } });
 

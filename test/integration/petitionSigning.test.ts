@@ -43,7 +43,10 @@ describe('signing the petition', () => {
     const person = signer();
     expect(person).not.toHaveProperty('address', expect.anything());
     const res = await service.submitted(person, SLUG);
-    expect(res.res.body).toEqual({ received: true, kind: 'petition', letters: [], confirmationRequired: true });
+    expect(res.res.body).toEqual({
+      received: true, kind: 'petition', letters: [], confirmationRequired: true,
+      share: { url: expect.stringMatching(new RegExp(`^https://act\\.example\\.org/campaigns/${SLUG}\\?lang=en&ref=[\\w-]{12}$`)) },
+    });
 
     const row = await actionRow(res.id);
     expect(row).toMatchObject({ district: 'Spadina—Harbourfront', district_pending: false, province: 'ON', confirmed_at: null });
@@ -72,7 +75,9 @@ describe('signing the petition', () => {
     const person = signer();
     const first = await service.submitted(person, SLUG);
     const again = await sign({ ...person, email: person.email.toUpperCase(), city: 'Ottawa' }).expect(202);
-    expect(again.body).toEqual(first.res.body);
+    // The same answer but for the share link's code: a fresh one each time, new action or not.
+    const withoutCode = (body: { share: { url: string } }) => ({ ...body, share: { url: body.share.url.replace(/ref=[\w-]{12}$/, 'ref=…') } });
+    expect(withoutCode(again.body)).toEqual(withoutCode(first.res.body));
     const { rows } = await service.deps.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.campaign_slug = $1 AND s.email_key = $2',
       [SLUG, person.email],

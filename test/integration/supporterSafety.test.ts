@@ -63,16 +63,18 @@ describe('a submission never tells whether a mailbox acted before', () => {
     const repeat = await request(service.app).post(`/api/campaigns/${campaign}/actions`).send(junk).expect(202);
 
     expect(shape(repeat.body)).toEqual(shape(first.body));
-    expect(Object.keys(repeat.body).sort()).toEqual(['confirmationRequired', 'kind', 'letters', 'received']);
+    expect(Object.keys(repeat.body).sort()).toEqual(['confirmationRequired', 'kind', 'letters', 'received', 'share']);
     const everything = JSON.stringify(repeat.body) + JSON.stringify(repeat.headers);
     for (const secret of ['id', 'token', 'statusUrl']) expect(repeat.body).not.toHaveProperty(secret);
-    const { rows } = await service.deps.db.query<{ id: string; token: string }>(
-      'SELECT a.id, a.token FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE lower(s.email) = lower($1)',
+    const { rows } = await service.deps.db.query<{ id: string; token: string; referral_code: string }>(
+      'SELECT a.id, a.token, a.referral_code FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE lower(s.email) = lower($1)',
       [email],
     );
     expect(rows).toHaveLength(1);
     expect(everything).not.toContain(rows[0].id);
     expect(everything).not.toContain(rows[0].token);
+    // The repeat's share link has a code of its own: the first action's would tell it acted.
+    expect(everything).not.toContain(rows[0].referral_code);
     // The person's own paragraph, name and address never come back.
     expect(everything).not.toContain('Tursun');
     expect(everything).not.toContain('12 Front Street');
@@ -106,7 +108,9 @@ describe('a submission never tells whether a mailbox acted before', () => {
       expect(page).not.toContain('Front Street');
     }
     // The same page but for the composed subjects: one structure, whoever asks.
-    const skeleton = (html: string) => html.replace(/<p class="letter-subject">[^<]*<\/p>/g, '').replace(/value="[^"]*"/g, '');
+    // And the share links' code, fresh for every answer, new action or not.
+    const skeleton = (html: string) =>
+      html.replace(/<p class="letter-subject">[^<]*<\/p>/g, '').replace(/value="[^"]*"/g, '').replace(/ref(=|%3D|&#x3D;)[\w-]{12}/g, 'ref=…');
     expect(skeleton(repeat.text)).toBe(skeleton(first.text));
     expect(repeat.headers.location).toBeUndefined();
   });
@@ -117,8 +121,9 @@ describe('a submission never tells whether a mailbox acted before', () => {
       request(service.app).post('/api/campaigns/xinjiang-petition/actions').send(supporter({ email, address: undefined, message: undefined, ...overrides })).expect(202);
     const first = await sign();
     const repeat = await sign({ firstName: 'Someone', email: email.toUpperCase() });
-    expect(repeat.body).toEqual(first.body);
-    expect(first.body).toEqual({ received: true, kind: 'petition', letters: [], confirmationRequired: true });
+    const withoutCode = (body: { share: { url: string } }) => ({ ...body, share: { url: body.share.url.replace(/ref=[\w-]{12}$/, 'ref=…') } });
+    expect(withoutCode(repeat.body)).toEqual(withoutCode(first.body));
+    expect(withoutCode(first.body)).toEqual({ received: true, kind: 'petition', letters: [], confirmationRequired: true, share: { url: 'https://act.example.org/campaigns/xinjiang-petition?lang=en&ref=…' } });
     const [note] = await mailsTo('already-', email);
     expect(textOf(note)).toMatch(/already signed/);
   });
@@ -147,7 +152,8 @@ describe('the receipt', () => {
     for (const attributes of links) {
       const href = /href="([^"]*)"/.exec(attributes)?.[1] ?? '';
       if (href.startsWith('#') || href.startsWith('mailto:')) continue;
-      expect(href).toMatch(/lang(=|&#x3D;)fr/);
+      // A share link carries it inside the address it shares.
+      expect(href).toMatch(/lang(=|&#x3D;|%3D)fr/);
     }
     // Not a letter: not in the letters' counts.
     const stats = await request(service.app).get('/api/admin/campaigns/xinjiang/stats').set('Authorization', `Bearer ${TOKEN}`).expect(200);

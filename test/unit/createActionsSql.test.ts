@@ -15,6 +15,7 @@ const action = (n: number, letters: number): NewAction => ({
   district: 'Hull—Aylmer',
   districtChoice: null, campaignVersion: null, districtPending: false,
   confirmation: null,
+  referralCode: `code-${n}-abcdef`, referredBy: null, source: null,
   consents: [{ purpose: 'updates', granted: true, wording: `Keep me informed ${n}`, locale: 'fr', pageUrl: null, ip: null, userAgent: null }],
   letters: Array.from({ length: letters }, (_, k) => ({
     id: `00000000-0000-4000-8000-0000000001${n}${k}`,

@@ -16,6 +16,7 @@ function storedAction(action: NewAction, rows: CreatedRow[]): StoredAction {
     locale: action.locale,
     createdAt: rows[0].created_at,
     confirmed: action.confirmation === null,
+    referralCode: action.referralCode,
     letters: action.letters.map((l) => {
       const row = byLetter.get(l.id);
       if (!row?.updated_at || !row.at) throw new Error(`letter ${l.id} was not stored with its action`);
@@ -58,8 +59,8 @@ interface LetterRow {
 
 export function actionsRepo(db: Db): ActionStore {
   async function get(id: string): Promise<StoredAction | null> {
-    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; locale: Locale; created_at: Date; confirmed: boolean }>(
-      'SELECT id, token, campaign_slug, locale, created_at, confirmed_at IS NOT NULL AS confirmed FROM actions WHERE id = $1',
+    const { rows } = await db.query<{ id: string; token: string; campaign_slug: string; locale: Locale; created_at: Date; confirmed: boolean; referral_code: string | null }>(
+      'SELECT id, token, campaign_slug, locale, created_at, confirmed_at IS NOT NULL AS confirmed, referral_code FROM actions WHERE id = $1',
       [id],
     );
     if (rows.length === 0) return null;
@@ -71,6 +72,7 @@ export function actionsRepo(db: Db): ActionStore {
       locale: action.locale,
       createdAt: action.created_at,
       confirmed: action.confirmed,
+      referralCode: action.referral_code,
       letters: await lettersOf(action.id),
     };
   }
@@ -96,6 +98,11 @@ export function actionsRepo(db: Db): ActionStore {
       updatedAt: l.updated_at,
       events: events.rows.filter((e) => e.letter_id === l.id).map((e) => ({ type: e.type, at: e.at })),
     }));
+  }
+
+  async function referredBy(referralCode: string): Promise<number> {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions WHERE referred_by = $1 AND confirmed_at IS NOT NULL', [referralCode]);
+    return rows[0].n;
   }
 
   async function idByEmail(campaignSlug: string, emailKey: string): Promise<string | null> {
@@ -155,7 +162,7 @@ export function actionsRepo(db: Db): ActionStore {
     return rows[0].n;
   }
 
-  return { idByEmail, create, get, countActions };
+  return { idByEmail, create, get, countActions, referredBy };
 }
 
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown })?.code === '23505';

@@ -64,6 +64,9 @@ export interface ExportRow {
   target: string;
   level: string | null;
   office: string | null;
+  source: string | null;
+  medium: string | null;
+  from_share: boolean;
   recipient_name: string | null;
   recipient_email: string | null;
   district: string | null;
@@ -137,6 +140,17 @@ export function adminRepo(db: Db): AdminRepo {
         [slug],
       );
       return rows;
+    },
+    async actionsBySource(slug) {
+      const [sources, shares] = await Promise.all([
+        db.query<{ source: string | null; medium: string | null; actions: number }>(
+          `SELECT source->>'utm_source' AS source, source->>'utm_medium' AS medium, count(*)::int AS actions
+             FROM actions WHERE campaign_slug = $1 GROUP BY 1, 2 ORDER BY actions DESC, source NULLS LAST, medium NULLS LAST LIMIT 50`,
+          [slug],
+        ),
+        db.query<{ n: number }>('SELECT count(*)::int AS n FROM actions WHERE campaign_slug = $1 AND referred_by IS NOT NULL', [slug]),
+      ]);
+      return { bySource: sources.rows, fromShares: shares.rows[0].n };
     },
     async lettersByDistrict(slug) {
       // Each level's own ridings (a provincial riding is not a federal one): the 20 busiest per level.
@@ -221,7 +235,8 @@ export function adminRepo(db: Db): AdminRepo {
       let after: { micros: string; id: string } | null = null;
       for (;;) {
         const result: { rows: ExportRow[] } = await db.query<ExportRow>(
-          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.level, l.office, l.recipient_name, l.recipient_email, COALESCE(l.district, a.district) AS district,
+          `SELECT l.id AS letter_id, l.created_at, l.target_id AS target, l.level, l.office, a.source->>'utm_source' AS source, a.source->>'utm_medium' AS medium,
+                  a.referred_by IS NOT NULL AS from_share, l.recipient_name, l.recipient_email, COALESCE(l.district, a.district) AS district,
                   l.subject, l.status, l.status_reason AS reason, l.attempts, l.updated_at, a.province,
                   s.first_name AS supporter_first_name, s.last_name AS supporter_last_name, s.email AS supporter_email,
                   s.city AS supporter_city, s.postal_code AS supporter_postal_code,

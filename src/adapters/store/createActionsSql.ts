@@ -18,7 +18,7 @@ function sha256(wording: string): string {
 
 // Parameters of one action in the statement of create(), in this order (see createParams).
 const SUPPORTER_PARAMS = 8; // email, email_key, first_name, last_name, address, city, province, postal_code
-const ACTION_PARAMS = 10; // id, token, locale, district, message, district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version
+const ACTION_PARAMS = 13; // id, token, locale, district, message, district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version, referral_code, referred_by, source
 const CONSENT_PARAMS = 8;
 const LETTER_PARAMS = 15;
 const paramsPerAction = (consents: number, letters: number) =>
@@ -33,6 +33,7 @@ export function createParams(campaignSlug: string, actions: NewAction[]): unknow
       supporter.email, action.emailKey, supporter.firstName, supporter.lastName, supporter.address, supporter.city, supporter.province,
       supporter.postalCode, action.id, action.token, action.locale, action.district, action.message,
       action.districtPending, action.confirmation?.token ?? null, action.confirmation?.expiresAt ?? null, action.districtChoice, action.campaignVersion,
+      action.referralCode, action.referredBy, action.source === null ? null : JSON.stringify(action.source),
     );
     for (const c of action.consents) params.push(c.purpose, c.granted, c.wording, sha256(c.wording), c.locale, c.pageUrl, c.ip, c.userAgent);
     action.letters.forEach((l, position) =>
@@ -73,7 +74,7 @@ export function createSql(count: number, consents: number, letters: number): str
     const a = (n: number) => p(i, SUPPORTER_PARAMS + n);
     const details = `jsonb_build_object('email', ${p(i, 0)}::text, 'first_name', ${p(i, 2)}::text, 'last_name', ${p(i, 3)}::text,
       'address', ${p(i, 4)}::text, 'city', ${p(i, 5)}::text, 'province', ${p(i, 6)}::text, 'postal_code', ${p(i, 7)}::text)`;
-    return `(${a(0)}::uuid, ${p(i, 1)}, ${a(1)}, ${a(2)}, ${p(i, 7)}, ${p(i, 6)}, ${a(3)}, ${a(4)}, ${a(5)}::boolean, ${a(6)}::text, ${a(7)}::timestamptz, ${a(8)}::text, ${a(9)}::int, ${details})`;
+    return `(${a(0)}::uuid, ${p(i, 1)}, ${a(1)}, ${a(2)}, ${p(i, 7)}, ${p(i, 6)}, ${a(3)}, ${a(4)}, ${a(5)}::boolean, ${a(6)}::text, ${a(7)}::timestamptz, ${a(8)}::text, ${a(9)}::int, ${details}, ${a(10)}::text, ${a(11)}::text, ${a(12)}::jsonb)`;
   });
   const consentRows = each(count, (i) =>
     each(consents, (k) => {
@@ -135,12 +136,13 @@ export function createSql(count: number, consents: number, letters: number): str
       SELECT id, email_key FROM supporters WHERE email_key IN (${each(count, (i) => p(i, 1)).join(', ')})
     ), a AS (
       INSERT INTO actions (id, campaign_slug, supporter_id, token, locale, postal_code, province, district, message,
-        district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version, confirmed_at, pending_details)
+        district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version, confirmed_at, pending_details,
+        referral_code, referred_by, source)
       SELECT v.id, $1, s.id, v.token, v.locale, v.postal_code, v.province, v.district, v.message,
           v.district_pending, v.confirm_token, v.confirm_expires_at, v.district_choice, v.campaign_version, CASE WHEN v.confirm_token IS NULL THEN now() END,
-          CASE WHEN v.confirm_token IS NOT NULL THEN v.details END
+          CASE WHEN v.confirm_token IS NOT NULL THEN v.details END, v.referral_code, v.referred_by, v.source
         FROM (VALUES ${actionRows.join(', ')}) AS v (id, email_key, token, locale, postal_code, province, district, message,
-          district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version, details)
+          district_pending, confirm_token, confirm_expires_at, district_choice, campaign_version, details, referral_code, referred_by, source)
         JOIN s ON s.email_key = v.email_key
       ON CONFLICT (campaign_slug, supporter_id) DO NOTHING
       RETURNING id, supporter_id, created_at, confirm_token

@@ -2,6 +2,7 @@
 import type { Locale } from '../campaign';
 import type { LetterStatus } from '../letterStatus';
 import type { Level } from '../offices';
+import type { ActionSource } from '../sources';
 import type { Recipient, RenderedLetter, SupporterDetails } from '../letters';
 
 export interface ConsentRecord {
@@ -59,6 +60,11 @@ export interface NewAction {
   confirmation: { token: string; expiresAt: Date } | null;
   consents: ConsentRecord[];
   letters: NewLetter[];
+  /** This action's own code, carried by its supporter's share links. */
+  referralCode: string;
+  /** The code of the share link the action came through, if any. */
+  referredBy: string | null;
+  source: ActionSource | null;
 }
 
 export interface LetterEvent {
@@ -89,6 +95,8 @@ export interface StoredAction {
   /** False while a campaign with `confirm` waits for the supporter to confirm by email. */
   confirmed: boolean;
   letters: StoredLetter[];
+  /** The code its supporter's share links carry (null for actions from before share links had one). */
+  referralCode: string | null;
 }
 
 export interface ActionStore {
@@ -98,6 +106,8 @@ export interface ActionStore {
   /** Stores supporter, action, consents, letters and their first events in one transaction; null if this email already acted. */
   create(action: NewAction): Promise<StoredAction | null>;
   get(id: string): Promise<StoredAction | null>;
+  /** How many confirmed actions came through share links carrying this code. */
+  referredBy(referralCode: string): Promise<number>;
 }
 
 /** The public count of a campaign's confirmed actions. */

@@ -11,6 +11,8 @@ export interface StatsStore {
   actionsPerDay(slug: string): Promise<Array<{ day: string; actions: number }>>;
   /** Letters per target, office and status (an office target has a row per office it reached). */
   lettersByTarget(slug: string): Promise<Array<{ target: string; level: Level | null; office: string | null; status: LetterStatus; count: number }>>;
+  /** Actions per utm_source and utm_medium (null: none given), and how many came through supporters' shares. */
+  actionsBySource(slug: string): Promise<{ bySource: Array<{ source: string | null; medium: string | null; actions: number }>; fromShares: number }>;
   /** Letters per riding at each level. */
   lettersByDistrict(slug: string): Promise<Array<{ level: Level; district: string; letters: number }>>;
 }

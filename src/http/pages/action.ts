@@ -20,10 +20,11 @@ import { asAppError, httpStatusOf } from '../errorResponse';
 import { errorMessage, fieldMessages } from '../messages';
 import { loggedPath, originOf, param } from '../requestParts';
 import { closedPage } from './closed';
-import { campaignModel, emptyForm, fieldModels, formErrors, MESSAGE_MAX, typedForm, type FormState } from './formModel';
+import { campaignModel, emptyForm, fieldModels, formErrors, MESSAGE_MAX, sourceFields, typedForm, type FormState } from './formModel';
 import { ALL_LOCALES, layout, pageLocale, sendPage } from './layout';
 import { petitionPage } from './petition';
 import { thanksPage, thanksText } from './thanks';
+import { otherCampaigns, SHARE_URL_PLACEHOLDER, shareOf, shareSection } from './shareLinks';
 
 export interface ActionPageDeps {
   renderer: PageRenderer;
@@ -47,7 +48,7 @@ export function actionPages(deps: ActionPageDeps): Router {
     const [state, count, dissolved] = await Promise.all([states.of(campaign), deps.counter.countActions(campaign.slug), deps.submit.legislatures.dissolved()]);
     const body =
       state.status === 'open'
-        ? formPage(deps, campaign, locale, count, emptyForm(), req.originalUrl, dissolved)
+        ? formPage(deps, campaign, locale, count, emptyForm(req.query), req.originalUrl, dissolved)
         : await closedPage(closedDeps, campaign, locale, state, count, req.originalUrl);
     sendPage(res, 200, body);
   });
@@ -63,7 +64,8 @@ export function actionPages(deps: ActionPageDeps): Router {
       await checkNotABot(deps.stamps, req.body, res, { stampRequired: true });
       const result = await submitAction(deps.submit, slug, parseActionBody(req.body, requiredDetails(campaign)), originOf(req));
       // The page itself, not a redirect to one: nothing of this action is in any address.
-      sendPage(res, 200, thanksPage(deps.renderer, campaign, result, deps.publicUrl, req.originalUrl));
+      const others = await otherCampaigns(deps.submit, campaign, result.locale);
+      sendPage(res, 200, thanksPage(deps.renderer, campaign, result, deps.publicUrl, req.originalUrl, others));
     },
   );
 
@@ -145,6 +147,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
     form: {
       fields,
       values: { ...form.values, consentUpdates: form.consentUpdates },
+      hidden: sourceFields(form),
       errorList,
       choices,
       districtError,
@@ -165,7 +168,14 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
           ...pick(f, ['finding', 'chooseRiding', 'ridingHint', 'yourMpIs', 'mpPending', 'charactersLeft', 'previewTitle', 'previewPending', 'previewElection', 'previewSkipped', 'to', 'subject', 'sending', 'send', 'network']),
           postalCodeMissing: fieldMessages(locale, { postalCode: 'required' }).postalCode,
           thanks: thanksText(renderer, campaign, locale),
+          copied: String((text.status as Record<string, string>).copied),
+          copyLink: String((text.status as Record<string, string>).copyLink),
         },
+        // The share section, its links made for a placeholder address the answer's `share.url` replaces.
+        share: shareSection(text.status as Record<string, string>, shareOf(text.status as Record<string, string>, campaign, locale, false, SHARE_URL_PLACEHOLDER), false),
+        shareLinkLabel: String((text.status as Record<string, string>).shareLink),
+        opensNewTab: String((text.status as Record<string, string>).opensNewTab),
+        shareNative: String((text.status as Record<string, string>).shareNative),
       },
     }),
   });

@@ -54,6 +54,8 @@ export interface DashboardHomeDeps {
 
 interface HomeText {
   title: string;
+  noSource: string;
+  fromShares: string;
   moveLetters: string;
   byRidingAt: string;
   dissolvedBanner: string;
@@ -321,6 +323,10 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
           waiting: formatNumber(locale, (row.byStatus.awaiting_election ?? 0) + (row.byStatus.awaiting_lookup ?? 0) + (row.byStatus.queued ?? 0)),
           skipped: formatNumber(locale, row.byStatus.skipped ?? 0),
         })),
+        sources: stats.bySource.map((row) => ({ source: row.source ?? t.noSource, medium: row.medium ?? '—', actions: formatNumber(locale, row.actions) })),
+        fromShares: stats.actions > 0
+          ? fill(t.fromShares, { count: formatNumber(locale, stats.fromShares), percent: formatNumber(locale, Math.round((100 * stats.fromShares) / stats.actions)) })
+          : null,
         levelRidings: LEVELS.filter((level) => level !== 'federal' && stats.byLevelDistrict[level]?.length).map((level) => ({
           title: fill(t.byRidingAt, { level: text.levels[level] }),
           rows: stats.byLevelDistrict[level]!.map((d) => ({ district: d.district, letters: formatNumber(locale, d.letters) })),

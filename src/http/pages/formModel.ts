@@ -1,5 +1,6 @@
 // What the letter form and the petition form share: the campaign's text and counter, each field
 // with its label, hint, value and error, and the error summary. Templates only lay it out.
+import { cleanReferral, cleanSource, SOURCE_KEYS, type ActionSource } from '../../domain/sources';
 import { pictureOf } from './campaignLook';
 import type { Campaign, Locale } from '../../domain/campaign';
 import type { Representative } from '../../domain/representatives';
@@ -16,11 +17,17 @@ export interface FormState {
   consentUpdates: boolean;
   /** The targets ticked (write to some); null = as the page first shows them, every one ticked. */
   targets: string[] | null;
+  /** Where the supporter came from (the page address's utm_* and src) and the share link's code: kept through the form. */
+  source: ActionSource | null;
+  ref: string | null;
   error: ServiceError | null;
   mp: Representative | null;
 }
 
-export const emptyForm = (): FormState => ({ values: {}, consentUpdates: false, targets: null, error: null, mp: null });
+/** A fresh form; the page address's source and referral code ride along, checked (sources.ts). */
+export const emptyForm = (query: Record<string, unknown> = {}): FormState => ({
+  values: {}, consentUpdates: false, targets: null, error: null, mp: null, source: cleanSource(query), ref: cleanReferral(query.ref),
+});
 
 /** What the supporter typed, kept as typed, to put back in the form. */
 export function typedForm(body: unknown, error: ServiceError): FormState {
@@ -28,7 +35,10 @@ export function typedForm(body: unknown, error: ServiceError): FormState {
   const values = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const consent = raw.consent as { updates?: unknown } | undefined;
   const ticked = typeof raw.targets === 'string' ? [raw.targets] : Array.isArray(raw.targets) ? raw.targets.filter((t): t is string => typeof t === 'string') : [];
-  return { values, consentUpdates: consent?.updates === 'on' || consent?.updates === true, targets: ticked, error, mp: null };
+  return {
+    values, consentUpdates: consent?.updates === 'on' || consent?.updates === true, targets: ticked, error, mp: null,
+    source: cleanSource(raw.source), ref: cleanReferral(raw.ref),
+  };
 }
 
 const FIELDS = [
@@ -133,3 +143,9 @@ export function shareModel(status: Record<string, string>, campaign: Campaign, l
     shareMailto: `mailto:?subject=${encodeURIComponent(fill(words.subject, { title: campaign.title[locale] }))}&body=${encodeURIComponent(body)}`,
   };
 }
+
+/** The hidden fields that carry the source and the referral code from the page address to the action. */
+export const sourceFields = (form: FormState): Array<{ name: string; value: string }> => [
+  ...SOURCE_KEYS.filter((key) => form.source?.[key]).map((key) => ({ name: `source[${key}]`, value: form.source![key]! })),
+  ...(form.ref ? [{ name: 'ref', value: form.ref }] : []),
+];

@@ -5,7 +5,7 @@ import { petitionContext } from '../../domain/letters';
 import type { Clock, LetterRenderer } from '../../domain/ports';
 import type { FormStamps } from '../../adapters/formStamps';
 import type { PageRenderer } from '../../adapters/pages';
-import { campaignModel, fieldModels, formErrors, type FormState } from './formModel';
+import { campaignModel, fieldModels, formErrors, type FormState , sourceFields } from './formModel';
 import { layout } from './layout';
 
 interface PetitionText {
@@ -38,7 +38,7 @@ export function petitionPage(deps: PetitionPageDeps, campaign: Campaign, locale:
     campaign: campaignModel(text, campaign, locale, actions),
     petition: { subject: letter.subject, text: letter.text },
     shownAt: deps.stamps.issue(),
-    form: { fields, values: { ...form.values, consentUpdates: form.consentUpdates }, errorList },
+    form: { fields, values: { ...form.values, consentUpdates: form.consentUpdates }, errorList, hidden: sourceFields(form) },
     layout: layout(deps.renderer, locale, {
       title: campaign.title[locale],
       campaign,

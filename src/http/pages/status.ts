@@ -4,16 +4,19 @@
 import { Router } from 'express';
 import { MP_ROLE, type Campaign, type Locale } from '../../domain/campaign';
 import { getActionStatus, overallStatus } from '../../domain/actionStatus';
-import type { ActionStore, CampaignCatalog, CampaignCounter, StoredAction } from '../../domain/ports';
+import type { ActionStore, CampaignCatalog, CampaignCounter, CampaignStates, StoredAction } from '../../domain/ports';
 import type { PageRenderer } from '../../adapters/pages';
 import { capitalised, fill } from '../../i18n';
 import { param } from '../requestParts';
-import { counterModel, shareModel } from './formModel';
+import { counterModel } from './formModel';
+import { otherCampaigns, shareOf, shareSection, shareUrlOf } from './shareLinks';
+import { REFERRALS_SHOWN_FROM } from '../../domain/sources';
 import { layout, pageLocale, sendPage } from './layout';
 
 export interface StatusPageDeps {
   renderer: PageRenderer;
   campaigns: CampaignCatalog;
+  states: CampaignStates;
   actions: ActionStore;
   counter: CampaignCounter;
   publicUrl: string;
@@ -30,13 +33,25 @@ export function statusPages(deps: StatusPageDeps): Router {
     // guess, so the page, its letters and its words are in one language.
     const locale = pageLocale(req.query, undefined, [action.locale, ...campaign.locales.filter((l) => l !== action.locale)]);
     // A signature shows the public counter; letters show themselves.
-    const count = action.letters.length === 0 ? await deps.counter.countActions(campaign.slug) : 0;
-    sendPage(res, 200, statusPage(deps, campaign, action, locale, { url: req.originalUrl, thanks: req.query.new === '1' }, count));
+    const [count, referred, others] = await Promise.all([
+      action.letters.length === 0 ? deps.counter.countActions(campaign.slug) : 0,
+      action.referralCode ? deps.actions.referredBy(action.referralCode) : 0,
+      otherCampaigns(deps, campaign, locale),
+    ]);
+    sendPage(res, 200, statusPage(deps, campaign, action, locale, { url: req.originalUrl, thanks: req.query.new === '1' }, count, { referred, others }));
   });
   return router;
 }
 
-function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredAction, locale: Locale, links: { url: string; thanks: boolean }, actions: number): string {
+function statusPage(
+  deps: StatusPageDeps,
+  campaign: Campaign,
+  action: StoredAction,
+  locale: Locale,
+  links: { url: string; thanks: boolean },
+  actions: number,
+  shared: { referred: number; others: Array<{ title: string; href: string }> },
+): string {
   const text = deps.renderer.text(locale);
   const s = text.status;
   // In outbox mode, "accepted" means written to the outbox: the page must not say "sent".
@@ -69,7 +84,16 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
     selfUrl: `${statusPath}&lang=${locale}`,
     statusUrl: `${deps.publicUrl}${statusPath}&lang=${locale}`,
     campaignUrl,
-    ...shareModel(s, campaign, locale, isSignature, campaignUrl),
+    share: {
+      ...shareSection(s, shareOf(s, campaign, locale, isSignature, shareUrlOf(deps.publicUrl, campaign, locale, action.referralCode)), isSignature),
+      // Said from a few people on: one or two would point at the friends the supporter told.
+      referrals: action.referralCode
+        ? shared.referred >= REFERRALS_SHOWN_FROM
+          ? fill(isSignature ? s.referredSigned : s.referredWrote, { count: shared.referred })
+          : fill(s.referredNotYet, { count: REFERRALS_SHOWN_FROM })
+        : null,
+      others: shared.others,
+    },
     letters: action.letters.map((l) => ({
       id: l.id,
       to: toName(l),
@@ -87,7 +111,7 @@ function statusPage(deps: StatusPageDeps, campaign: Campaign, action: StoredActi
       url: links.url,
       skipTarget: signature ? signature.headingId : 'status-title',
       skipLabel: signature ? signature.heading : s.title,
-      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words, updated: s.updated, network: text.form.network } },
+      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words, updated: s.updated, network: text.form.network, copied: s.copied, copyLink: s.copyLink } },
     }),
   });
 }

@@ -7,7 +7,7 @@ import type { SubmitResult } from '../../domain/submitAction';
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
 import { layout } from './layout';
-import { shareModel } from './formModel';
+import { shareOf, shareSection, shareUrlOf } from './shareLinks';
 
 interface ThanksText {
   titleLetters: string;
@@ -37,7 +37,14 @@ export function thanksText(renderer: PageRenderer, campaign: Campaign, locale: L
   };
 }
 
-export function thanksPage(renderer: PageRenderer, campaign: Campaign, result: SubmitResult, publicUrl: string, url: string): string {
+export function thanksPage(
+  renderer: PageRenderer,
+  campaign: Campaign,
+  result: SubmitResult,
+  publicUrl: string,
+  url: string,
+  others: Array<{ title: string; href: string }>,
+): string {
   const locale: Locale = result.locale;
   const text = renderer.text(locale);
   const t = text.thanks as unknown as ThanksText;
@@ -52,8 +59,8 @@ export function thanksPage(renderer: PageRenderer, campaign: Campaign, result: S
     inbox,
     noEmail: fill(t.noEmail, { organisation: campaign.organisation.name[locale] }),
     letters: result.letters.map((l) => ({ to: l.recipient.name ?? s.toMp, role: l.recipient.name ? l.recipient.role : null, subject: l.subject })),
-    ...shareModel(s, campaign, locale, signature, campaignUrl),
+    share: { ...shareSection(s, shareOf(s, campaign, locale, signature, shareUrlOf(publicUrl, campaign, locale, result.referralCode)), signature), others },
     campaignUrl,
-    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: {} } }),
+    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: { copied: s.copied, copyLink: s.copyLink } } }),
   });
 }
