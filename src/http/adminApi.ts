@@ -16,7 +16,7 @@ import { petitionBundle, type PetitionBundleDeps } from '../domain/petitionBundl
 import { retryCampaign, retryLetter, type RetryDeps } from '../domain/retryLetters';
 import { actor, allow, campaignerOf, requireBearer } from './adminAuth';
 import { changeAccount, createApiToken, inviteAccount, listAccounts, removeAccount, revokeApiToken, apiTokensOf, type AccountsDeps } from '../domain/campaignerAccounts';
-import { sendCsv } from './csvExport';
+import { sendCsv, sendSupportersCsv } from './csvExport';
 import { BUNDLE_FORMATS, BUNDLE_SENDERS, type BundleFormat } from './petitionBundle';
 import { param } from './requestParts';
 import type { CampaignCatalog } from '../domain/ports';
@@ -126,6 +126,15 @@ export function adminApi(deps: AdminApiDeps): Router {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: 'letters.csv' } });
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
+  });
+
+  // One row per supporter (letters: export.csv); `?consent=updates`: those who agreed to updates and have not withdrawn.
+  router.get('/campaigns/:slug/supporters.csv', read, async (req, res) => {
+    const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    const consent = req.query.consent;
+    if (consent !== undefined && consent !== 'updates') throw new AppError('validation_failed', { fields: { consent: 'invalid' } });
+    await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: consent ? 'supporters.csv (updates)' : 'supporters.csv' } });
+    await sendSupportersCsv(res, `${slug}-supporters${consent ? '-updates' : ''}.csv`, deps.store.supporterRows(slug, consent === 'updates'));
   });
 
   router.get('/campaigns/:slug/bundle', read, async (req, res) => {

@@ -35,6 +35,10 @@ export interface SupporterEmailWriter {
 export const statusUrl = (publicUrl: string, actionId: string, token: string, locale: Locale): string =>
   `${publicUrl}/actions/${actionId}?token=${encodeURIComponent(token)}&lang=${locale}`;
 
+/** The page where the supporter stops updates from the organisation: the status link's secret proves the mailbox. */
+export const updatesUrl = (publicUrl: string, actionId: string, token: string, locale: Locale): string =>
+  `${publicUrl}/actions/${actionId}/updates?token=${encodeURIComponent(token)}&lang=${locale}`;
+
 export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCatalog, publicUrl: string): SupporterEmailWriter {
   const compile = (kind: Kind, locale: Locale) =>
     Handlebars.compile(fs.readFileSync(path.join(templatesDir, 'emails', `${kind}.${locale}.hbs`), 'utf8'), { strict: true, noEscape: true });
@@ -63,9 +67,13 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
       const { title, organisation, isPetition } = campaignOf(email.campaignSlug, locale);
       const confirmUrl = `${publicUrl}/confirm/${email.token}?lang=${locale}`;
       const status = statusUrl(publicUrl, email.actionId, email.statusToken, locale);
-      const context = { firstName: email.supporter.firstName, campaignTitle: title, organisation, isPetition, confirmUrl, statusUrl: status, expires: longDate(locale, email.expiresAt) };
+      const updates = updatesUrl(publicUrl, email.actionId, email.statusToken, locale);
+      const context = {
+        firstName: email.supporter.firstName, campaignTitle: title, organisation, isPetition, confirmUrl, statusUrl: status, updatesUrl: updates,
+        expires: longDate(locale, email.expiresAt),
+      };
       const t = textOf(locale).emails as EmailText;
-      return message('confirm', locale, fill(t.confirmSubject, { title }), context, [confirmUrl, status]);
+      return message('confirm', locale, fill(t.confirmSubject, { title }), context, [confirmUrl, status, updates]);
     },
 
     write(email) {
@@ -73,7 +81,9 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
       const { title, organisation, isPetition } = campaignOf(email.campaignSlug, locale);
       const t = textOf(locale).emails as EmailText;
       const status = statusUrl(publicUrl, email.action.id, email.action.statusToken, locale);
+      const updates = updatesUrl(publicUrl, email.action.id, email.action.statusToken, locale);
       const context = {
+        updatesUrl: updates,
         firstName: email.supporter.firstName,
         campaignTitle: title,
         organisation,
@@ -90,7 +100,7 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
       };
       const subject =
         email.kind === 'duplicate' ? t.duplicateSubject : isPetition ? t.receiptSubjectSignature : t.receiptSubjectLetters;
-      return message(email.kind, locale, fill(subject, { title }), context, [status]);
+      return message(email.kind, locale, fill(subject, { title }), context, [status, updates]);
     },
   };
 }

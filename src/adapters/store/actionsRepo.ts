@@ -105,6 +105,27 @@ export function actionsRepo(db: Db): ActionStore {
     return rows[0].n;
   }
 
+  async function updatesConsent(actionId: string) {
+    const { rows } = await db.query<{ agreed: boolean; withdrawn_at: Date | null }>(
+      `SELECT bool_or(c.granted AND c.withdrawn_at IS NULL) AS agreed, max(c.withdrawn_at) AS withdrawn_at
+         FROM actions a JOIN consents c ON c.supporter_id = a.supporter_id AND c.purpose = 'updates'
+        WHERE a.id = $1`,
+      [actionId],
+    );
+    return { agreed: rows[0]?.agreed === true, withdrawnAt: rows[0]?.withdrawn_at ?? null };
+  }
+
+  async function withdrawUpdates(actionId: string) {
+    // The organisation is one: a withdrawal covers every campaign this person agreed on.
+    const { rows } = await db.query<{ id: string }>(
+      `UPDATE consents c SET withdrawn_at = now()
+         FROM actions a WHERE a.id = $1 AND c.supporter_id = a.supporter_id AND c.purpose = 'updates' AND c.granted AND c.withdrawn_at IS NULL
+       RETURNING c.id`,
+      [actionId],
+    );
+    return rows.length;
+  }
+
   async function idByEmail(campaignSlug: string, emailKey: string): Promise<string | null> {
     const { rows } = await db.query<{ id: string }>(
       'SELECT a.id FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.campaign_slug = $1 AND s.email_key = $2',
@@ -162,7 +183,7 @@ export function actionsRepo(db: Db): ActionStore {
     return rows[0].n;
   }
 
-  return { idByEmail, create, get, countActions, referredBy };
+  return { idByEmail, create, get, countActions, referredBy, updatesConsent, withdrawUpdates };
 }
 
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown })?.code === '23505';

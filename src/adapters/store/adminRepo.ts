@@ -84,8 +84,32 @@ export interface ExportRow {
   consent_updates: boolean | null;
 }
 
+/** One supporter of a campaign, as the organisation's CRM takes them. */
+export interface SupporterRow {
+  first_name: string;
+  last_name: string;
+  email: string;
+  postal_code: string | null;
+  riding: string | null;
+  province: string | null;
+  language: string;
+  acted_at: Date;
+  updates: boolean;
+  updates_agreed_at: Date | null;
+  updates_withdrawn_at: Date | null;
+  updates_wording_sha256: string | null;
+  source: string | null;
+  medium: string | null;
+  utm_campaign: string | null;
+  utm_content: string | null;
+  src: string | null;
+  from_share: boolean;
+}
+
 export interface AdminRepo extends StatsStore, HealthCounts, LetterSearchStore, RetryStore, ErasureStore {
   exportRows(slug: string, batchSize?: number): AsyncGenerator<ExportRow>;
+  /** One row per confirmed, not erased supporter; `updatesOnly`: those who agreed to updates and have not withdrawn. */
+  supporterRows(slug: string, updatesOnly: boolean, batchSize?: number): AsyncGenerator<SupporterRow>;
 }
 
 export function adminRepo(db: Db): AdminRepo {
@@ -252,6 +276,30 @@ export function adminRepo(db: Db): AdminRepo {
         if (rows.length < batchSize) return;
         const last = rows[rows.length - 1] as ExportRow & { micros: string };
         after = { micros: last.micros, id: last.letter_id };
+      }
+    },
+
+    async *supporterRows(slug: string, updatesOnly: boolean, batchSize = 1000): AsyncGenerator<SupporterRow> {
+      let after: string | null = null;
+      for (;;) {
+        const result: { rows: Array<SupporterRow & { action_id: string }> } = await db.query<SupporterRow & { action_id: string }>(
+          `SELECT a.id AS action_id, s.first_name, s.last_name, s.email, a.postal_code, a.district AS riding, a.province, a.locale AS language,
+                  a.confirmed_at AS acted_at,
+                  COALESCE(c.granted AND c.withdrawn_at IS NULL, false) AS updates, CASE WHEN c.granted THEN c.created_at END AS updates_agreed_at,
+                  c.withdrawn_at AS updates_withdrawn_at, c.wording_sha256 AS updates_wording_sha256,
+                  a.source->>'utm_source' AS source, a.source->>'utm_medium' AS medium, a.source->>'utm_campaign' AS utm_campaign,
+                  a.source->>'utm_content' AS utm_content, a.source->>'src' AS src, a.referred_by IS NOT NULL AS from_share
+             FROM actions a JOIN supporters s ON s.id = a.supporter_id
+             LEFT JOIN consents c ON c.action_id = a.id AND c.purpose = 'updates'
+            WHERE a.campaign_slug = $1 AND a.confirmed_at IS NOT NULL AND a.erased_at IS NULL
+              AND (NOT $2::boolean OR (c.granted AND c.withdrawn_at IS NULL))
+              AND ($3::uuid IS NULL OR a.id > $3::uuid)
+            ORDER BY a.id LIMIT $4`,
+          [slug, updatesOnly, after, batchSize],
+        );
+        yield* result.rows.map(({ action_id: _, ...row }) => row);
+        if (result.rows.length < batchSize) return;
+        after = result.rows[result.rows.length - 1].action_id;
       }
     },
 

@@ -108,6 +108,10 @@ export interface ActionStore {
   get(id: string): Promise<StoredAction | null>;
   /** How many confirmed actions came through share links carrying this code. */
   referredBy(referralCode: string): Promise<number>;
+  /** Whether this action's supporter agreed to updates and has not withdrawn (any campaign of the organisation). */
+  updatesConsent(actionId: string): Promise<{ agreed: boolean; withdrawnAt: Date | null }>;
+  /** Withdraws every consent to updates of this action's supporter; returns how many were withdrawn now. */
+  withdrawUpdates(actionId: string): Promise<number>;
 }
 
 /** The public count of a campaign's confirmed actions. */

@@ -9,7 +9,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { petitionBundle, type PetitionBundleDeps } from '../../domain/petitionBundle';
-import { sendCsv } from '../csvExport';
+import { sendCsv, sendSupportersCsv } from '../csvExport';
 import { actor } from '../adminAuth';
 import { asAppError, httpStatusOf } from '../errorResponse';
 import { errorMessage } from '../messages';
@@ -64,6 +64,13 @@ export function dashboard(deps: DashboardDeps): Router {
     const slug = deps.campaigns.get(param(req.params.slug)).slug;
     await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: 'letters.csv' } });
     await sendCsv(res, `${slug}-letters.csv`, deps.store.exportRows(slug));
+  });
+
+  router.get('/admin/campaigns/:slug/supporters.csv', async (req, res) => {
+    const slug = deps.campaigns.get(param(req.params.slug)).slug;
+    const updatesOnly = req.query.consent === 'updates';
+    await deps.authoring.audit.record({ actor: actor(req), action: 'export', campaignSlug: slug, detail: { file: updatesOnly ? 'supporters.csv (updates)' : 'supporters.csv' } });
+    await sendSupportersCsv(res, `${slug}-supporters${updatesOnly ? '-updates' : ''}.csv`, deps.store.supporterRows(slug, updatesOnly));
   });
 
   // Errors on the dashboard are pages, not JSON.

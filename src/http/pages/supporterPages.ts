@@ -1,6 +1,7 @@
 // The supporters' pages, each in its own room: the action page (and its no-JavaScript form),
 // the status / thank-you page, and the confirmation pages. Anything else outside the API is a
 // page that does not exist, said in HTML.
+import { updatesPages } from './updates';
 import { Router } from 'express';
 import { AppError } from '../../domain/errors';
 import type { ActionStore, CampaignCatalog, CampaignStates } from '../../domain/ports';
@@ -29,6 +30,7 @@ export function supporterPages(deps: SupporterPagesDeps): Router {
   router.use(campaignLook(deps));
   router.use(actionPages(deps));
   router.use(statusPages(deps));
+  router.use(updatesPages(deps));
   router.use(confirmPages(deps));
   router.use((req, _res, next) => next(req.path.startsWith('/api/') ? undefined : new AppError('not_found')));
   router.use(pageErrors(deps.renderer, deps.log));
