@@ -83,6 +83,12 @@ const schema = z.object({
   CORS_ORIGINS: originList.default(''),
   TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a hop count or a list of addresses').default('false'),
   LOOKUP_RETRY_MS: int(10, 3_600_000).default(30_000),
+  CRM_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  CRM_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CRM_WEBHOOK_FORMAT: z.enum(['dearmp', 'action-network']).default('dearmp'),
+  CRM_WEBHOOK_TOKEN: z.string().min(1).optional(),
+  CRM_WEBHOOK_ATTEMPTS: int(1, 100).default(10),
+  CRM_WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
 });
@@ -133,6 +139,11 @@ export interface Config {
   formSecret: string | undefined;
   /** Bearer token for /metrics (the admin token works too). */
   metricsToken: string | undefined;
+  /**
+   * The organisation's CRM: each supporter who agreed to updates is posted there once, and their
+   * withdrawal or erasure after. `format`: our signed JSON, or Action Network's person signup helper (OSDI).
+   */
+  crm: { url: string; secret: string | null; format: 'dearmp' | 'action-network'; token: string | null; attempts: number; backoffMs: number } | null;
   /** NODE_ENV=production: weak secrets stop start-up instead of only being warned about. */
   production: boolean;
   /** Problems worth a warning at start that do not stop it. */
@@ -182,6 +193,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problem = `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters (got ${e.ADMIN_TOKEN.length}); make one with: openssl rand -base64 32`;
     if (production) throw new ConfigError(`Invalid configuration: ${problem}`);
     warnings.push(problem);
+  }
+  // Our format is signed: without a secret, the CRM could not tell our posts from anyone's.
+  if (e.CRM_WEBHOOK_URL && e.CRM_WEBHOOK_FORMAT === 'dearmp' && !e.CRM_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration: CRM_WEBHOOK_SECRET is required with CRM_WEBHOOK_URL (make one with: openssl rand -base64 32)');
+  }
+  if (e.CRM_WEBHOOK_URL && e.CRM_WEBHOOK_FORMAT === 'action-network' && !e.CRM_WEBHOOK_TOKEN) {
+    throw new ConfigError('Invalid configuration: CRM_WEBHOOK_TOKEN (your Action Network API key) is required with CRM_WEBHOOK_FORMAT=action-network');
   }
   return {
     port: e.PORT,
@@ -233,6 +251,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     formSecret: e.FORM_SECRET,
     metricsToken: e.METRICS_TOKEN,
+    crm: e.CRM_WEBHOOK_URL
+      ? {
+          url: e.CRM_WEBHOOK_URL, secret: e.CRM_WEBHOOK_SECRET ?? null, format: e.CRM_WEBHOOK_FORMAT, token: e.CRM_WEBHOOK_TOKEN ?? null,
+          attempts: e.CRM_WEBHOOK_ATTEMPTS, backoffMs: e.CRM_WEBHOOK_BACKOFF_MS,
+        }
+      : null,
     production,
     warnings,
     frameAncestors: e.FRAME_ANCESTORS.split(/[\s,]+/).filter(Boolean),

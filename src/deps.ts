@@ -38,6 +38,8 @@ import { representFinder } from './adapters/represent/representFinder';
 import { postcodeDirectory } from './adapters/represent/postcodeDirectory';
 import { legislaturesRepo } from './adapters/store/legislaturesRepo';
 import { addressCorrectionsRepo } from './adapters/store/addressCorrectionsRepo';
+import { crmRepo } from './adapters/store/crmRepo';
+import { crmSender } from './adapters/crm/crmSender';
 import { refreshPostcode } from './domain/refreshPostcode';
 import { withBreaker } from './adapters/represent/representBreaker';
 import { slidingWindowLimiter } from './adapters/represent/slidingWindowLimiter';
@@ -62,6 +64,7 @@ import type {
   ConfirmationStore,
   DeliveryEventStore,
   LegislatureStore,
+  CrmStore,
   LetterStore,
   MailCopies,
   Mailer,
@@ -124,6 +127,8 @@ export interface Adapters {
   campaignStates: CampaignStates & { forget(slug?: string): void };
   /** The public counter of confirmed actions, cached per process. */
   counter: CampaignCounter & { forget(slug: string): void };
+  /** The posts to the organisation's CRM. */
+  crm: CrmStore;
   /** Dissolved and sitting legislatures (the dissolved ones cached per process). */
   legislatures: LegislatureStore & { forget(): void };
   close(): Promise<void>;
@@ -224,6 +229,10 @@ export async function buildAdapters(config: Config, log: Logger, overrides: { re
     campaignStates: cachedCampaignStates(switches, clock, CAMPAIGN_STATE_TTL_MS),
     counter: withCounterOffset(cachedCounter(actions, COUNTER_TTL_MS), campaigns.catalog),
     legislatures: legislaturesRepo(db, CAMPAIGN_STATE_TTL_MS),
+    crm: crmRepo(db, (slug) => {
+      const campaign = campaigns.catalog.list().find((c) => c.slug === slug);
+      return campaign ? campaign.title[campaign.locales[0]] : slug;
+    }),
     async close() {
       campaigns.stop();
       await queues.close().catch(() => undefined);
@@ -372,6 +381,7 @@ export function webDeps(a: Adapters): AppDeps {
       addresses,
       moveLetters,
       legislatures: a.legislatures,
+      crm: config.crm ? a.crm : null,
       signIn,
       signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
       log: a.log,
@@ -447,5 +457,12 @@ export function workerDeps(a: Adapters): WorkerDeps {
       retention: { campaigns: catalog, states: a.campaignStates, store: a.maintenanceStore, clock: a.clock, log: a.log, copies: a.copies },
     },
     sweepIntervalMs: config.delivery.sweepIntervalMs,
+    crm: config.crm
+      ? {
+          store: a.crm,
+          sender: crmSender({ url: config.crm.url, format: config.crm.format, secret: config.crm.secret, token: config.crm.token, timeoutMs: 10_000 }),
+          ensure: (ids: string[]) => a.queues.ensureCrm(ids),
+        }
+      : null,
   };
 }

@@ -17,6 +17,8 @@ import type { SweepDeps } from '../src/domain/sweepOutbox';
 import { deliveryProcessor } from './deliverLetter.processor';
 import { lookupProcessor } from './resolveLookup.processor';
 import { supporterEmailProcessor } from './supporterEmail.processor';
+import { crmProcessor } from './crmWebhook.processor';
+import type { CrmDeps } from '../src/domain/crmWebhook';
 import { sweepLoop } from './sweepLoop';
 
 /** Everything the worker role uses (src/deps.ts builds it). */
@@ -39,6 +41,8 @@ export interface WorkerDeps {
   events: { events: DeliveryEventStore; letters: LetterStore };
   maintenance: MaintenanceDeps;
   sweepIntervalMs: number;
+  /** The organisation's CRM, when one is set (CRM_WEBHOOK_URL): its posts and their queue. */
+  crm: (CrmDeps & { ensure(ids: string[]): Promise<number> }) | null;
 }
 
 export interface RunningWorkers {
@@ -67,7 +71,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   // Listening before anything is awaited: with Redis away, a worker with no listener prints
   // every reconnection error as a raw stack trace.
-  const workers = [letters, lookups, emails];
+  // Posts to the organisation's CRM, when it has one.
+  const crm = deps.crm ? new Worker(QUEUE.crm, crmProcessor(deps.crm), { ...common, ...policies.crm.worker }) : null;
+  const workers = [letters, lookups, emails, ...(crm ? [crm] : [])];
   for (const worker of workers) {
     worker.on('error', (error) => log.warn({ err: error.message, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, error) => log.warn({ jobId: job?.id, queue: worker.name, err: error.message }, 'job attempt failed'));

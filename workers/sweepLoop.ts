@@ -5,12 +5,15 @@ import type { Logger } from '../src/adapters/logger';
 import { applyDeliveryEvents } from '../src/domain/deliveryEvents';
 import { runMaintenance, type MaintenanceDeps } from '../src/domain/runMaintenance';
 import { sweepOutbox, type SweepDeps } from '../src/domain/sweepOutbox';
+import type { CrmStore } from '../src/domain/ports';
 
 export interface SweepLoopDeps {
   sweep: SweepDeps;
   events: Parameters<typeof applyDeliveryEvents>[0];
   maintenance: MaintenanceDeps;
   log: Logger;
+  /** Records a CRM post for each new opted-in supporter, and queues every pending post. */
+  crm: { store: CrmStore; ensure(ids: string[]): Promise<number> } | null;
 }
 
 export function sweepLoop(deps: SweepLoopDeps, intervalMs: number): { stop(): void } {
@@ -25,6 +28,10 @@ export function sweepLoop(deps: SweepLoopDeps, intervalMs: number): { stop(): vo
       if (applied > 0) deps.log.info({ applied }, 'sweeper applied delivery events');
       const swept = await sweepOutbox(deps.sweep);
       if (Object.values(swept).some((n) => n > 0)) deps.log.info(swept, 'sweeper queued letters that had no job, or reconciled uncertain ones');
+      if (deps.crm) {
+        const queued = await deps.crm.ensure(await deps.crm.store.pending(500));
+        if (queued > 0) deps.log.info({ queued }, 'sweeper queued posts to the CRM');
+      }
       const maintained = await runMaintenance(deps.maintenance);
       if (Object.values(maintained).some((n) => n > 0)) deps.log.info(maintained, 'maintenance done');
     } catch (error) {

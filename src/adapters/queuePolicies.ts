@@ -20,6 +20,8 @@ export interface QueuePolicies {
     waitMs(attempt: number, retryAfterMs: number | null): number;
   };
   emails: QueuePolicy;
+  /** Posts to the organisation's CRM: a CRM down for hours still gets every post, backed off. */
+  crm: QueuePolicy;
   /**
    * How long finished jobs stay in Redis (for the queue dashboard). Set on the workers, not on
    * each job: every job would otherwise carry these options in its hash, at every submission.
@@ -34,7 +36,7 @@ export interface QueuePolicies {
 /** A lookup waits at most this long between two questions to Represent, however long the outage. */
 const LOOKUP_MAX_WAIT_MS = 10 * 60_000;
 
-export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs' | 'sendgrid'>): QueuePolicies {
+export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs' | 'sendgrid' | 'crm'>): QueuePolicies {
   const { delivery } = config;
   // A job's lock is renewed while it runs; a worker that died loses it after this long.
   const lock = { lockDuration: delivery.lockMs, stalledInterval: delivery.lockMs };
@@ -69,6 +71,10 @@ export function queuePolicies(config: Pick<Config, 'delivery' | 'lookupRetryMs' 
       },
     },
     emails: { job: deliveryJob, worker: { ...lock, concurrency: 2 } },
+    crm: {
+      job: { attempts: config.crm?.attempts ?? 10, backoff: { type: 'exponential', delay: config.crm?.backoffMs ?? 30_000, jitter: 0.5 } },
+      worker: { ...lock, concurrency: 2 },
+    },
     keepFinished: {
       removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: { age: 14 * 24 * 3600 },

@@ -6,7 +6,13 @@ import type { LetterQueue } from '../domain/ports';
 import { confirmationEmailId } from '../domain/supporterEmails';
 import type { QueuePolicies } from './queuePolicies';
 
-export const QUEUE = { letters: 'letters', lookups: 'lookups', emails: 'emails' } as const;
+export const QUEUE = { letters: 'letters', lookups: 'lookups', emails: 'emails', crm: 'crm' } as const;
+
+/** A post to the organisation's CRM: its record's id (crm_deliveries), nothing of the supporter. */
+export interface CrmJob {
+  deliveryId: string;
+}
+export const crmJobId = (deliveryId: string) => `crm-${deliveryId}`;
 
 export interface LetterJob {
   letterId: string;
@@ -22,6 +28,9 @@ export interface Queues {
   letters: Queue<LetterJob>;
   lookups: Queue<LetterJob>;
   emails: Queue<SupporterEmailJob>;
+  crm: Queue<CrmJob>;
+  /** Queues each recorded CRM post unless a live job exists; returns how many were added. */
+  ensureCrm(deliveryIds: string[]): Promise<number>;
   port: LetterQueue;
   close(): Promise<void>;
 }
@@ -30,7 +39,8 @@ export function createQueues(connection: Redis, prefix: string, policies: QueueP
   const letters = new Queue<LetterJob>(QUEUE.letters, { connection, prefix, defaultJobOptions: policies.letters.job });
   const lookups = new Queue<LetterJob>(QUEUE.lookups, { connection, prefix, defaultJobOptions: policies.lookups.job });
   const emails = new Queue<SupporterEmailJob>(QUEUE.emails, { connection, prefix, defaultJobOptions: policies.emails.job });
-  for (const queue of [letters, lookups, emails]) queue.on('error', () => undefined);
+  const crm = new Queue<CrmJob>(QUEUE.crm, { connection, prefix, defaultJobOptions: policies.crm.job });
+  for (const queue of [letters, lookups, emails, crm]) queue.on('error', () => undefined);
 
   // One `add` per letter rather than one addBulk per turn of the event loop: addBulk goes through
   // a MULTI pipeline, and ioredis copies every script BullMQ has defined on the connection (64)
@@ -63,6 +73,8 @@ export function createQueues(connection: Redis, prefix: string, policies: QueueP
     letters,
     lookups,
     emails,
+    crm,
+    ensureCrm: (ids) => ensure(crm, crmJobId, 'post', ids, (deliveryId) => ({ deliveryId })),
     port: {
       enqueueDeliveries: (ids) => addDeliveries(ids),
       enqueueLookups: (ids, delayMs) => addLookups(ids, delayMs),
@@ -79,7 +91,7 @@ export function createQueues(connection: Redis, prefix: string, policies: QueueP
       ensureSupporterEmails: (ids) => ensure(emails, (id) => id, 'email', ids, (emailId) => ({ emailId })),
     },
     close: async () => {
-      await Promise.all([letters.close(), lookups.close(), emails.close()]);
+      await Promise.all([letters.close(), lookups.close(), emails.close(), crm.close()]);
     },
   };
 }

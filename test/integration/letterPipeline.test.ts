@@ -26,7 +26,7 @@ describe('the happy path', () => {
     expect(mpLetter.recipient).toEqual({ name: 'Chi Nguyen', role: 'Member of Parliament', district: 'Spadina—Harbourfront' });
     expect(ministerLetter.recipient).toEqual({ name: 'Anita Anand', role: 'Minister of Foreign Affairs' });
     // The answer holds only what this request composed: the status link goes by email.
-    expect(Object.keys(res.res.body).sort()).toEqual(['confirmationRequired', 'kind', 'letters', 'received']);
+    expect(Object.keys(res.res.body).sort()).toEqual(['confirmationRequired', 'kind', 'letters', 'received', 'share']);
 
     const mails = await service.sendgrid.waitForAccepted(2);
     await service.waitForLetter(mpLetter.id, 'accepted');
@@ -71,7 +71,9 @@ describe('the happy path', () => {
     const first = await service.submitted(person);
     await service.sendgrid.waitForAccepted(2);
     const again = await submit({ ...person, email: person.email.toUpperCase(), message: 'changed my mind' }).expect(202);
-    expect(again.body).toEqual({ ...first.res.body, letters: again.body.letters });
+    // The same answer, but for the share link's code (fresh each time, new action or not).
+    expect(again.body).toEqual({ ...first.res.body, letters: again.body.letters, share: { url: expect.stringMatching(/ref=[\w-]{12}$/) } });
+    expect(again.body.share.url).not.toBe(first.res.body.share.url);
     expect(again.body.letters.map((l: { recipient: object }) => l.recipient)).toEqual(first.letters.map((l) => l.recipient));
     const { rows } = await service.deps.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM letters l JOIN actions a ON a.id = l.action_id JOIN supporters s ON s.id = a.supporter_id WHERE s.email_key = $1',

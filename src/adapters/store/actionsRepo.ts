@@ -1,4 +1,5 @@
 // ActionStore on PostgreSQL/PGlite: an action, its supporter, consents and letters, stored together.
+import { recordCrmChange } from './crmRepo';
 import type { ActionStore, NewAction, StoredAction, StoredLetter } from '../../domain/ports';
 import type { Locale } from '../../domain/campaign';
 import type { LetterStatus } from '../../domain/letterStatus';
@@ -117,13 +118,17 @@ export function actionsRepo(db: Db): ActionStore {
 
   async function withdrawUpdates(actionId: string) {
     // The organisation is one: a withdrawal covers every campaign this person agreed on.
-    const { rows } = await db.query<{ id: string }>(
-      `UPDATE consents c SET withdrawn_at = now()
-         FROM actions a WHERE a.id = $1 AND c.supporter_id = a.supporter_id AND c.purpose = 'updates' AND c.granted AND c.withdrawn_at IS NULL
-       RETURNING c.id`,
-      [actionId],
-    );
-    return rows.length;
+    return db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ supporter_id: string; withdrawn_at: Date }>(
+        `UPDATE consents c SET withdrawn_at = now()
+           FROM actions a WHERE a.id = $1 AND c.supporter_id = a.supporter_id AND c.purpose = 'updates' AND c.granted AND c.withdrawn_at IS NULL
+         RETURNING c.supporter_id, c.withdrawn_at`,
+        [actionId],
+      );
+      // The CRM hears of it, if it heard of them.
+      if (rows.length > 0) await recordCrmChange(tx, 'withdrawal', rows[0].supporter_id, { withdrawnAt: rows[0].withdrawn_at.toISOString() });
+      return rows.length;
+    });
   }
 
   async function idByEmail(campaignSlug: string, emailKey: string): Promise<string | null> {

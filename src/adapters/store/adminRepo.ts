@@ -1,5 +1,6 @@
 // The campaigners' queries on PostgreSQL/PGlite: stats, letter search and history, retry
 // bookkeeping, CSV export in keyset batches (constant memory), and erasure.
+import { recordCrmChange } from './crmRepo';
 import type { Level } from '../../domain/offices';
 import type { CampaignStats } from '../../domain/campaignStats';
 import type { LetterStatus } from '../../domain/letterStatus';
@@ -305,9 +306,11 @@ export function adminRepo(db: Db): AdminRepo {
 
     async erase(emailKey, by) {
       return db.transaction(async (tx) => {
-        const found = await tx.query<{ id: string }>('SELECT id FROM supporters WHERE email_key = $1 FOR UPDATE', [emailKey]);
+        const found = await tx.query<{ id: string; email: string }>('SELECT id, email FROM supporters WHERE email_key = $1 FOR UPDATE', [emailKey]);
         if (found.rows.length === 0) return null;
         const supporterId = found.rows[0].id;
+        // The CRM is told to forget them too, if it was told of them; the address is kept only until it is.
+        await recordCrmChange(tx, 'erasure', supporterId, { email: found.rows[0].email });
         const actions = (await tx.query<{ id: string }>('SELECT id FROM actions WHERE supporter_id = $1', [supporterId])).rows.map((r) => r.id);
         const erased = await eraseActions(tx, actions, 'The supporter asked for their data to be erased.');
         await tx.query('DELETE FROM supporters WHERE id = $1', [supporterId]);

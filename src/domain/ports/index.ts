@@ -17,3 +17,4 @@ export * from './campaignDefinitions';
 export * from './audit';
 export * from './accounts';
 export * from './elections';
+export * from './crm';

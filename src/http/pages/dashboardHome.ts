@@ -10,7 +10,7 @@ import type { HealthDeps, ServiceAlert } from '../../domain/serviceHealth';
 import type { AuthoringDeps } from '../../domain/campaignAuthoring';
 import type { Change } from '../../domain/definitionChanges';
 import { LEVELS, legislatureName, type Level } from '../../domain/offices';
-import type { LegislatureStore } from '../../domain/ports';
+import type { CrmStore, LegislatureStore } from '../../domain/ports';
 import { movableLetters, moveUnsentLetters, type MoveLettersDeps } from '../../domain/moveLetters';
 import type { AuditEntry } from '../../domain/ports';
 
@@ -31,6 +31,8 @@ import { adminLayout, adminLocale, askedLang, langParams, sessionOf, torontoTime
 import { formatNumber, plural, sendPage, type Plural } from './layout';
 
 export interface DashboardHomeDeps {
+  /** The organisation's CRM posts, when CRM_WEBHOOK_URL is set: the dashboard says how they go. */
+  crm: CrmStore | null;
   /** Unsent letters moved to a fixed target's new holder (a cabinet shuffle). */
   moveLetters: MoveLettersDeps;
   /** Dissolved legislatures: the dashboard says their letters wait. */
@@ -54,6 +56,8 @@ export interface DashboardHomeDeps {
 
 interface HomeText {
   title: string;
+  crmLine: string;
+  crmFailing: string;
   noSource: string;
   fromShares: string;
   moveLetters: string;
@@ -334,6 +338,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         movable: may(who, 'operate')
           ? (await movableLetters(deps.moveLetters, campaign.slug)).map((m) => ({ ...m, label: fill(t.moveLetters, { letters: formatNumber(locale, m.letters), to: m.to }) }))
           : [],
+        crm: deps.crm ? crmLine(t, locale, await deps.crm.counts()) : null,
         elections: (await deps.legislatures.dissolved().then((m) => [...m.values()]).catch(() => [])).map((l) =>
           fill(t.dissolvedBanner, { legislature: legislatureName(l.id, locale), date: l.electionDate ?? '—' }),
         ),
@@ -375,4 +380,13 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
     res.redirect(303, homeUrl(slug, askedLang(req), done));
   });
   return router;
+}
+
+/** How the posts to the organisation's CRM go: delivered, waiting, failing and why. */
+function crmLine(t: HomeText, locale: Locale, counts: { pending: number; delivered: number; failing: number; lastError: string | null }) {
+  const n = (value: number) => formatNumber(locale, value);
+  return {
+    summary: fill(t.crmLine, { delivered: n(counts.delivered), pending: n(counts.pending), failing: n(counts.failing) }),
+    failing: counts.failing > 0 || counts.lastError ? fill(t.crmFailing, { reason: counts.lastError ?? '—' }) : null,
+  };
 }
