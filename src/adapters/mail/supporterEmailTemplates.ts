@@ -3,6 +3,7 @@
 // that acted already. Plain-text Handlebars (templates/emails/<kind>.<locale>.hbs), compiled once;
 // subjects are in templates/i18n; the HTML twin comes from the text, with the links made clickable.
 // The confirmation link opens a page whose button confirms: opening it changes nothing.
+import { shareUrlOf } from '../../domain/sources';
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -82,8 +83,12 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
       const t = textOf(locale).emails as EmailText;
       const status = statusUrl(publicUrl, email.action.id, email.action.statusToken, locale);
       const updates = updatesUrl(publicUrl, email.action.id, email.action.statusToken, locale);
+      // The receipt invites sharing too: the address with this action's code (shareLinks.ts).
+      const campaign = campaigns.get(email.campaignSlug);
+      const share = shareUrlOf(publicUrl, campaign, locale, email.action.referralCode);
       const context = {
         updatesUrl: updates,
+        shareUrl: share,
         firstName: email.supporter.firstName,
         campaignTitle: title,
         organisation,
@@ -100,7 +105,7 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
       };
       const subject =
         email.kind === 'duplicate' ? t.duplicateSubject : isPetition ? t.receiptSubjectSignature : t.receiptSubjectLetters;
-      return message(email.kind, locale, fill(subject, { title }), context, [status, updates]);
+      return message(email.kind, locale, fill(subject, { title }), context, [status, updates, share]);
     },
   };
 }

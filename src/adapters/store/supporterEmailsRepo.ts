@@ -18,6 +18,7 @@ interface EmailRow {
   email: string;
   first_name: string;
   last_name: string;
+  referral_code: string | null;
 }
 
 export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => CampaignKind): SupporterEmailStore {
@@ -38,7 +39,7 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
 
     async get(emailId) {
       const { rows } = await db.query<EmailRow>(
-        `SELECT e.id, e.kind, e.status, COALESCE(e.locale, a.locale) AS locale, a.campaign_slug, a.id AS action_id, a.token,
+        `SELECT e.id, e.kind, e.status, COALESCE(e.locale, a.locale) AS locale, a.campaign_slug, a.id AS action_id, a.token, a.referral_code,
                 a.created_at, s.email, s.first_name, s.last_name
            FROM supporter_emails e JOIN actions a ON a.id = e.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE e.id = $1 AND a.erased_at IS NULL`,
@@ -57,7 +58,7 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
         locale: r.locale,
         campaignSlug: r.campaign_slug,
         campaignKind: kindOf(r.campaign_slug),
-        action: { id: r.action_id, statusToken: r.token, createdAt: r.created_at },
+        action: { id: r.action_id, statusToken: r.token, createdAt: r.created_at, referralCode: r.referral_code },
         supporter: { email: r.email, firstName: r.first_name, lastName: r.last_name },
         letters: letters.rows.map((l) => ({
           recipient: { name: l.recipient_name, role: l.recipient_role, district: l.district },

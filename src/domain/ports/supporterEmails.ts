@@ -11,7 +11,7 @@ export interface SupporterEmail {
   locale: Locale;
   campaignSlug: string;
   campaignKind: CampaignKind;
-  action: { id: string; statusToken: string; createdAt: Date };
+  action: { id: string; statusToken: string; createdAt: Date; referralCode: string | null };
   supporter: { email: string; firstName: string; lastName: string };
   letters: Array<{ recipient: { name: string | null; role: string; district: string | null }; subject: string | null; text: string | null }>;
 }

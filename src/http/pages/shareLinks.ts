@@ -6,16 +6,10 @@
 import type { Campaign, Locale } from '../../domain/campaign';
 import type { CampaignCatalog, CampaignStates } from '../../domain/ports';
 import { fill } from '../../i18n';
+export { shareUrlOf } from '../../domain/sources';
 
 export const SHARE_CHANNELS = ['whatsapp', 'facebook', 'x', 'bluesky', 'email'] as const;
 export type ShareChannel = (typeof SHARE_CHANNELS)[number];
-
-/** The campaign's address as a supporter shares it: with their code when they have one. */
-export function shareUrlOf(publicUrl: string, campaign: Campaign, locale: Locale, referralCode: string | null): string {
-  const query = new URLSearchParams({ lang: locale });
-  if (referralCode) query.set('ref', referralCode);
-  return `${publicUrl}/campaigns/${campaign.slug}?${query.toString()}`;
-}
 
 const withMedium = (url: string, medium: string) => `${url}&utm_source=share&utm_medium=${medium}`;
 
