@@ -59,7 +59,7 @@ interface HomeText {
   crmLine: string;
   crmFailing: string;
   noSource: string;
-  fromShares: string;
+  fromShares: Plural;
   moveLetters: string;
   byRidingAt: string;
   dissolvedBanner: string;
@@ -329,7 +329,7 @@ export function dashboardHome(deps: DashboardHomeDeps, form: express.RequestHand
         })),
         sources: stats.bySource.map((row) => ({ source: row.source ?? t.noSource, medium: row.medium ?? '—', actions: formatNumber(locale, row.actions) })),
         fromShares: stats.actions > 0
-          ? fill(t.fromShares, { count: formatNumber(locale, stats.fromShares), percent: formatNumber(locale, Math.round((100 * stats.fromShares) / stats.actions)) })
+          ? plural(locale, t.fromShares, stats.fromShares, { percent: formatNumber(locale, Math.round((100 * stats.fromShares) / stats.actions)) })
           : null,
         levelRidings: LEVELS.filter((level) => level !== 'federal' && stats.byLevelDistrict[level]?.length).map((level) => ({
           title: fill(t.byRidingAt, { level: text.levels[level] }),
