@@ -1,5 +1,6 @@
 // createApp(deps): middleware, routes and the error handler. It never listens, so tests drive it
 // directly with supertest and main.ts decides where it runs.
+import path from 'node:path';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -105,6 +106,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/admin', adminApi(deps.adminApi));
   app.use(operations(deps.healthChecks, deps.health, deps.metrics, requireMetricsToken(deps.metricsTokens)));
   app.use('/assets', express.static(deps.assetsDir, { maxAge: '1h', index: false }));
+  // The embed script is loaded by the organisation's own pages, from their origin.
+  app.get('/embed.js', (_req, res) => {
+    res.set({ 'Cross-Origin-Resource-Policy': 'cross-origin', 'Cache-Control': 'public, max-age=3600' });
+    res.sendFile(path.join(deps.assetsDir, 'embed.js'));
+  });
   app.use(sendgridWebhook(deps.webhook));
   app.use(dashboard(deps.dashboard));
   app.use(supporterPages(deps.pages));

@@ -41,6 +41,7 @@
   if (data.page === 'status') statusPage();
   if (data.page === 'thanks') focusThanks();
   if (data.page === 'thanks' || data.page === 'status') wireShare();
+  tellFrameHeight();
 
   // The thank-you page says what happened first: its heading takes the focus.
   function focusThanks() {
@@ -327,6 +328,25 @@
         navigator.clipboard.writeText(input.value).then(function () { live.textContent = t.copied; }, function () { input.select(); });
       });
     }
+  }
+
+  // Inside an organisation's page (embed.js): tell it this page's height, so its frame fits. The
+  // browser lets only FRAME_ANCESTORS frame the page (CSP), and postMessage delivers only to the
+  // origin named, so the height goes to the page that framed this one and nowhere else.
+  function tellFrameHeight() {
+    if (window.parent === window) return;
+    var parentOrigin = (location.ancestorOrigins && location.ancestorOrigins[0]) || new URLSearchParams(location.search).get('embed');
+    if (!parentOrigin || !/^https?:\/\/[^/]+$/.test(parentOrigin)) return;
+    var last = 0;
+    var tell = function () {
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === last) return;
+      last = height;
+      window.parent.postMessage({ type: 'dearmp:height', height: height }, parentOrigin);
+    };
+    tell();
+    if (window.ResizeObserver) new ResizeObserver(tell).observe(document.body);
+    window.addEventListener('load', tell);
   }
 
   // The Sign form posts to the server (the same path as without JavaScript); this only keeps a

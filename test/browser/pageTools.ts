@@ -2,7 +2,7 @@
 // Small helpers for driving pages the way people do: by label, by keyboard, and checked with axe.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { Role } from '../../src/domain/ports';
 import { ensureAccount, linkFromMail } from '../helpers/campaigners';
 import type { TestService } from '../helpers/testService';
@@ -78,7 +78,7 @@ export async function signInAs(page: Page, service: TestService, email: string, 
 }
 
 /** A supporter's details on a letter form, as Mei types them. */
-export async function fillDetails(page: Page, email: string): Promise<void> {
+export async function fillDetails(page: Page | Frame, email: string): Promise<void> {
   await page.getByLabel(/^First name/).fill('Mei');
   await page.getByLabel(/^Last name/).fill('Tursun');
   await page.getByLabel(/^Email/).fill(email);
