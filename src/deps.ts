@@ -335,11 +335,12 @@ export function webDeps(a: Adapters): AppDeps {
       renderer: a.pages,
       log: a.log,
       confirm: { confirmations: a.confirmations, queue: a.queues.port, clock: a.clock, log: a.log, onConfirmed: (slug: string) => a.counter.forget(slug) },
+      contacts: (letterId: string) => a.supporterEmails.contactsOf(letterId),
     },
     webhook: {
       events: sendgridEvents(config.sendgrid.webhookPublicKey),
       store: a.deliveryEvents,
-      applyEvents: () => applyDeliveryEvents({ events: a.deliveryEvents, letters: a.letters }),
+      applyEvents: () => applyDeliveryEvents({ events: a.deliveryEvents, letters: a.letters, undelivered: tellUndelivered(a) }),
       log: a.log,
     },
     adminApi: {
@@ -442,7 +443,7 @@ export function workerDeps(a: Adapters): WorkerDeps {
       reconcileWindowMs: config.delivery.reconcileWindowMs,
       batchSize: 500,
     },
-    events: { events: a.deliveryEvents, letters: a.letters },
+    events: { events: a.deliveryEvents, letters: a.letters, undelivered: tellUndelivered(a) },
     maintenance: {
       store: a.maintenanceStore,
       confirmations: a.confirmations,
@@ -466,3 +467,9 @@ export function workerDeps(a: Adapters): WorkerDeps {
       : null,
   };
 }
+
+/** A letter did not arrive: its supporter's note is recorded (once) and queued; the sweeper queues it if Redis is away. */
+const tellUndelivered = (a: Adapters) => async (letterId: string): Promise<void> => {
+  const id = await a.supporterEmails.recordUndelivered(letterId);
+  if (id) await a.queues.port.enqueueSupporterEmails([id]).catch(() => undefined);
+};

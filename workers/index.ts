@@ -10,7 +10,7 @@ import { workerRedis } from '../src/adapters/redis';
 import type { SendConfirmationDeps } from '../src/domain/confirmAction';
 import type { SendSupporterEmailDeps } from '../src/domain/sendSupporterEmail';
 import type { DeliverDeps } from '../src/domain/deliverLetter';
-import type { DeliveryEventStore, LetterStore } from '../src/domain/ports';
+import type { ApplyEventsDeps } from '../src/domain/deliveryEvents';
 import type { ResolveDeps } from '../src/domain/resolveLookup';
 import type { MaintenanceDeps } from '../src/domain/runMaintenance';
 import type { SweepDeps } from '../src/domain/sweepOutbox';
@@ -38,7 +38,7 @@ export interface WorkerDeps {
   sendSupporterEmail: SendSupporterEmailDeps;
   sweep: SweepDeps;
   /** Delivery events stored by the webhook but not applied (the web process stopped right after answering). */
-  events: { events: DeliveryEventStore; letters: LetterStore };
+  events: ApplyEventsDeps;
   maintenance: MaintenanceDeps;
   sweepIntervalMs: number;
   /** The organisation's CRM, when one is set (CRM_WEBHOOK_URL): its posts and their queue. */

@@ -16,7 +16,7 @@ export interface PageRenderer {
   document(page: DocumentName, locale: Locale, model: Record<string, unknown>): string;
 }
 
-export type PageName = 'action' | 'petition' | 'closed' | 'confirm' | 'status' | 'updates' | 'thanks' | 'message' | 'admin/login' | 'admin/signInLink' | 'admin/accounts' | 'admin/representatives' | 'admin/home' | 'admin/letter' | 'admin/editor';
+export type PageName = 'action' | 'petition' | 'closed' | 'confirm' | 'status' | 'updates' | 'printLetter' | 'thanks' | 'message' | 'admin/login' | 'admin/signInLink' | 'admin/accounts' | 'admin/representatives' | 'admin/home' | 'admin/letter' | 'admin/editor';
 export type DocumentName = 'bundle';
 
 export interface LayoutModel {
@@ -38,7 +38,7 @@ export interface LayoutModel {
 // JSON inside <script type="application/json">: `<` escaped so no text can close the element.
 const safeJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-const PAGES: PageName[] = ['action', 'petition', 'closed', 'confirm', 'status', 'updates', 'thanks', 'message', 'admin/login', 'admin/signInLink', 'admin/accounts', 'admin/representatives', 'admin/home', 'admin/letter', 'admin/editor'];
+const PAGES: PageName[] = ['action', 'petition', 'closed', 'confirm', 'status', 'updates', 'printLetter', 'thanks', 'message', 'admin/login', 'admin/signInLink', 'admin/accounts', 'admin/representatives', 'admin/home', 'admin/letter', 'admin/editor'];
 const DOCUMENTS: DocumentName[] = ['bundle'];
 
 export function pageRenderer(templatesDir: string): PageRenderer {

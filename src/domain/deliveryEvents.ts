@@ -27,7 +27,17 @@ export const STATUS_OF_EVENT: Partial<Record<string, LetterStatus>> = {
   dropped: 'dropped',
 };
 
-export async function applyDeliveryEvents(deps: { events: DeliveryEventStore; letters: LetterStore }, batchSize = 500): Promise<number> {
+export interface ApplyEventsDeps {
+  events: DeliveryEventStore;
+  letters: LetterStore;
+  /** A letter that will not arrive (bounced, dropped): its supporter is told, once, how else to reach the office. */
+  undelivered(letterId: string): Promise<void>;
+}
+
+/** Final statuses that leave the office without the letter. */
+const NOT_ARRIVED = new Set<LetterStatus>(['bounced', 'dropped']);
+
+export async function applyDeliveryEvents(deps: ApplyEventsDeps, batchSize = 500): Promise<number> {
   let applied = 0;
   for (;;) {
     const batch = await deps.events.claimUnapplied(batchSize);
@@ -37,6 +47,7 @@ export async function applyDeliveryEvents(deps: { events: DeliveryEventStore; le
       const change = { reason: event.reason, at: event.occurredAt };
       const moved = status ? await deps.letters.move(event.letterId, status, change) : false;
       if (!moved) await deps.letters.note(event.letterId, event.event, event.reason, event.occurredAt);
+      else if (status && NOT_ARRIVED.has(status)) await deps.undelivered(event.letterId);
     }
     await deps.events.markApplied(batch.map((e) => e.id));
     applied += batch.length;

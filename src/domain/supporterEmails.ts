@@ -8,6 +8,7 @@ const CONFIRMATION = 'confirm-';
 export const RECEIPT_PREFIX = 'receipt-';
 const DUPLICATE = 'already-';
 const SIGN_IN = 'signin-';
+const UNDELIVERED = 'undelivered-';
 
 /** The id of the email asking a supporter to confirm this action. */
 export const confirmationEmailId = (actionId: string): string => `${CONFIRMATION}${actionId}`;
@@ -18,6 +19,9 @@ export const receiptEmailId = (actionId: string): string => `${RECEIPT_PREFIX}${
 /** The id of a note to a mailbox that had acted already (`uuid`: this note's own). */
 export const duplicateEmailId = (uuid: string): string => `${DUPLICATE}${uuid}`;
 
+/** The id of the note that this letter did not arrive: one per letter. */
+export const undeliveredEmailId = (letterId: string): string => `${UNDELIVERED}${letterId}`;
+
 /** The id of a campaigner's sign-in link email (`uuid`: this email's own). */
 export const signInEmailId = (uuid: string): string => `${SIGN_IN}${uuid}`;
 
@@ -25,4 +29,4 @@ export const signInEmailId = (uuid: string): string => `${SIGN_IN}${uuid}`;
  * An email that is not a letter (its webhook events are not kept): to a supporter about their
  * action, or a campaigner's sign-in link.
  */
-export const isServiceEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE, SIGN_IN].some((prefix) => id.startsWith(prefix));
+export const isServiceEmailId = (id: string): boolean => [CONFIRMATION, RECEIPT_PREFIX, DUPLICATE, SIGN_IN, UNDELIVERED].some((prefix) => id.startsWith(prefix));

@@ -42,6 +42,11 @@
   if (data.page === 'thanks') focusThanks();
   if (data.page === 'thanks' || data.page === 'status') wireShare();
   tellFrameHeight();
+  var printButton = document.getElementById('print-letter');
+  if (printButton) {
+    printButton.hidden = false;
+    printButton.addEventListener('click', function () { window.print(); });
+  }
 
   // The thank-you page says what happened first: its heading takes the focus.
   function focusThanks() {

@@ -15,13 +15,15 @@ import type { EmailMessage } from '../../domain/sendSupporterEmail';
 import { fill, textOf } from '../../i18n';
 import { escapeHtml, textToHtml, tidyText } from '../campaigns/letterTemplates';
 
-type Kind = 'confirm' | 'receipt' | 'duplicate';
+type Kind = 'confirm' | 'receipt' | 'duplicate' | 'undelivered';
 
 interface EmailText {
   confirmSubject: string;
   receiptSubjectLetters: string;
   receiptSubjectSignature: string;
   duplicateSubject: string;
+  undeliveredSubject: string;
+  officeTypes: Record<string, string>;
   toMp: string;
   pendingLetter: string;
 }
@@ -36,6 +38,10 @@ export interface SupporterEmailWriter {
 export const statusUrl = (publicUrl: string, actionId: string, token: string, locale: Locale): string =>
   `${publicUrl}/actions/${actionId}?token=${encodeURIComponent(token)}&lang=${locale}`;
 
+/** A printable copy of one letter, to mail or hand in when the email did not arrive. */
+export const printUrl = (publicUrl: string, actionId: string, letterId: string, token: string, locale: Locale): string =>
+  `${publicUrl}/actions/${actionId}/letters/${letterId}?token=${encodeURIComponent(token)}&lang=${locale}`;
+
 /** The page where the supporter stops updates from the organisation: the status link's secret proves the mailbox. */
 export const updatesUrl = (publicUrl: string, actionId: string, token: string, locale: Locale): string =>
   `${publicUrl}/actions/${actionId}/updates?token=${encodeURIComponent(token)}&lang=${locale}`;
@@ -44,7 +50,7 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
   const compile = (kind: Kind, locale: Locale) =>
     Handlebars.compile(fs.readFileSync(path.join(templatesDir, 'emails', `${kind}.${locale}.hbs`), 'utf8'), { strict: true, noEscape: true });
   const bodies = Object.fromEntries(
-    (['confirm', 'receipt', 'duplicate'] as const).map((kind) => [kind, Object.fromEntries(LOCALES.map((locale) => [locale, compile(kind, locale)]))]),
+    (['confirm', 'receipt', 'duplicate', 'undelivered'] as const).map((kind) => [kind, Object.fromEntries(LOCALES.map((locale) => [locale, compile(kind, locale)]))]),
   ) as Record<Kind, Record<Locale, HandlebarsTemplateDelegate>>;
 
   /** The text, its one-line subject, and the HTML twin with its links clickable. */
@@ -103,6 +109,14 @@ export function supporterEmailWriter(templatesDir: string, campaigns: CampaignCa
           text: l.text ?? '',
         })),
       };
+      if (email.kind === 'undelivered' && email.undelivered) {
+        // Which office did not receive it, how else to reach it, and the letter to print.
+        const letter = email.letters[0];
+        const print = printUrl(publicUrl, email.action.id, email.undelivered.letterId, email.action.statusToken, locale);
+        const offices = email.undelivered.contacts.map((c) => ({ kind: (c.type && t.officeTypes[c.type]) || t.officeTypes.other, tel: c.tel, postal: c.postal }));
+        const to = letter?.recipient.name ? `${letter.recipient.name}, ${letter.recipient.role}` : (letter?.recipient.role ?? '');
+        return message('undelivered', locale, fill(t.undeliveredSubject, { to: letter?.recipient.name ?? to }), { ...context, to, offices, printUrl: print }, [status, updates, print]);
+      }
       const subject =
         email.kind === 'duplicate' ? t.duplicateSubject : isPetition ? t.receiptSubjectSignature : t.receiptSubjectLetters;
       return message(email.kind, locale, fill(subject, { title }), context, [status, updates, share]);

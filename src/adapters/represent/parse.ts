@@ -20,6 +20,7 @@ export interface RepresentRep {
   photo_url?: string;
   url?: string;
   related?: { boundary_url?: string };
+  offices?: Array<{ type?: string; tel?: string; postal?: string; fax?: string }>;
 }
 
 export interface RepresentPostcode {
@@ -106,4 +107,10 @@ export function toLookup(postalCode: string, body: RepresentPostcode, fetchedAt:
     officeholders: officeholdersOf(body),
     fetchedAt: fetchedAt.toISOString(),
   };
+}
+
+/** Represent's `offices` of a representative named so, in an answer: how else to reach their office. */
+export function officesOf(body: RepresentPostcode, name: string): Array<{ type: string | null; tel: string | null; postal: string | null }> {
+  const rep = [...(body.representatives_centroid ?? []), ...(body.representatives_concordance ?? [])].find((r) => text(r.name) === name);
+  return (rep?.offices ?? []).map((o) => ({ type: text(o.type), tel: text(o.tel), postal: text(o.postal) })).filter((o) => o.tel || o.postal);
 }

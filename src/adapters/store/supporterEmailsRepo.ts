@@ -2,8 +2,9 @@
 // createActionsSql.ts) and notes to mailboxes that acted already.
 import { randomUUID } from 'node:crypto';
 import type { CampaignKind, Locale } from '../../domain/campaign';
-import type { SupporterEmail, SupporterEmailKind, SupporterEmailStore } from '../../domain/ports';
-import { duplicateEmailId } from '../../domain/supporterEmails';
+import type { OfficeContact, SupporterEmail, SupporterEmailKind, SupporterEmailStore } from '../../domain/ports';
+import { duplicateEmailId, undeliveredEmailId } from '../../domain/supporterEmails';
+import { officesOf, type RepresentPostcode } from '../represent/parse';
 import type { Db } from '../db';
 
 interface EmailRow {
@@ -19,9 +20,22 @@ interface EmailRow {
   first_name: string;
   last_name: string;
   referral_code: string | null;
+  letter_id: string | null;
 }
 
 export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => CampaignKind): SupporterEmailStore {
+  /** The office's phone and postal address, from the directory's answer for the supporter's postal code. */
+  async function contactsOf(letterId: string): Promise<OfficeContact[]> {
+    const { rows } = await db.query<{ recipient_name: string | null; answer: RepresentPostcode | null }>(
+      `SELECT l.recipient_name, d.answer FROM letters l JOIN actions a ON a.id = l.action_id
+         LEFT JOIN postcode_directory d ON d.postal_code = replace(a.postal_code, ' ', '')
+        WHERE l.id = $1 AND l.level IS NOT NULL`,
+      [letterId],
+    );
+    const r = rows[0];
+    return r?.answer && r.recipient_name ? officesOf(r.answer, r.recipient_name) : [];
+  }
+
   return {
     async recordDuplicate(actionId, locale, withinMs) {
       const id = duplicateEmailId(randomUUID());
@@ -37,9 +51,23 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
       return rows[0]?.id ?? null;
     },
 
+    async recordUndelivered(letterId) {
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO supporter_emails (id, action_id, kind, letter_id)
+         SELECT $2, l.action_id, 'undelivered', l.id FROM letters l JOIN actions a ON a.id = l.action_id
+          WHERE l.id = $1 AND a.erased_at IS NULL AND a.supporter_id IS NOT NULL
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        [letterId, undeliveredEmailId(letterId)],
+      );
+      return rows[0]?.id ?? null;
+    },
+
+    contactsOf: (letterId) => contactsOf(letterId),
+
     async get(emailId) {
       const { rows } = await db.query<EmailRow>(
-        `SELECT e.id, e.kind, e.status, COALESCE(e.locale, a.locale) AS locale, a.campaign_slug, a.id AS action_id, a.token, a.referral_code,
+        `SELECT e.id, e.kind, e.status, COALESCE(e.locale, a.locale) AS locale, a.campaign_slug, a.id AS action_id, a.token, a.referral_code, e.letter_id,
                 a.created_at, s.email, s.first_name, s.last_name
            FROM supporter_emails e JOIN actions a ON a.id = e.action_id JOIN supporters s ON s.id = a.supporter_id
           WHERE e.id = $1 AND a.erased_at IS NULL`,
@@ -47,9 +75,10 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
       );
       const r = rows[0];
       if (!r) return null;
+      // The note that a letter did not arrive is about that letter only.
       const letters = await db.query<{ recipient_name: string | null; recipient_role: string; district: string | null; subject: string | null; body_text: string | null }>(
-        'SELECT recipient_name, recipient_role, district, subject, body_text FROM letters WHERE action_id = $1 ORDER BY position',
-        [r.action_id],
+        'SELECT recipient_name, recipient_role, district, subject, body_text FROM letters WHERE action_id = $1 AND ($2::uuid IS NULL OR id = $2::uuid) ORDER BY position',
+        [r.action_id, r.letter_id],
       );
       return {
         id: r.id,
@@ -65,6 +94,7 @@ export function supporterEmailsRepo(db: Db, kindOf: (campaignSlug: string) => Ca
           subject: l.subject,
           text: l.body_text,
         })),
+        ...(r.kind === 'undelivered' && r.letter_id ? { undelivered: { letterId: r.letter_id, contacts: await contactsOf(r.letter_id) } } : {}),
       };
     },
 

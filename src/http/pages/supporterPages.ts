@@ -1,6 +1,7 @@
 // The supporters' pages, each in its own room: the action page (and its no-JavaScript form),
 // the status / thank-you page, and the confirmation pages. Anything else outside the API is a
 // page that does not exist, said in HTML.
+import { printLetterPages, type PrintLetterDeps } from './printLetter';
 import { updatesPages } from './updates';
 import { Router } from 'express';
 import { AppError } from '../../domain/errors';
@@ -16,6 +17,7 @@ export interface SupporterPagesDeps extends ActionPageDeps, LookDeps, Pick<Confi
   states: CampaignStates;
   actions: ActionStore;
   publicUrl: string;
+  contacts: PrintLetterDeps['contacts'];
 }
 
 export function supporterPages(deps: SupporterPagesDeps): Router {
@@ -31,6 +33,7 @@ export function supporterPages(deps: SupporterPagesDeps): Router {
   router.use(actionPages(deps));
   router.use(statusPages(deps));
   router.use(updatesPages(deps));
+  router.use(printLetterPages(deps));
   router.use(confirmPages(deps));
   router.use((req, _res, next) => next(req.path.startsWith('/api/') ? undefined : new AppError('not_found')));
   router.use(pageErrors(deps.renderer, deps.log));
