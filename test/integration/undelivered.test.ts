@@ -13,10 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-async function bounce(letter: { id: string; recipient_email: string | null; provider_message_id: string | null }) {
+async function bounce(letter: { id: string; recipient_email: string | null; provider_message_id: string | null }, secondsLater = 0) {
   const raw = JSON.stringify([
     {
-      email: letter.recipient_email, timestamp: Math.floor(Date.now() / 1000), event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 no such user',
+      email: letter.recipient_email, timestamp: Math.floor(Date.now() / 1000) + secondsLater, event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 no such user',
       sg_event_id: crypto.randomBytes(16).toString('base64'), sg_message_id: `${letter.provider_message_id}.filter0001.1.2.0`, letter_id: letter.id,
     },
   ]);
@@ -57,8 +57,8 @@ it('a bounced letter brings its supporter one email with the office’s phone an
   // Without the token, or for another action's letter, it does not exist.
   await request(service.app).get(link.pathname).expect(404);
 
-  // A second bounce report (or a retried letter bouncing again) sends no second note.
-  await bounce(letter);
+  // A second bounce report, a moment later, sends no second note.
+  await bounce(letter, 5);
   await eventually(async () => (await service.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery_events WHERE letter_id = $1", [letter.id])).rows[0].n, (n) => n >= 2, { what: 'the second event stored' });
   await eventually(async () => (await service.deps.db.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery_events WHERE letter_id = $1 AND applied_at IS NULL", [letter.id])).rows[0].n, (n) => n === 0, { what: 'the events applied' });
   expect(notesTo(person.email)).toHaveLength(1);
