@@ -383,6 +383,7 @@ export function webDeps(a: Adapters): AppDeps {
       moveLetters,
       legislatures: a.legislatures,
       crm: config.crm ? a.crm : null,
+      contacts: (letterId: string) => a.supporterEmails.contactsOf(letterId),
       signIn,
       signInAttemptsPerMinute: config.limits.adminAuthFailuresPerIpPerMinute,
       log: a.log,

@@ -17,7 +17,7 @@ export interface AddressCorrections {
   set(bouncedEmail: string, email: string, by: string): Promise<AddressCorrection>;
   list(): Promise<AddressCorrection[]>;
   /** Representatives' addresses that bounced or were dropped and have no correction yet, with how many letters. */
-  bounced(): Promise<Array<{ email: string; name: string; letters: number }>>;
+  bounced(): Promise<Array<{ email: string; name: string; letters: number; letterId: string }>>;
   /** Letters to the old address that did not arrive → queued to the new one; returns their ids. */
   readdress(bouncedEmail: string, email: string, reason: string): Promise<string[]>;
 }

@@ -177,7 +177,7 @@ describe('a corrected address', () => {
     await service.waitForLetter(letter.id, 'bounced');
 
     const listed = await admin(service).get('/api/admin/addresses').expect(200);
-    expect(listed.body.bounced).toEqual([{ email: 'chi.nguyen@parl.gc.ca', name: 'Chi Nguyen', letters: 1 }]);
+    expect(listed.body.bounced).toEqual([{ email: 'chi.nguyen@parl.gc.ca', name: 'Chi Nguyen', letters: 1, letterId: letter.id }]);
     const fixed = await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'Chi.Nguyen@parl.gc.ca', email: 'chi.nguyen.c1@parl.gc.ca' }).expect(200);
     expect(fixed.body).toMatchObject({ correction: { bouncedEmail: 'chi.nguyen@parl.gc.ca', email: 'chi.nguyen.c1@parl.gc.ca', setBy: 'admin token' }, retried: 1 });
 

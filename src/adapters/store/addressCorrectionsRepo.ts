@@ -28,14 +28,14 @@ export function addressCorrectionsRepo(db: Db): AddressCorrections {
       return rows.map(toCorrection);
     },
     async bounced() {
-      const { rows } = await db.query<{ email: string; name: string; letters: number }>(
-        `SELECT lower(l.recipient_email) AS email, max(l.recipient_name) AS name, count(*)::int AS letters
+      const { rows } = await db.query<{ email: string; name: string; letters: number; letter_id: string }>(
+        `SELECT lower(l.recipient_email) AS email, max(l.recipient_name) AS name, count(*)::int AS letters, max(l.id::text) AS letter_id
            FROM letters l
           WHERE l.status IN ('bounced', 'dropped') AND l.recipient_email IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM address_corrections c WHERE c.bounced_email = lower(l.recipient_email))
           GROUP BY lower(l.recipient_email) ORDER BY count(*) DESC LIMIT 200`,
       );
-      return rows;
+      return rows.map(({ letter_id, ...row }) => ({ ...row, letterId: letter_id }));
     },
     async readdress(bouncedEmail, email, reason) {
       // Only letters of actions still whole (not erased) and confirmed go again.

@@ -9,6 +9,7 @@ import { AppError } from '../../domain/errors';
 import { longDate } from '../../domain/letters';
 import { legislatureName } from '../../domain/offices';
 import { may } from '../../domain/permissions';
+import type { OfficeContact } from '../../domain/ports';
 import { actor, allow, campaignerOf, type Sessions } from '../adminAuth';
 import { errorMessage } from '../messages';
 import { param } from '../requestParts';
@@ -20,6 +21,8 @@ export interface RepresentativesPageDeps {
   sessions: Sessions;
   elections: ElectionDeps;
   addresses: CorrectAddressDeps;
+  /** How else to reach a representative whose address bounced (Represent's offices). */
+  contacts(letterId: string): Promise<OfficeContact[]>;
 }
 
 const DONE = ['dissolved', 'sitting', 'corrected'] as const;
@@ -60,7 +63,10 @@ export function representativesPage(deps: RepresentativesPageDeps, form: express
       status,
       renderer.render('admin/representatives', locale, {
         legislatures,
-        bounced,
+        // Each office that did not receive letters, with how else to reach it: what its supporters were told.
+        bounced: await Promise.all(
+          bounced.map(async (b) => ({ ...b, contacts: (await deps.contacts(b.letterId)).map((c) => [c.tel, c.postal?.replace(/\n/g, ', ')].filter(Boolean).join(' · ')) })),
+        ),
         corrections: corrections.map((c) => ({ ...c, when: torontoTime(c.setAt, true, locale) })),
         mayElections: may(who, 'elections'),
         mayCorrect: may(who, 'operate'),
