@@ -2,7 +2,6 @@
 // turn comes, a dissolved Parliament holding its members' letters until the members elected are
 // known, and a bounced address corrected for every campaign. Real queue, database and workers;
 // Represent and SendGrid faked, the fake Represent answering with a new MP when the test says so.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -10,6 +9,7 @@ import { readCampaignFolder } from '../../src/adapters/campaigns/campaignLoader'
 import { deliveryJobId } from '../../src/adapters/queues';
 import { removeCampaignsDir, writeCampaignsDir } from '../helpers/campaignsDir';
 import { eventually } from '../helpers/eventually';
+import { postBounce, webhookKeys } from '../helpers/signedBounce';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 
 const DAY_MS = 86400_000;
@@ -149,31 +149,17 @@ describe('a dissolved Parliament', () => {
 });
 
 describe('a corrected address', () => {
-  const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const keys = webhookKeys();
   let service: TestService;
   beforeAll(async () => {
-    service = await startTestService({ env: { ADMIN_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') } });
+    service = await startTestService({ env: { ADMIN_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey } });
   });
   afterAll(() => service.close());
 
   it('a bounced letter, retried after the correction, reaches the new address; the correction holds for letters written later', async () => {
     const sent = await service.submitted(supporter());
     const letter = await service.waitForLetter(sent.letters[0].id, 'accepted');
-    const raw = JSON.stringify([
-      {
-        email: letter.recipient_email, timestamp: Math.floor(Date.now() / 1000), event: 'bounce', type: 'bounce', status: '5.1.1',
-        reason: '550 5.1.1 mailbox unavailable', sg_event_id: crypto.randomBytes(16).toString('base64'),
-        sg_message_id: `${letter.provider_message_id}.filter0001.16648.5515E0B88.0`, letter_id: letter.id,
-      },
-    ]);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    await request(service.app)
-      .post('/webhooks/sendgrid')
-      .set('Content-Type', 'application/json')
-      .set('X-Twilio-Email-Event-Webhook-Signature', crypto.sign('sha256', Buffer.from(timestamp + raw), keys.privateKey).toString('base64'))
-      .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
-      .send(raw)
-      .expect(204);
+    await postBounce(service, keys, letter);
     await service.waitForLetter(letter.id, 'bounced');
 
     const listed = await admin(service).get('/api/admin/addresses').expect(200);

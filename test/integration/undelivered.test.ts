@@ -1,34 +1,19 @@
 // When a letter does not arrive: a bounce (a signed SendGrid event) brings its supporter one
 // email, in their language, naming the office, with its phone numbers and postal addresses from
 // Represent's `offices`, and a link to a printable copy of their letter.
-import crypto from 'node:crypto';
 import request from 'supertest';
 import { eventually } from '../helpers/eventually';
+import { postBounce, webhookKeys } from '../helpers/signedBounce';
 import { startTestService, supporter, type TestService } from '../helpers/testService';
 
-const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const keys = webhookKeys();
 let service: TestService;
 beforeAll(async () => {
-  service = await startTestService({ env: { SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') } });
+  service = await startTestService({ env: { SENDGRID_WEBHOOK_PUBLIC_KEY: keys.publicKey } });
 });
 afterAll(() => service.close());
 
-async function bounce(letter: { id: string; recipient_email: string | null; provider_message_id: string | null }, secondsLater = 0) {
-  const raw = JSON.stringify([
-    {
-      email: letter.recipient_email, timestamp: Math.floor(Date.now() / 1000) + secondsLater, event: 'bounce', type: 'bounce', status: '5.1.1', reason: '550 5.1.1 no such user',
-      sg_event_id: crypto.randomBytes(16).toString('base64'), sg_message_id: `${letter.provider_message_id}.filter0001.1.2.0`, letter_id: letter.id,
-    },
-  ]);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  await request(service.app)
-    .post('/webhooks/sendgrid')
-    .set('Content-Type', 'application/json')
-    .set('X-Twilio-Email-Event-Webhook-Signature', crypto.sign('sha256', Buffer.from(timestamp + raw), keys.privateKey).toString('base64'))
-    .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
-    .send(raw)
-    .expect(204);
-}
+const bounce = (letter: Parameters<typeof postBounce>[2], secondsLater = 0) => postBounce(service, keys, letter, secondsLater);
 
 const notesTo = (email: string) =>
   service.sendgrid.supporterMail().filter((m) => m.body.personalizations[0].to[0].email === email && String(m.body.custom_args?.letter_id ?? m.body.personalizations[0].custom_args?.letter_id).startsWith('undelivered-'));
