@@ -305,8 +305,10 @@
       el('ul', { class: 'share-links' }, links),
       el('div', { class: 'field copy-share' }, [
         el('label', { for: 'share-url', text: data.shareLinkLabel }),
-        el('input', { type: 'text', id: 'share-url', value: url, readonly: 'readonly' }),
-        el('button', { type: 'button', class: 'secondary', id: 'copy-share', hidden: 'hidden', text: t.copyLink }),
+        el('div', { class: 'copy-row' }, [
+          el('input', { type: 'text', id: 'share-url', value: url, readonly: 'readonly' }),
+          el('button', { type: 'button', class: 'secondary', id: 'copy-share', hidden: 'hidden', text: t.copyShareLink }),
+        ]),
         el('p', { class: 'hint', id: 'copy-share-live', role: 'status', 'aria-live': 'polite' }),
       ]),
     ]);

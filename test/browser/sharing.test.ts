@@ -40,7 +40,7 @@ it('a supporter copies their share link; a friend who opens it writes too, count
   for (const name of ['WhatsApp', 'Facebook', 'X', 'Bluesky', 'Email']) {
     expect(await share.getByRole('link', { name: new RegExp(`^${name}`) }).count()).toBe(1);
   }
-  await share.getByRole('button', { name: 'Copy link' }).click();
+  await share.getByRole('button', { name: 'Copy the link to share' }).click();
   await share.getByText('Link copied').waitFor();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   const { referral_code: code, source } = await actionOf(first);
@@ -70,6 +70,7 @@ it('a supporter copies their share link; a friend who opens it writes too, count
   await page.goto(status.pathname + status.search);
   expect(await page.locator('.referrals').innerText()).toBe('Once 3 or more people act through your link, we will say here how many.');
   expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'status-share.png');
 
   const campaigner = await env.page('campaigner');
   await signInAs(campaigner, env.service, 'owner@example.org');

@@ -169,7 +169,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
           postalCodeMissing: fieldMessages(locale, { postalCode: 'required' }).postalCode,
           thanks: thanksText(renderer, campaign, locale),
           copied: String((text.status as Record<string, string>).copied),
-          copyLink: String((text.status as Record<string, string>).copyLink),
+          copyShareLink: String((text.status as Record<string, string>).copyShareLink),
         },
         // The share section, its links made for a placeholder address the answer's `share.url` replaces.
         share: shareSection(text.status as Record<string, string>, shareOf(text.status as Record<string, string>, campaign, locale, false, SHARE_URL_PLACEHOLDER), false),

@@ -111,7 +111,7 @@ function statusPage(
       url: links.url,
       skipTarget: signature ? signature.headingId : 'status-title',
       skipLabel: signature ? signature.heading : s.title,
-      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words, updated: s.updated, network: text.form.network, copied: s.copied, copyLink: s.copyLink } },
+      pageData: { page: 'status', lang: locale, refreshMs: 5000, text: { words, updated: s.updated, network: text.form.network, copied: s.copied, copyShareLink: s.copyShareLink } },
     }),
   });
 }

@@ -61,6 +61,6 @@ export function thanksPage(
     letters: result.letters.map((l) => ({ to: l.recipient.name ?? s.toMp, role: l.recipient.name ? l.recipient.role : null, subject: l.subject })),
     share: { ...shareSection(s, shareOf(s, campaign, locale, signature, shareUrlOf(publicUrl, campaign, locale, result.referralCode)), signature), others },
     campaignUrl,
-    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: { copied: s.copied, copyLink: s.copyLink } } }),
+    layout: layout(renderer, locale, { title: `${heading} · ${title}`, campaign, url, skipTarget: 'thanks-title', skipLabel: heading, pageData: { page: 'thanks', lang: locale, text: { copied: s.copied, copyShareLink: s.copyShareLink } } }),
   });
 }
