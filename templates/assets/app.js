@@ -311,6 +311,10 @@
         ]),
         el('p', { class: 'hint', id: 'copy-share-live', role: 'status', 'aria-live': 'polite' }),
       ]),
+      s.others && s.others.length ? el('h3', { text: s.othersTitle }) : null,
+      s.others && s.others.length
+        ? el('ul', { class: 'other-campaigns' }, s.others.map(function (o) { return el('li', {}, [el('a', { href: o.href, text: o.title })]); }))
+        : null,
     ]);
   }
 

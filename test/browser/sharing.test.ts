@@ -46,6 +46,8 @@ it('a supporter copies their share link; a friend who opens it writes too, count
   const { referral_code: code, source } = await actionOf(first);
   expect(source).toEqual({ utm_source: 'newsletter', utm_medium: 'email' });
   expect(new URL(copied).searchParams.get('ref')).toBe(code);
+  // A next step: the organisation's other open campaign.
+  expect(await share.getByRole('link', { name: 'Free the people held in Xinjiang\'s camps and prisons' }).getAttribute('href')).toBe('/campaigns/xinjiang-petition?lang=en');
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'thanks-share.png');
 

@@ -45,10 +45,10 @@ export function actionPages(deps: ActionPageDeps): Router {
   router.get('/campaigns/:slug', async (req, res) => {
     const campaign = campaigns.get(param(req.params.slug));
     const locale = pageLocale(req.query, req.get('accept-language'), campaign.locales);
-    const [state, count, dissolved] = await Promise.all([states.of(campaign), deps.counter.countActions(campaign.slug), deps.submit.legislatures.dissolved()]);
+    const [state, count, around] = await Promise.all([states.of(campaign), deps.counter.countActions(campaign.slug), aroundOf(deps, campaign, locale)]);
     const body =
       state.status === 'open'
-        ? formPage(deps, campaign, locale, count, emptyForm(req.query), req.originalUrl, dissolved)
+        ? formPage(deps, campaign, locale, count, emptyForm(req.query), req.originalUrl, around)
         : await closedPage(closedDeps, campaign, locale, state, count, req.originalUrl);
     sendPage(res, 200, body);
   });
@@ -79,11 +79,11 @@ export function actionPages(deps: ActionPageDeps): Router {
     const locale = pageLocale({ lang: (req.body as { locale?: string } | undefined)?.locale ?? req.query.lang }, req.get('accept-language'), ALL_LOCALES);
     if (error.details.retryAfterSeconds) res.set('Retry-After', String(error.details.retryAfterSeconds));
     const count = await deps.counter.countActions(campaign.slug).catch(() => 0);
-    const dissolved = await deps.submit.legislatures.dissolved().catch(() => new Map<string, Legislature>());
+    const around = await aroundOf(deps, campaign, locale);
     const body =
       error.code === 'campaign_closed'
         ? await closedPage(closedDeps, campaign, locale, await states.of(campaign).catch((): CampaignState => ({ status: 'closed', cause: 'definition', since: null })), count, req.originalUrl)
-        : formPage(deps, campaign, locale, count, typedForm(req.body, error), req.originalUrl, dissolved);
+        : formPage(deps, campaign, locale, count, typedForm(req.body, error), req.originalUrl, around);
     sendPage(res, httpStatusOf(error.code), body);
   };
   router.use('/campaigns/:slug', formErrorPage);
@@ -91,11 +91,25 @@ export function actionPages(deps: ActionPageDeps): Router {
 }
 
 /** The action page of an open campaign: the letter form, or a petition's Sign form with its letter. */
-function formPage(deps: ActionPageDeps, campaign: Campaign, locale: Locale, count: number, form: FormState, url: string, dissolved: Map<string, Legislature>): string {
+/** What around the campaign the page says: dissolved legislatures, and the organisation's other open campaigns (after sending). */
+interface Around {
+  dissolved: Map<string, Legislature>;
+  others: Array<{ title: string; href: string }>;
+}
+
+async function aroundOf(deps: ActionPageDeps, campaign: Campaign, locale: Locale): Promise<Around> {
+  const [dissolved, others] = await Promise.all([
+    deps.submit.legislatures.dissolved().catch(() => new Map<string, Legislature>()),
+    otherCampaigns(deps.submit, campaign, locale).catch(() => []),
+  ]);
+  return { dissolved, others };
+}
+
+function formPage(deps: ActionPageDeps, campaign: Campaign, locale: Locale, count: number, form: FormState, url: string, around: Around): string {
   if (campaign.kind === 'petition') {
     return petitionPage({ renderer: deps.renderer, letters: deps.submit.renderer, clock: deps.submit.clock, stamps: deps.stamps }, campaign, locale, count, form, url);
   }
-  return letterFormPage(deps.renderer, deps.stamps, campaign, locale, count, form, url, dissolved);
+  return letterFormPage(deps.renderer, deps.stamps, campaign, locale, count, form, url, around);
 }
 
 /**
@@ -116,7 +130,7 @@ function electionNotices(text: Record<string, string>, campaign: Campaign, disso
 const pick = (source: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, source[k]]));
 
 /** The letter form: find the MP, the supporter's details, their paragraph, Send. */
-function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string, dissolved: Map<string, Legislature>): string {
+function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Campaign, locale: Locale, actions: number, form: FormState, url: string, around: Around): string {
   const text = renderer.text(locale);
   const f = text.form;
   const error = form.error;
@@ -141,7 +155,7 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
 
   return renderer.render('action', locale, {
     campaign: { ...campaignModel(text, campaign, locale, actions), writesTo: fill(String(text.writesTo), { targets: writesTo }) },
-    elections: electionNotices(text.elections as Record<string, string>, campaign, dissolved, locale),
+    elections: electionNotices(text.elections as Record<string, string>, campaign, around.dissolved, locale),
     targetChoice,
     shownAt: stamps.issue(),
     form: {
@@ -172,7 +186,11 @@ function letterFormPage(renderer: PageRenderer, stamps: FormStamps, campaign: Ca
           copyShareLink: String((text.status as Record<string, string>).copyShareLink),
         },
         // The share section, its links made for a placeholder address the answer's `share.url` replaces.
-        share: shareSection(text.status as Record<string, string>, shareOf(text.status as Record<string, string>, campaign, locale, false, SHARE_URL_PLACEHOLDER), false),
+        share: {
+          ...shareSection(text.status as Record<string, string>, shareOf(text.status as Record<string, string>, campaign, locale, false, SHARE_URL_PLACEHOLDER), false),
+          others: around.others,
+          othersTitle: String((text.status as Record<string, string>).otherCampaigns),
+        },
         shareLinkLabel: String((text.status as Record<string, string>).shareLink),
         opensNewTab: String((text.status as Record<string, string>).opensNewTab),
         shareNative: String((text.status as Record<string, string>).shareNative),
