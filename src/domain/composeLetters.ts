@@ -165,7 +165,14 @@ function lettersFor(w: Writer, target: Target): NewLetter[] {
   ];
   const held = legislature ? w.dissolved.get(legislature) : undefined;
   if (held) return waiting('awaiting_election', heldForElection(held));
-  if (!w.lookup || w.lookup.kind === 'unavailable') return waiting('awaiting_lookup', null);
+  if (!w.lookup || w.lookup.kind === 'unavailable') {
+    // One waiting letter per office the target names (a mayor and a councillor are two letters),
+    // so none is lost or written twice for the same holder once Represent answers.
+    if (spec.level !== 'municipal') return waiting('awaiting_lookup', null);
+    return (spec.offices ?? DEFAULT_MUNICIPAL_OFFICES).map((name) => ({
+      id: randomUUID(), targetId: target.id, recipient: null, role, rendered: null, status: 'awaiting_lookup' as const, reason: null, office: office(null, name),
+    }));
+  }
 
   const holders = holdersFor(spec, w.lookup.lookup, w.district);
   if (holders.kind === 'choose_riding') throw lookupError(holders);
@@ -181,6 +188,9 @@ function lettersFor(w: Writer, target: Target): NewLetter[] {
     return { ...base, rendered, status: 'queued', reason: null };
   });
 }
+
+/** A municipal target that names no office writes to the mayor and the councillor. */
+export const DEFAULT_MUNICIPAL_OFFICES = ['Mayor', 'Councillor'];
 
 /** The renderer's name for a target's thank-you letter (campaignDefinition.ts compiles it so). */
 export const thanksTemplate = (targetId: string) => `${targetId}.thanks`;

@@ -40,7 +40,8 @@ export async function recheckRecipient(deps: RecheckDeps, letterId: string): Pro
   const answer = await deps.representatives.find(letter.supporter.postalCode, { maxAgeMs: deps.recheckAfterMs });
   if (answer.kind !== 'found' || answer.stale) return { kind: 'same' };
   const lookedUpAt = new Date(answer.lookup.fetchedAt);
-  const holders = holdersFor(spec, answer.lookup, letter.district);
+  // The letter's own office only: a councillor's letter is checked against councillors.
+  const holders = holdersFor(letter.office && spec.level === 'municipal' ? { ...spec, offices: [letter.office] } : spec, answer.lookup, letter.district);
   if (holders.kind === 'choose_riding') return { kind: 'same' };
   if (holders.kind === 'none') {
     const reason = `${holders.reason} ${letter.recipient.name} no longer holds the office, so the letter is not sent.`;

@@ -51,7 +51,8 @@ export async function resolveLookup(deps: ResolveDeps, letterId: string): Promis
   const answer = await deps.representatives.find(pending.supporter.postalCode, { freshAfter: pending.freshAfter });
   if (answer.kind === 'unavailable') return { kind: 'unavailable', retryAfterMs: answer.retryAfterMs };
   if (answer.kind === 'unknown_code') return fail(deps, letterId, UNKNOWN_CODE);
-  const holders = holdersFor(spec, answer.lookup, pending.district);
+  // A letter that names its office (a municipal target's mayor or councillor) goes to that office's holder.
+  const holders = holdersFor(pending.office && spec.level === 'municipal' ? { ...spec, offices: [pending.office] } : spec, answer.lookup, pending.district);
   if (holders.kind === 'choose_riding') return fail(deps, letterId, CHOOSE_RIDING);
   if (holders.kind === 'none') {
     await deps.letters.move(letterId, 'skipped', { reason: holders.reason });

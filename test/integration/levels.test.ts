@@ -41,6 +41,7 @@ beforeAll(async () => {
   dir = writeCampaignsDir({
     levels: { from: 'xinjiang', set: { targets: LEVELS } },
     some: { from: 'xinjiang', set: { targets: LEVELS, chooseTargets: { min: 1 } } },
+    city: { from: 'xinjiang', set: { targets: [{ id: 'city', kind: 'office', level: 'municipal', offices: ['Mayor', 'Councillor'] }] } },
     agree: {
       from: 'xinjiang',
       set: {
@@ -54,6 +55,7 @@ beforeAll(async () => {
   withLetters('levels', ['mp', 'mpp', 'councillor']);
   withLetters('some', ['mp', 'mpp', 'councillor']);
   withLetters('agree', ['mp', 'councillor'], ['councillor']);
+  withLetters('city', ['city']);
   service = await startTestService({ env: { CAMPAIGNS_DIR: dir, ADMIN_TOKEN } });
 });
 afterAll(async () => {
@@ -115,6 +117,25 @@ describe('a campaign writing to the MP, the provincial member and the councillor
     expect(preview.body.letters.map((l: { targetId: string; status: string }) => [l.targetId, l.status])).toEqual([['mp', 'ready'], ['mpp', 'ready'], ['councillor', 'skipped']]);
     const page = await request(service.app).get(`/actions/${sent.id}`).query({ token: sent.token, lang: 'fr' }).expect(200);
     expect(page.text).toContain('Non envoyée : Represent ne connaît personne à ce poste pour votre code postal.');
+  });
+});
+
+describe('Represent down when the supporter acts', () => {
+  it('a target of two offices waits as two letters, and each goes to its own office’s holder once Represent answers', async () => {
+    // A postal code nothing has looked up yet: no cache or directory entry to fall back on.
+    const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'represent', 'postcode-M5V3L9-single-mp.json'), 'utf8')) as object;
+    service.represent.addPostcode({ ...recorded, code: 'M5V3L7' });
+    service.represent.setMode('error500');
+    try {
+      const sent = await service.submitted(supporter({ postalCode: 'M5V 3L7' }), 'city');
+      const waiting = await lettersOf(sent.id);
+      expect(waiting.map((r) => [r.status, r.office])).toEqual([['awaiting_lookup', 'Mayor'], ['awaiting_lookup', 'Councillor']]);
+      service.represent.setMode('ok');
+      const written = await Promise.all(waiting.map((_, i) => service.waitForLetter(sent.letters[i].id, ['queued', 'sending', 'accepted'])));
+      expect(written.map((r) => r.recipient_name).sort()).toEqual(['Ausma Malik', 'Olivia Chow']);
+    } finally {
+      service.represent.setMode('ok');
+    }
   });
 });
 

@@ -35,6 +35,8 @@ export interface PendingLookup {
   message: string | null;
   /** What a dissolution holds it on ("federal", "provincial:ON"), if anything. */
   legislature: string | null;
+  /** The one office it goes to, when known (a municipal target's mayor or councillor). */
+  office: string | null;
   /** After an election: only a Represent answer fetched after this names the members now elected. */
   freshAfter: Date | null;
 }
