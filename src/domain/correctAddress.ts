@@ -36,6 +36,9 @@ export async function correctAddress(deps: CorrectAddressDeps, by: string, bounc
   if (Object.keys(fields).length > 0) throw new AppError('validation_failed', { fields });
   const from = (bounced as string).trim().toLowerCase();
   const to = (corrected as string).trim();
+  // Only an address that bounced can be corrected: otherwise anyone who may retry letters could
+  // send every campaign's letters to an office somewhere else.
+  if (!(await deps.corrections.bounced()).some((b) => b.email === from)) throw new AppError('validation_failed', { fields: { bouncedEmail: 'invalid' } });
   const correction = await deps.corrections.set(from, to, by);
   const ids = await deps.corrections.readdress(from, to, `Address corrected by ${by}: ${from} bounced, sent again to ${to}.`);
   await deps.queue.ensureDelivery(ids);

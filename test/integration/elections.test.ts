@@ -184,6 +184,9 @@ describe('a corrected address', () => {
     const bad = await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'someone@parl.gc.ca', email: 'not an address' }).expect(400);
     expect(bad.body.error.fields).toEqual({ email: expect.any(String) });
     await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'a@parl.gc.ca', email: 'A@parl.gc.ca' }).expect(400);
+    // An address that never bounced cannot be redirected: every campaign's letters to it would follow.
+    const notBounced = await admin(service).post('/api/admin/addresses').send({ bouncedEmail: 'anita.anand@parl.gc.ca', email: 'someone.else@example.org' }).expect(400);
+    expect(notBounced.body.error.fields).toEqual({ bouncedEmail: expect.any(String) });
   });
 });
 

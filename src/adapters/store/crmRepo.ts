@@ -93,11 +93,15 @@ export function crmRepo(db: Db, titleOf: (slug: string) => string): CrmStore {
   };
 }
 
-/** A withdrawal or an erasure, told to the CRM only about a supporter it was told of (or is about to be). */
+/**
+ * A withdrawal or an erasure: told to the CRM only about a supporter it was told of. A post of
+ * them not delivered yet is cancelled instead (the CRM never hears of them, not even to forget).
+ */
 export async function recordCrmChange(tx: Queryable, kind: 'withdrawal' | 'erasure', supporterId: string, payload: object): Promise<void> {
   await tx.query(
     `INSERT INTO crm_deliveries (kind, supporter_id, payload)
-     SELECT $1, $2::uuid, $3 WHERE EXISTS (SELECT 1 FROM crm_deliveries WHERE kind = 'supporter' AND supporter_id = $2::uuid AND status <> 'cancelled')`,
+     SELECT $1, $2::uuid, $3 WHERE EXISTS (SELECT 1 FROM crm_deliveries WHERE kind = 'supporter' AND supporter_id = $2::uuid AND status = 'delivered')`,
     [kind, supporterId, JSON.stringify(payload)],
   );
+  await tx.query("UPDATE crm_deliveries SET status = 'cancelled' WHERE kind = 'supporter' AND supporter_id = $1::uuid AND status IN ('pending', 'failing')", [supporterId]);
 }
