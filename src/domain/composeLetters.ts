@@ -10,6 +10,7 @@ import { AppError, type FieldProblem } from './errors';
 import type { Recipient, RenderedLetter, SupporterDetails } from './letters';
 import { fixedRecipient, letterContext } from './letters';
 import { lookupError, NO_EMAIL_REASON } from './mpLookup';
+import { freshAfterElections } from './elections';
 import { heldForElection, holdersFor, letterForHolder } from './officeHolders';
 import { legislatureOf } from './offices';
 import { normalisePostalCode, provinceOf } from './postalCode';
@@ -40,7 +41,7 @@ export interface ComposeDeps {
   representatives: RepresentativeFinder;
   renderer: LetterRenderer;
   clock: Clock;
-  legislatures: Pick<LegislatureStore, 'dissolved'>;
+  legislatures: Pick<LegislatureStore, 'dissolved' | 'sittingSince'>;
 }
 
 export interface ComposedAction {
@@ -105,7 +106,14 @@ export async function composeLetters(
     const office = officeOf(t);
     return office !== null && dissolved.has(legislatureOf(office.level, supporter.province) ?? '');
   };
-  const lookup = targets.some((t) => officeOf(t) !== null && !heldTargets(t)) ? await findLookup(deps, supporter, visitor) : null;
+  // After an election, only an answer fetched since its legislature sat again names the members elected.
+  const freshAfter = offices
+    ? freshAfterElections(await deps.legislatures.sittingSince(), targets.map((t) => {
+        const office = officeOf(t);
+        return office ? legislatureOf(office.level, supporter.province) : null;
+      }))
+    : null;
+  const lookup = targets.some((t) => officeOf(t) !== null && !heldTargets(t)) ? await findLookup(deps, supporter, visitor, freshAfter) : null;
   const write: Writer = { deps, campaign, locale, supporter, message, district: input.district ?? null, lookup, dissolved };
   const letters = targets.flatMap((target) => lettersFor(write, target));
   const federal = letters.find((l) => l.office?.level === 'federal' && l.recipient);
@@ -129,8 +137,8 @@ export function chosenTargets(campaign: Campaign, ticked: string[] | undefined):
 }
 
 /** Represent's answer for the code, or unavailable for now (the letters then wait). An unknown code the supporter must fix. */
-async function findLookup(deps: ComposeDeps, supporter: SupporterDetails, visitor: string | null): Promise<FoundOrUnavailable> {
-  const answer = await deps.representatives.find(supporter.postalCode, { visitor });
+async function findLookup(deps: ComposeDeps, supporter: SupporterDetails, visitor: string | null, freshAfter: Date | null): Promise<FoundOrUnavailable> {
+  const answer = await deps.representatives.find(supporter.postalCode, { visitor, freshAfter });
   if (answer.kind === 'unknown_code') throw lookupError(answer);
   return answer;
 }

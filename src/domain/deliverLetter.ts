@@ -25,9 +25,9 @@ export interface DeliverDeps {
   /** Waits between tries to record SendGrid's 202 while the database is away (then the sweeper reconciles). */
   recordRetriesMs: number[];
   wait(ms: number): Promise<void>;
-  legislatures: Pick<LegislatureStore, 'dissolved'>;
+  legislatures: Pick<LegislatureStore, 'dissolved' | 'sittingSince'>;
   /** Checking an office letter's recipient still holds the office (recheckRecipient.ts). */
-  recheck: Omit<RecheckDeps, 'letters' | 'clock'>;
+  recheck: Omit<RecheckDeps, 'letters' | 'clock' | 'legislatures'>;
 }
 
 export type DeliveryOutcome =
@@ -77,7 +77,7 @@ export async function deliverLetter(deps: DeliverDeps, letterId: string, isLastA
   if (due && due.getTime() > deps.clock.now().getTime()) return { kind: 'wait', until: due };
   // Its turn has come: is its recipient still the office's holder?
   if (needsRecheck(plan.lookedUpAt, deps.clock.now(), deps.recheck.recheckAfterMs)) {
-    const checked = await recheckRecipient({ ...deps.recheck, letters: deps.letters, clock: deps.clock }, letterId);
+    const checked = await recheckRecipient({ ...deps.recheck, letters: deps.letters, clock: deps.clock, legislatures: deps.legislatures }, letterId);
     if (checked.kind === 'skipped') return { kind: 'skipped' };
     if (checked.kind === 'changed') {
       // A new recipient takes a slot of their own.

@@ -49,3 +49,12 @@ export async function legislatureBoard(deps: Pick<ElectionDeps, 'legislatures'>)
   const [recorded, waiting] = await Promise.all([deps.legislatures.list(), deps.legislatures.waiting()]);
   return recorded.map((l) => ({ ...l, waiting: waiting[l.id] ?? 0 }));
 }
+
+/**
+ * The time a Represent answer must be newer than to name the members of these legislatures: the
+ * latest time one of them sat again after an election (an older answer may list former members).
+ */
+export function freshAfterElections(sittings: Map<string, Date>, legislatures: Array<string | null>): Date | null {
+  const times = legislatures.map((id) => (id ? sittings.get(id)?.getTime() : undefined)).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? new Date(Math.max(...times)) : null;
+}

@@ -7,10 +7,12 @@
 import { officeOf } from './campaign';
 import { renderLetter, thanksTemplate } from './composeLetters';
 import { holdersFor, letterForHolder } from './officeHolders';
-import type { CampaignVersionsAt, Clock, LetterStore, RepresentativeFinder } from './ports';
+import { freshAfterElections } from './elections';
+import type { CampaignVersionsAt, Clock, LegislatureStore, LetterStore, RepresentativeFinder } from './ports';
 
 export interface RecheckDeps {
   letters: LetterStore;
+  legislatures: Pick<LegislatureStore, 'sittingSince'>;
   versions: CampaignVersionsAt;
   representatives: RepresentativeFinder;
   clock: Clock;
@@ -37,7 +39,8 @@ export async function recheckRecipient(deps: RecheckDeps, letterId: string): Pro
   const spec = target ? officeOf(target) : null;
   if (!spec) return { kind: 'same' };
 
-  const answer = await deps.representatives.find(letter.supporter.postalCode, { maxAgeMs: deps.recheckAfterMs });
+  const freshAfter = freshAfterElections(await deps.legislatures.sittingSince(), [letter.legislature]);
+  const answer = await deps.representatives.find(letter.supporter.postalCode, { maxAgeMs: deps.recheckAfterMs, freshAfter });
   if (answer.kind !== 'found' || answer.stale) return { kind: 'same' };
   const lookedUpAt = new Date(answer.lookup.fetchedAt);
   // The letter's own office only: a councillor's letter is checked against councillors.

@@ -6,6 +6,7 @@
 import { officeOf } from './campaign';
 import { renderLetter, thanksTemplate } from './composeLetters';
 import { NO_EMAIL_REASON } from './mpLookup';
+import { freshAfterElections } from './elections';
 import { heldForElection, holdersFor, letterForHolder } from './officeHolders';
 import type { CampaignVersionsAt, Clock, LegislatureStore, LetterQueue, LetterStore, RepresentativeFinder } from './ports';
 
@@ -15,7 +16,7 @@ export interface ResolveDeps {
   letters: LetterStore;
   queue: LetterQueue;
   clock: Clock;
-  legislatures: Pick<LegislatureStore, 'dissolved'>;
+  legislatures: Pick<LegislatureStore, 'dissolved' | 'sittingSince'>;
 }
 
 export type LookupOutcome =
@@ -48,7 +49,9 @@ export async function resolveLookup(deps: ResolveDeps, letterId: string): Promis
   }
 
   // After an election, only an answer fetched since will name the members now elected.
-  const answer = await deps.representatives.find(pending.supporter.postalCode, { freshAfter: pending.freshAfter });
+  const sinceSitting = freshAfterElections(await deps.legislatures.sittingSince(), [pending.legislature]);
+  const freshAfter = [pending.freshAfter, sinceSitting].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  const answer = await deps.representatives.find(pending.supporter.postalCode, { freshAfter });
   if (answer.kind === 'unavailable') return { kind: 'unavailable', retryAfterMs: answer.retryAfterMs };
   if (answer.kind === 'unknown_code') return fail(deps, letterId, UNKNOWN_CODE);
   // A letter that names its office (a municipal target's mayor or councillor) goes to that office's holder.

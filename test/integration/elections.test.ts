@@ -125,8 +125,13 @@ describe('a dissolved Parliament', () => {
     const board = await admin(service).get('/api/admin/legislatures').expect(200);
     expect(board.body.legislatures).toEqual([expect.objectContaining({ id: 'federal', status: 'dissolved', waiting: 2 })]);
 
+    // Another postal code of the riding, looked up during the campaign too: its cached answer names the old MP.
+    service.represent.addPostcode({ ...M5V3L9, code: 'M5V3L6' });
+    await request(service.app).get('/api/campaigns/xinjiang/representatives').query({ postalCode: 'M5V 3L6' }).expect(200);
+
     // Election day; Represent lists the member elected; the owner records Parliament sitting.
     service.represent.addPostcode(withNewMp('Jane Doe', 'jane.doe@parl.gc.ca'));
+    service.represent.addPostcode({ ...withNewMp('Jane Doe', 'jane.doe@parl.gc.ca'), code: 'M5V3L6' });
     const sitting = await admin(service).post('/api/admin/legislatures/federal/sitting').expect(200);
     expect(sitting.body).toMatchObject({ legislature: { status: 'sitting' }, released: 2 });
     for (const id of [before.letters[0].id, during.letters[0].id]) {
@@ -138,6 +143,9 @@ describe('a dissolved Parliament', () => {
     expect(service.sendgrid.accepted().filter((m) => m.body.personalizations[0].to[0].email === 'chi.nguyen@parl.gc.ca')).toHaveLength(0);
     const after = await admin(service).get('/api/admin/legislatures').expect(200);
     expect(after.body.legislatures).toEqual([expect.objectContaining({ id: 'federal', status: 'sitting', waiting: 0 })]);
+    // A letter written now, from a postal code whose cached answer predates the sitting, goes to the member elected.
+    const later = await service.submitted(supporter({ postalCode: 'M5V 3L6' }));
+    expect(later.letters[0].recipient.name).toBe('Jane Doe');
   });
 
   it('only an owner records dissolutions; a bad legislature or date is a 400', async () => {

@@ -151,7 +151,7 @@ function deps(
     gate: options.gate ?? new RecordingGate(),
     recordRetriesMs: [1, 1, 1],
     wait: async () => undefined,
-    legislatures: { dissolved: async () => new Map() },
+    legislatures: { dissolved: async () => new Map(), sittingSince: async () => new Map() },
     recheck: { versions: { at: async () => { throw new Error('no office letters here'); } }, representatives: { find: async () => ({ kind: 'unknown_code' }) }, recheckAfterMs: 1000 },
     campaigns: { get: () => campaign, list: () => [campaign] },
     states: { of: async () => ({ status: options.status ?? 'open', cause: 'definition', since: null }) },

@@ -21,16 +21,19 @@ const toLegislature = (r: Row): Legislature => ({
 const COLUMNS = "id, status, to_char(election_date, 'YYYY-MM-DD') AS election_date, changed_at, changed_by";
 
 export function legislaturesRepo(db: Db, ttlMs: number): LegislatureStore & { forget(): void } {
-  const dissolved = ttlCache(async () => {
-    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures WHERE status = 'dissolved'`);
-    return new Map(rows.map((r) => [r.id, toLegislature(r)]));
-  }, ttlMs);
+  // One read brings every recorded legislature; both questions are answered from it.
+  const recorded = ttlCache(async () => (await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures`)).rows.map(toLegislature), ttlMs);
+  const dissolved = {
+    get: async () => new Map((await recorded.get('all')).filter((l) => l.status === 'dissolved').map((l) => [l.id, l])),
+    forget: () => recorded.forget(),
+  };
   return {
     async list() {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures ORDER BY id`);
       return rows.map(toLegislature);
     },
-    dissolved: () => dissolved.get('all'),
+    dissolved: () => dissolved.get(),
+    sittingSince: async () => new Map((await recorded.get('all')).filter((l) => l.status === 'sitting').map((l) => [l.id, l.changedAt])),
     async record(id, status, electionDate, by) {
       const { rows } = await db.query<Row>(
         `INSERT INTO legislatures (id, status, election_date, changed_by) VALUES ($1, $2, $3, $4)

@@ -17,6 +17,8 @@ export interface LegislatureStore {
   list(): Promise<Legislature[]>;
   /** The dissolved ones by id; each process keeps the answer a few seconds (submissions ask it). */
   dissolved(): Promise<Map<string, Legislature>>;
+  /** When each legislature recorded as sitting again did so: a Represent answer older than that may name former members. */
+  sittingSince(): Promise<Map<string, Date>>;
   record(id: string, status: Legislature['status'], electionDate: string | null, by: string): Promise<Legislature>;
   /** Its letters not sent yet (queued, or waiting for their holder) → awaiting_election, with the reason; returns how many. */
   hold(id: string, reason: string): Promise<number>;
