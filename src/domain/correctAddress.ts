@@ -18,6 +18,8 @@ export interface AddressCorrections {
   list(): Promise<AddressCorrection[]>;
   /** Representatives' addresses that bounced or were dropped and have no correction yet, with how many letters. */
   bounced(): Promise<Array<{ email: string; name: string; letters: number; letterId: string }>>;
+  /** Whether letters to this address (lower case) bounced or were dropped. */
+  hasBounced(email: string): Promise<boolean>;
   /** Letters to the old address that did not arrive → queued to the new one; returns their ids. */
   readdress(bouncedEmail: string, email: string, reason: string): Promise<string[]>;
 }
@@ -38,7 +40,7 @@ export async function correctAddress(deps: CorrectAddressDeps, by: string, bounc
   const to = (corrected as string).trim();
   // Only an address that bounced can be corrected: otherwise anyone who may retry letters could
   // send every campaign's letters to an office somewhere else.
-  if (!(await deps.corrections.bounced()).some((b) => b.email === from)) throw new AppError('validation_failed', { fields: { bouncedEmail: 'invalid' } });
+  if (!(await deps.corrections.hasBounced(from))) throw new AppError('validation_failed', { fields: { bouncedEmail: 'invalid' } });
   const correction = await deps.corrections.set(from, to, by);
   const ids = await deps.corrections.readdress(from, to, `Address corrected by ${by}: ${from} bounced, sent again to ${to}.`);
   await deps.queue.ensureDelivery(ids);

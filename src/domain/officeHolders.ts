@@ -48,13 +48,13 @@ export function holdersFor(spec: OfficeSpec, lookup: RepresentativeLookup, distr
 const plain = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** True when the campaign lists this holder among those who already agree. */
-export function agrees(agreement: Agreement | null, holder: Officeholder): boolean {
+function agrees(agreement: Agreement | null, holder: Officeholder): boolean {
   return (agreement?.who ?? []).some(
     (w) => (w.name === null || plain(w.name) === plain(holder.name)) && (w.district === null || sameDistrict(w.district, holder.district)),
   );
 }
 
-export function recipientOf(holder: Officeholder, locale: Locale): Recipient {
+function recipientOf(holder: Officeholder, locale: Locale): Recipient {
   const words = wordingOf(holder, locale);
   return {
     name: holder.name, role: words.role, district: holder.district, email: holder.email,

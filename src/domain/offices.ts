@@ -113,7 +113,7 @@ export function officeKey(office: string): string {
 export const sameOffice = (a: string, b: string): boolean => officeKey(a) === officeKey(b);
 
 /** The provincial member's office in each province, as Represent names it. */
-export const PROVINCIAL_OFFICE: Record<string, string> = { ON: 'MPP', QC: 'MNA', NL: 'MHA' };
+const PROVINCIAL_OFFICE: Record<string, string> = { ON: 'MPP', QC: 'MNA', NL: 'MHA' };
 export const provincialOfficeIn = (province: string | null): string => (province && PROVINCIAL_OFFICE[province]) || 'MLA';
 
 /** How a letter addresses its recipient: what templates see as `recipient.title`, `.role` and `.salutation`. */

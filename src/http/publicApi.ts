@@ -9,7 +9,7 @@ import { submitAction, type SubmitDeps } from '../domain/submitAction';
 import { ACTION_BODY_LIMITS, parseActionBody } from './actionBody';
 import { requiredDetails } from '../domain/composeLetters';
 import { representativesBody, statusBody, submissionBody } from './presenters';
-import { shareUrlOf } from './pages/shareLinks';
+import { shareUrlOf } from '../domain/sources';
 import { answerJson, originOf, param } from './requestParts';
 import type { FormStamps } from '../adapters/formStamps';
 import { checkNotABot } from './botCheck';

@@ -37,6 +37,13 @@ export function addressCorrectionsRepo(db: Db): AddressCorrections {
       );
       return rows.map(({ letter_id, ...row }) => ({ ...row, letterId: letter_id }));
     },
+    async hasBounced(email) {
+      const { rows } = await db.query(
+        "SELECT 1 FROM letters WHERE lower(recipient_email) = $1 AND status IN ('bounced', 'dropped') LIMIT 1",
+        [email],
+      );
+      return rows.length > 0;
+    },
     async readdress(bouncedEmail, email, reason) {
       // Only letters of actions still whole (not erased) and confirmed go again.
       const { rows } = await db.query<{ id: string }>(

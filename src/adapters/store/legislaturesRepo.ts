@@ -21,19 +21,22 @@ const toLegislature = (r: Row): Legislature => ({
 const COLUMNS = "id, status, to_char(election_date, 'YYYY-MM-DD') AS election_date, changed_at, changed_by";
 
 export function legislaturesRepo(db: Db, ttlMs: number): LegislatureStore & { forget(): void } {
-  // One read brings every recorded legislature; both questions are answered from it.
-  const recorded = ttlCache(async () => (await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures`)).rows.map(toLegislature), ttlMs);
-  const dissolved = {
-    get: async () => new Map((await recorded.get('all')).filter((l) => l.status === 'dissolved').map((l) => [l.id, l])),
-    forget: () => recorded.forget(),
-  };
+  // One read brings every recorded legislature; both answers are made from it once per read
+  // (submissions ask for them every time).
+  const recorded = ttlCache(async () => {
+    const all = (await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures`)).rows.map(toLegislature);
+    return {
+      dissolved: new Map(all.filter((l) => l.status === 'dissolved').map((l) => [l.id, l])),
+      sittingSince: new Map(all.filter((l) => l.status === 'sitting').map((l) => [l.id, l.changedAt])),
+    };
+  }, ttlMs);
   return {
     async list() {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM legislatures ORDER BY id`);
       return rows.map(toLegislature);
     },
-    dissolved: () => dissolved.get(),
-    sittingSince: async () => new Map((await recorded.get('all')).filter((l) => l.status === 'sitting').map((l) => [l.id, l.changedAt])),
+    dissolved: async () => (await recorded.get('all')).dissolved,
+    sittingSince: async () => (await recorded.get('all')).sittingSince,
     async record(id, status, electionDate, by) {
       const { rows } = await db.query<Row>(
         `INSERT INTO legislatures (id, status, election_date, changed_by) VALUES ($1, $2, $3, $4)
@@ -41,7 +44,7 @@ export function legislaturesRepo(db: Db, ttlMs: number): LegislatureStore & { fo
          RETURNING ${COLUMNS}`,
         [id, status, electionDate, by],
       );
-      dissolved.forget();
+      recorded.forget();
       return toLegislature(rows[0]);
     },
     async hold(id, reason) {
@@ -76,6 +79,6 @@ export function legislaturesRepo(db: Db, ttlMs: number): LegislatureStore & { fo
       );
       return Object.fromEntries(rows.map((r) => [r.legislature, r.n]));
     },
-    forget: () => dissolved.forget(),
+    forget: () => recorded.forget(),
   };
 }

@@ -6,7 +6,6 @@
 import type { Campaign, Locale } from '../../domain/campaign';
 import type { CampaignCatalog, CampaignStates } from '../../domain/ports';
 import { fill } from '../../i18n';
-export { shareUrlOf } from '../../domain/sources';
 
 export const SHARE_CHANNELS = ['whatsapp', 'facebook', 'x', 'bluesky', 'email'] as const;
 export type ShareChannel = (typeof SHARE_CHANNELS)[number];

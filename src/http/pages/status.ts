@@ -9,8 +9,8 @@ import type { PageRenderer } from '../../adapters/pages';
 import { capitalised, fill } from '../../i18n';
 import { param } from '../requestParts';
 import { counterModel } from './formModel';
-import { otherCampaigns, shareOf, shareSection, shareUrlOf } from './shareLinks';
-import { REFERRALS_SHOWN_FROM } from '../../domain/sources';
+import { otherCampaigns, shareOf, shareSection } from './shareLinks';
+import { REFERRALS_SHOWN_FROM, shareUrlOf } from '../../domain/sources';
 import { layout, pageLocale, sendPage } from './layout';
 
 export interface StatusPageDeps {

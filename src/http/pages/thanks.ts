@@ -7,7 +7,8 @@ import type { SubmitResult } from '../../domain/submitAction';
 import type { PageRenderer } from '../../adapters/pages';
 import { fill } from '../../i18n';
 import { layout } from './layout';
-import { shareOf, shareSection, shareUrlOf } from './shareLinks';
+import { shareOf, shareSection } from './shareLinks';
+import { shareUrlOf } from '../../domain/sources';
 
 interface ThanksText {
   titleLetters: string;
